@@ -1,0 +1,187 @@
+package dev.tracelake.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A versioned data lake: Iceberg tables in one catalog and warehouse. Open one per process with
+ * {@link #open(LakeConfig)} and share it; it is thread-safe.
+ *
+ * <p>Tables are created immutable by default: garbage collection is off ({@code
+ * gc.enabled=false}), so snapshot expiry cannot delete data files, and no Tracelake operation
+ * rewrites or deletes a committed data file.
+ */
+public final class Lake implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
+
+  /** Table properties every Tracelake table is created with. */
+  static final Map<String, String> TABLE_DEFAULTS =
+      Map.of(
+          TableProperties.FORMAT_VERSION, "2",
+          TableProperties.PARQUET_COMPRESSION, "zstd",
+          TableProperties.GC_ENABLED, "false",
+          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "false",
+          // Tracelake retries commits itself, re-checking its conditions (e.g. writer offsets)
+          // on the new head; Iceberg's own retry would re-apply an append without that check.
+          TableProperties.COMMIT_NUM_RETRIES, "0",
+          "tracelake.table-version", "1");
+
+  private final LakeConfig config;
+  private final JdbcCatalog catalog;
+
+  private Lake(LakeConfig config, JdbcCatalog catalog) {
+    this.config = config;
+    this.catalog = catalog;
+  }
+
+  /**
+   * Opens the lake that {@code config} describes, creating the embedded warehouse and catalog on
+   * first use.
+   */
+  public static Lake open(LakeConfig config) {
+    Map<String, String> props = new HashMap<>();
+    props.put(CatalogProperties.URI, config.effectiveCatalogUri());
+    props.put("jdbc.schema-version", "V1");
+    if (config.isLocalWarehouse()) {
+      try {
+        Files.createDirectories(config.warehousePath());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot create warehouse directory " + config.warehousePath(), e);
+      }
+      // file: URIs keep table locations readable by Spark and Trino through Hadoop.
+      props.put(CatalogProperties.WAREHOUSE_LOCATION, "file:" + config.warehousePath());
+      props.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
+    } else {
+      props.put(CatalogProperties.WAREHOUSE_LOCATION, config.warehouse());
+    }
+    if (config.effectiveCatalogUri().startsWith("jdbc:sqlite:")) {
+      // Several threads (and processes) share the SQLite file: wait for locks instead of failing.
+      props.put("jdbc.busy_timeout", "30000");
+      props.put("jdbc.journal_mode", "WAL");
+    }
+    props.putAll(config.catalogProperties());
+    JdbcCatalog catalog = new JdbcCatalog();
+    try {
+      catalog.initialize(config.catalogName(), props);
+    } catch (RuntimeException e) {
+      throw new LakeException(
+          ErrorKind.FAILED_PRECONDITION,
+          "Cannot open catalog " + config.describeCatalog() + ": " + e.getMessage(),
+          e);
+    }
+    LOG.info(
+        "Opened lake: warehouse {}, catalog {} ({})",
+        config.warehouse(),
+        config.catalogName(),
+        config.describeCatalog());
+    return new Lake(config, catalog);
+  }
+
+  public LakeConfig config() {
+    return config;
+  }
+
+  /** Lists every table in every namespace, sorted by name. */
+  public List<TableName> tables() {
+    List<TableName> names = new ArrayList<>();
+    for (Namespace namespace : catalog.listNamespaces()) {
+      for (TableIdentifier id : catalog.listTables(namespace)) {
+        names.add(new TableName(id.namespace().toString(), id.name()));
+      }
+    }
+    names.sort(Comparator.comparing(TableName::toString));
+    return names;
+  }
+
+  /** Returns whether the table exists. */
+  public boolean exists(TableName name) {
+    return catalog.tableExists(identifier(name));
+  }
+
+  /**
+   * Creates a table from an Arrow schema; the metadata columns are added after its columns.
+   *
+   * @throws LakeException ALREADY_EXISTS when the table exists, INVALID_ARGUMENT when a column's
+   *     name is reserved or its type cannot be stored
+   */
+  public LakeTable createTable(TableName name, Schema arrowSchema) {
+    AtomicInteger ids = new AtomicInteger(1);
+    var columns = ArrowSchemas.toIcebergColumns(name.toString(), arrowSchema, ids);
+    org.apache.iceberg.Schema schema = MetadataColumns.withMetadataColumns(columns, ids.get());
+    Namespace namespace = Namespace.of(name.namespace());
+    if (!catalog.namespaceExists(namespace)) {
+      try {
+        catalog.createNamespace(namespace);
+      } catch (AlreadyExistsException e) {
+        // created concurrently: fine
+      }
+    }
+    try {
+      catalog
+          .buildTable(identifier(name), schema)
+          .withPartitionSpec(PartitionSpec.unpartitioned())
+          .withProperties(TABLE_DEFAULTS)
+          .create();
+    } catch (AlreadyExistsException e) {
+      throw new LakeException(
+          ErrorKind.ALREADY_EXISTS, "Table " + name + " already exists", e);
+    }
+    LOG.info("Created table {}", name);
+    return new LakeTable(this, name);
+  }
+
+  /**
+   * Returns the table.
+   *
+   * @throws LakeException NOT_FOUND when it does not exist
+   */
+  public LakeTable table(TableName name) {
+    if (!exists(name)) {
+      throw notFound(name);
+    }
+    return new LakeTable(this, name);
+  }
+
+  /** Loads the current metadata of a table from the catalog. */
+  Table load(TableName name) {
+    try {
+      return catalog.loadTable(identifier(name));
+    } catch (NoSuchTableException e) {
+      throw notFound(name);
+    }
+  }
+
+  private LakeException notFound(TableName name) {
+    return new LakeException(
+        ErrorKind.NOT_FOUND, "Table " + name + " does not exist; tables: " + tables());
+  }
+
+  private static TableIdentifier identifier(TableName name) {
+    return TableIdentifier.of(name.namespace(), name.name());
+  }
+
+  @Override
+  public void close() {
+    catalog.close();
+  }
+}

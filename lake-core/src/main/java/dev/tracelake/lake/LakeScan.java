@@ -1,0 +1,200 @@
+package dev.tracelake.lake;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * A read of one table at one version, with optional column projection and row filters. Scans are
+ * immutable: each refinement returns a new scan, and a scan may be shared between threads.
+ *
+ * <p>The version is the head of {@code main} unless set: a snapshot id, a branch or tag, or a
+ * point in time (the {@code main} snapshot current then). A snapshot or tag reads with the schema
+ * the table had at that snapshot; a branch or the current version reads with today's schema, so
+ * columns added since read as null and renamed columns under their new names.
+ */
+public final class LakeScan {
+  static final int DEFAULT_BATCH_SIZE = 8192;
+
+  private final LakeTable table;
+  private final Version version;
+  private final List<String> columns;
+  private final List<Filter> filters;
+  private final int batchSize;
+
+  /** Which version of the table a scan reads. */
+  sealed interface Version {}
+
+  record Current() implements Version {}
+
+  record AtSnapshot(long snapshotId) implements Version {}
+
+  record AtRef(String ref) implements Version {}
+
+  record AsOf(Instant time) implements Version {}
+
+  private LakeScan(
+      LakeTable table, Version version, List<String> columns, List<Filter> filters, int batchSize) {
+    this.table = table;
+    this.version = version;
+    this.columns = columns;
+    this.filters = List.copyOf(filters);
+    this.batchSize = batchSize;
+  }
+
+  static LakeScan of(LakeTable table) {
+    return new LakeScan(table, new Current(), null, List.of(), DEFAULT_BATCH_SIZE);
+  }
+
+  /** Reads the table as of a snapshot id. */
+  public LakeScan atSnapshot(long snapshotId) {
+    return new LakeScan(table, new AtSnapshot(snapshotId), columns, filters, batchSize);
+  }
+
+  /** Reads the head of a branch or the snapshot of a tag. */
+  public LakeScan atRef(String ref) {
+    return new LakeScan(table, new AtRef(ref), columns, filters, batchSize);
+  }
+
+  /** Reads the {@code main} snapshot that was current at {@code time}. */
+  public LakeScan asOf(Instant time) {
+    return new LakeScan(table, new AsOf(time), columns, filters, batchSize);
+  }
+
+  /** Reads only these columns, in this order. */
+  public LakeScan select(String... names) {
+    return select(List.of(names));
+  }
+
+  /** Reads only these columns, in this order. */
+  public LakeScan select(List<String> names) {
+    return new LakeScan(table, version, List.copyOf(names), filters, batchSize);
+  }
+
+  /** Adds a filter; filters are ANDed. */
+  public LakeScan filter(Filter filter) {
+    List<Filter> more = new ArrayList<>(filters);
+    more.add(filter);
+    return new LakeScan(table, version, columns, more, batchSize);
+  }
+
+  /** Sets the most rows per Arrow batch. */
+  public LakeScan batchSize(int rows) {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("Batch size must be positive, got " + rows);
+    }
+    return new LakeScan(table, version, columns, filters, rows);
+  }
+
+  /**
+   * Resolves the version to a snapshot without reading data.
+   *
+   * @return the snapshot, empty when the version is the head of a table (or branch) with none
+   * @throws LakeException NOT_FOUND for an unknown snapshot, ref or a time before the first
+   *     snapshot
+   */
+  public Optional<SnapshotInfo> snapshot() {
+    return Optional.ofNullable(resolve(table.load())).map(SnapshotInfo::of);
+  }
+
+  /**
+   * Opens the scan: plans the files of the resolved snapshot and streams its rows as Arrow
+   * batches allocated from {@code allocator}.
+   *
+   * @throws LakeException NOT_FOUND for an unknown snapshot, ref, time or column;
+   *     INVALID_ARGUMENT for a filter that does not fit its column
+   */
+  public ScanBatches open(BufferAllocator allocator) {
+    Table iceberg = table.load();
+    Snapshot snapshot = resolve(iceberg);
+    Schema schema = readSchema(iceberg, snapshot);
+    Schema projected = project(schema, snapshot);
+    return ScanBatches.open(table.name(), iceberg, snapshot, projected, filters, allocator, batchSize);
+  }
+
+  private Snapshot resolve(Table iceberg) {
+    TableName name = table.name();
+    if (version instanceof Current) {
+      return iceberg.currentSnapshot();
+    }
+    if (version instanceof AtSnapshot at) {
+      Snapshot s = iceberg.snapshot(at.snapshotId());
+      if (s == null) {
+        throw LakeException.notFound("Table %s has no snapshot %d", name, at.snapshotId());
+      }
+      return s;
+    }
+    if (version instanceof AtRef at) {
+      SnapshotRef ref = iceberg.refs().get(at.ref());
+      if (ref == null) {
+        if (LakeTable.MAIN.equals(at.ref())) {
+          return null;
+        }
+        throw LakeException.notFound(
+            "Table %s has no branch or tag '%s'; refs: %s",
+            name, at.ref(), iceberg.refs().keySet().stream().sorted().toList());
+      }
+      return iceberg.snapshot(ref.snapshotId());
+    }
+    AsOf asOf = (AsOf) version;
+    long millis = asOf.time().toEpochMilli();
+    Snapshot first = null;
+    for (Snapshot s : SnapshotUtil.currentAncestors(iceberg)) {
+      if (s.timestampMillis() <= millis) {
+        return s;
+      }
+      first = s;
+    }
+    throw LakeException.notFound(
+        "Table %s has no snapshot on main at or before %s%s",
+        name,
+        asOf.time(),
+        first == null
+            ? " (the table has no snapshots)"
+            : "; its first snapshot was committed at " + Instant.ofEpochMilli(first.timestampMillis()));
+  }
+
+  private Schema readSchema(Table iceberg, Snapshot snapshot) {
+    boolean pinned =
+        version instanceof AtSnapshot
+            || version instanceof AsOf
+            || (version instanceof AtRef at
+                && iceberg.refs().get(at.ref()) != null
+                && iceberg.refs().get(at.ref()).isTag());
+    if (pinned && snapshot != null && snapshot.schemaId() != null) {
+      Schema s = iceberg.schemas().get(snapshot.schemaId());
+      if (s != null) {
+        return s;
+      }
+    }
+    return iceberg.schema();
+  }
+
+  private Schema project(Schema schema, Snapshot snapshot) {
+    if (columns == null) {
+      return schema;
+    }
+    List<NestedField> fields = new ArrayList<>();
+    for (String column : columns) {
+      NestedField field = schema.findField(column);
+      if (field == null || schema.columns().stream().noneMatch(c -> c.fieldId() == field.fieldId())) {
+        throw LakeException.notFound(
+            "Table %s has no column '%s'%s; columns: %s",
+            table.name(),
+            column,
+            snapshot == null ? "" : " at snapshot " + snapshot.snapshotId(),
+            schema.columns().stream().map(NestedField::name).toList());
+      }
+      fields.add(field);
+    }
+    return new Schema(fields);
+  }
+}

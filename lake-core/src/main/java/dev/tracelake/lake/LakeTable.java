@@ -1,0 +1,358 @@
+package dev.tracelake.lake;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.ManageSnapshots;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * One versioned table. Every method reads the table's current state from the catalog, so a {@code
+ * LakeTable} never goes stale and may be shared between threads.
+ */
+public final class LakeTable {
+  /** The branch every table has once written to, and that unqualified reads use. */
+  public static final String MAIN = SnapshotRef.MAIN_BRANCH;
+
+  private static final Pattern REF_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-/]{0,254}");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+  private static final int REF_COMMIT_ATTEMPTS = 10;
+
+  private final Lake lake;
+  private final TableName name;
+
+  LakeTable(Lake lake, TableName name) {
+    this.lake = lake;
+    this.name = name;
+  }
+
+  public TableName name() {
+    return name;
+  }
+
+  Table load() {
+    return lake.load(name);
+  }
+
+  /** Describes the table as it is now. */
+  public TableDescription describe() {
+    Table table = load();
+    List<ColumnInfo> columns = new ArrayList<>();
+    for (NestedField field : table.schema().columns()) {
+      columns.add(
+          new ColumnInfo(
+              field.fieldId(),
+              field.name(),
+              ArrowSchemas.typeName(field.type()),
+              field.isRequired(),
+              MetadataColumns.isReserved(field.name()),
+              field.doc()));
+    }
+    int formatVersion =
+        Integer.parseInt(table.properties().getOrDefault("format-version", "2"));
+    int snapshots = 0;
+    for (Snapshot ignored : table.snapshots()) {
+      snapshots++;
+    }
+    return new TableDescription(
+        name,
+        table.uuid().toString(),
+        table.location(),
+        formatVersion,
+        columns,
+        ArrowSchemas.toArrow(table.schema()),
+        Optional.ofNullable(table.currentSnapshot()).map(SnapshotInfo::of),
+        snapshots,
+        refs(table),
+        table.properties());
+  }
+
+  /** Returns the table's current columns, user columns then metadata columns, as Arrow. */
+  public org.apache.arrow.vector.types.pojo.Schema arrowSchema() {
+    return ArrowSchemas.toArrow(load().schema());
+  }
+
+  /** Starts an append to {@code main}. */
+  public PendingAppend newAppend(Provenance provenance) {
+    return newAppend(provenance, MAIN);
+  }
+
+  /**
+   * Starts an append to a branch; {@code main} is untouched unless the branch is {@code main}.
+   *
+   * @throws LakeException NOT_FOUND when the branch does not exist, FAILED_PRECONDITION when the
+   *     name is a tag
+   */
+  public PendingAppend newAppend(Provenance provenance, String branch) {
+    Table table = load();
+    if (!MAIN.equals(branch)) {
+      SnapshotRef ref = table.refs().get(branch);
+      if (ref == null) {
+        throw LakeException.notFound(
+            "Table %s has no branch '%s'; branches: %s", name, branch, refNames(table, true));
+      }
+      if (ref.isTag()) {
+        throw LakeException.precondition(
+            "Table %s: '%s' is a tag, and tags cannot be appended to", name, branch);
+      }
+    }
+    return new PendingAppend(name, table, branch, provenance);
+  }
+
+  /**
+   * Appends batches to {@code main} in one snapshot.
+   *
+   * @return the committed snapshot
+   */
+  public AppendResult append(Provenance provenance, VectorSchemaRoot... batches) {
+    try (PendingAppend append = newAppend(provenance)) {
+      for (VectorSchemaRoot batch : batches) {
+        append.write(batch);
+      }
+      return append.commit();
+    }
+  }
+
+  /** Starts a scan of the head of {@code main}; refine it to time-travel, project or filter. */
+  public LakeScan scan() {
+    return LakeScan.of(this);
+  }
+
+  /** Lists every snapshot of the table, oldest first, with its provenance. */
+  public List<SnapshotInfo> snapshots() {
+    List<SnapshotInfo> all = new ArrayList<>();
+    for (Snapshot snapshot : load().snapshots()) {
+      all.add(SnapshotInfo.of(snapshot));
+    }
+    all.sort(
+        Comparator.comparing(SnapshotInfo::committedAt)
+            .thenComparing(SnapshotInfo::snapshotId));
+    return all;
+  }
+
+  /**
+   * Returns one snapshot.
+   *
+   * @throws LakeException NOT_FOUND when the table has no such snapshot
+   */
+  public SnapshotInfo snapshot(long snapshotId) {
+    Snapshot snapshot = load().snapshot(snapshotId);
+    if (snapshot == null) {
+      throw LakeException.notFound("Table %s has no snapshot %d", name, snapshotId);
+    }
+    return SnapshotInfo.of(snapshot);
+  }
+
+  /** Returns the head of a branch and its ancestors, newest first. */
+  public List<SnapshotInfo> history(String branch) {
+    Table table = load();
+    SnapshotRef ref = table.refs().get(branch);
+    if (ref == null) {
+      if (MAIN.equals(branch)) {
+        return List.of();
+      }
+      throw LakeException.notFound(
+          "Table %s has no ref '%s'; refs: %s", name, branch, refNames(table, false));
+    }
+    List<SnapshotInfo> out = new ArrayList<>();
+    new IcebergBranchHead(table, table.snapshot(ref.snapshotId())).history().forEach(out::add);
+    return out;
+  }
+
+  /** Lists the table's branches and tags. */
+  public List<RefInfo> refs() {
+    return refs(load());
+  }
+
+  private static List<RefInfo> refs(Table table) {
+    List<RefInfo> refs = new ArrayList<>();
+    for (Map.Entry<String, SnapshotRef> e : table.refs().entrySet()) {
+      refs.add(
+          new RefInfo(
+              e.getKey(),
+              e.getValue().isBranch() ? RefInfo.Type.BRANCH : RefInfo.Type.TAG,
+              e.getValue().snapshotId()));
+    }
+    refs.sort(Comparator.comparing(RefInfo::type).thenComparing(RefInfo::name));
+    return refs;
+  }
+
+  private static List<String> refNames(Table table, boolean branchesOnly) {
+    return table.refs().entrySet().stream()
+        .filter(e -> !branchesOnly || e.getValue().isBranch())
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Creates a branch at the head of {@code main} (an empty branch when the table has no
+   * snapshot).
+   *
+   * @throws LakeException ALREADY_EXISTS when a branch or tag has that name
+   */
+  public RefInfo createBranch(String branch) {
+    Table table = load();
+    Snapshot head = table.currentSnapshot();
+    if (head == null) {
+      checkNewRef(table, branch);
+      commitRefs(m -> m.createBranch(branch));
+      return findRef(branch);
+    }
+    return createBranch(branch, head.snapshotId());
+  }
+
+  /**
+   * Creates a branch at a snapshot.
+   *
+   * @throws LakeException ALREADY_EXISTS when a branch or tag has that name, NOT_FOUND when the
+   *     snapshot does not exist
+   */
+  public RefInfo createBranch(String branch, long snapshotId) {
+    Table table = load();
+    checkNewRef(table, branch);
+    requireSnapshot(table, snapshotId);
+    commitRefs(m -> m.createBranch(branch, snapshotId));
+    return findRef(branch);
+  }
+
+  /**
+   * Tags a snapshot. Tags are immutable: only {@link TableAdmin} can move or drop them.
+   *
+   * @throws LakeException ALREADY_EXISTS when a branch or tag has that name, NOT_FOUND when the
+   *     snapshot does not exist
+   */
+  public RefInfo createTag(String tag, long snapshotId) {
+    Table table = load();
+    checkNewRef(table, tag);
+    requireSnapshot(table, snapshotId);
+    commitRefs(m -> m.createTag(tag, snapshotId));
+    return findRef(tag);
+  }
+
+  /**
+   * Moves branch {@code target} forward to the head of branch {@code source}, the publish step of
+   * write-audit-publish. Nothing is copied: the target now points at the source's snapshot.
+   *
+   * @throws LakeException NOT_FOUND for an unknown branch, FAILED_PRECONDITION when the target's
+   *     head is not an ancestor of the source's (the target moved on since the branch was made)
+   */
+  public RefInfo fastForward(String target, String source) {
+    Table table = load();
+    requireBranch(table, source);
+    if (!MAIN.equals(target) || table.refs().containsKey(MAIN)) {
+      requireBranch(table, target);
+    }
+    try {
+      commitRefs(m -> m.fastForwardBranch(target, source));
+    } catch (ValidationException e) {
+      throw new LakeException(
+          ErrorKind.FAILED_PRECONDITION,
+          String.format(
+              "Table %s: cannot fast-forward '%s' to '%s': %s", name, target, source, e.getMessage()),
+          e);
+    }
+    return findRef(target);
+  }
+
+  /** Returns administrative operations that can move or drop tags. Use with care. */
+  public TableAdmin admin() {
+    return new TableAdmin(this);
+  }
+
+  /** Starts a schema change; nothing happens until {@link SchemaChange#commit()}. */
+  public SchemaChange updateSchema() {
+    return new SchemaChange(this);
+  }
+
+  RefInfo findRef(String ref) {
+    return refs().stream()
+        .filter(r -> r.name().equals(ref))
+        .findFirst()
+        .orElseThrow(() -> LakeException.notFound("Table %s has no ref '%s'", name, ref));
+  }
+
+  void requireBranch(Table table, String branch) {
+    SnapshotRef ref = table.refs().get(branch);
+    if (ref == null) {
+      throw LakeException.notFound(
+          "Table %s has no branch '%s'; branches: %s", name, branch, refNames(table, true));
+    }
+    if (!ref.isBranch()) {
+      throw LakeException.precondition("Table %s: '%s' is a tag, not a branch", name, branch);
+    }
+  }
+
+  void requireTag(Table table, String tag) {
+    SnapshotRef ref = table.refs().get(tag);
+    if (ref == null || !ref.isTag()) {
+      throw LakeException.notFound(
+          "Table %s has no tag '%s'; refs: %s", name, tag, refNames(table, false));
+    }
+  }
+
+  void requireSnapshot(Table table, long snapshotId) {
+    if (table.snapshot(snapshotId) == null) {
+      throw LakeException.notFound("Table %s has no snapshot %d", name, snapshotId);
+    }
+  }
+
+  private void checkNewRef(Table table, String ref) {
+    checkRefName(ref);
+    SnapshotRef existing = table.refs().get(ref);
+    if (existing != null) {
+      throw new LakeException(
+          ErrorKind.ALREADY_EXISTS,
+          String.format(
+              "Table %s already has a %s '%s' (at snapshot %d)%s",
+              name,
+              existing.isTag() ? "tag" : "branch",
+              ref,
+              existing.snapshotId(),
+              existing.isTag() ? "; tags are immutable" : ""));
+    }
+  }
+
+  static void checkRefName(String ref) {
+    if (ref == null || !REF_NAME.matcher(ref).matches()) {
+      throw LakeException.invalid(
+          "Invalid ref name '%s': use letters, digits, '.', '_', '-' and '/', starting with a"
+              + " letter or digit",
+          ref);
+    }
+    if (DIGITS.matcher(ref).matches()) {
+      // Spark and Trino read a ref name made only of digits as a snapshot id.
+      throw LakeException.invalid(
+          "Invalid ref name '%s': a name made only of digits reads as a snapshot id", ref);
+    }
+  }
+
+  /** Commits a change to the refs, retrying when another writer committed first. */
+  void commitRefs(Consumer<ManageSnapshots> change) {
+    for (int attempt = 1; ; attempt++) {
+      ManageSnapshots manage = load().manageSnapshots();
+      change.accept(manage);
+      try {
+        manage.commit();
+        return;
+      } catch (CommitFailedException e) {
+        if (attempt >= REF_COMMIT_ATTEMPTS) {
+          throw new LakeException(
+              ErrorKind.CONFLICT,
+              "Table " + name + ": ref change lost to concurrent commits " + attempt + " times",
+              e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package dev.tracelake.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.avro.util.Utf8;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.parquet.InternalWriter;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types.NestedField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append in progress: Arrow batches become zstd Parquet data files as they are written, and
+ * {@link #commit()} adds them all to the table in one Iceberg snapshot whose summary carries the
+ * provenance. Closing without committing deletes the files written so far; they were never part
+ * of any snapshot.
+ *
+ * <p>Not thread-safe: one thread writes and commits.
+ */
+public final class PendingAppend implements AutoCloseable {
+  /** Summary key holding a unique id of the append, to find its snapshot after the commit. */
+  public static final String SUMMARY_APPEND_ID = "tracelake.append-id";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PendingAppend.class);
+  private static final int DEFAULT_MAX_ATTEMPTS = 30;
+
+  private final TableName name;
+  private final Table table;
+  private final Schema schema;
+  private final String branch;
+  private final Provenance provenance;
+  private final String appendId = UUID.randomUUID().toString();
+  private final long targetFileBytes;
+  private final List<DataFile> files = new ArrayList<>();
+  private final Map<String, String> extraSummary = new LinkedHashMap<>();
+  private CommitCheck check = head -> {};
+  private DataWriter<StructLike> writer;
+  private long rows;
+  private long committedBytes;
+  private int fileSeq;
+  private State state = State.OPEN;
+
+  private enum State {
+    OPEN,
+    FAILED,
+    COMMITTED,
+    CLOSED
+  }
+
+  PendingAppend(TableName name, Table table, String branch, Provenance provenance) {
+    this.name = name;
+    this.table = table;
+    this.schema = table.schema();
+    this.branch = branch;
+    this.provenance = provenance;
+    this.targetFileBytes =
+        Long.parseLong(
+            table.properties().getOrDefault("write.target-file-size-bytes", "536870912"));
+  }
+
+  /** Returns the table this append writes to. */
+  public TableName table() {
+    return name;
+  }
+
+  /** Returns how many rows were written so far. */
+  public long rows() {
+    return rows;
+  }
+
+  /**
+   * Adds an entry to the snapshot summary. Keys must start with {@code tracelake.} and must not be
+   * one of the provenance keys.
+   */
+  public PendingAppend summary(String key, String value) {
+    if (!key.startsWith("tracelake.")
+        || Set.of(
+                Provenance.SUMMARY_CODE_COMMIT,
+                Provenance.SUMMARY_MODEL_NAME,
+                Provenance.SUMMARY_MODEL_VERSION,
+                Provenance.SUMMARY_RUN_ID,
+                Provenance.SUMMARY_PRODUCER,
+                SUMMARY_APPEND_ID)
+            .contains(key)) {
+      throw new IllegalArgumentException(
+          "Summary key '" + key + "' must start with 'tracelake.' and not be a provenance key");
+    }
+    extraSummary.put(key, value);
+    return this;
+  }
+
+  /** Sets a condition checked on the branch head before every commit attempt. */
+  public PendingAppend check(CommitCheck commitCheck) {
+    this.check = commitCheck;
+    return this;
+  }
+
+  /**
+   * Writes one Arrow batch into the append. Columns are matched by name; absent optional columns
+   * are null. The batch may carry {@code _record_id} (kept where non-null) and {@code _lineage}.
+   *
+   * @return the record ids of the batch's rows, in row order
+   * @throws LakeException INVALID_ARGUMENT when the batch does not fit the table; the append is
+   *     then unusable and must be closed, which discards it
+   */
+  public List<String> write(VectorSchemaRoot batch) {
+    requireState(State.OPEN);
+    BatchBinding binding = BatchBinding.bind(name, schema, batch, provenance);
+    int count = batch.getRowCount();
+    String[] ids = new String[count];
+    RecordIds.next(ids, count);
+    boolean ok = false;
+    try {
+      if (writer == null) {
+        writer = newWriter();
+      }
+      RowStruct row = new RowStruct(schema.columns().size());
+      for (int i = 0; i < count; i++) {
+        ids[i] = binding.fill(row, i, ids[i], rows);
+        writer.write(row);
+        if ((i & 1023) == 1023 && writer.length() >= targetFileBytes) {
+          rollFile();
+          writer = newWriter();
+        }
+      }
+      ok = true;
+    } finally {
+      if (!ok) {
+        state = State.FAILED;
+      }
+    }
+    rows += count;
+    return Collections.unmodifiableList(java.util.Arrays.asList(ids));
+  }
+
+  /**
+   * Commits every written row in one snapshot on the append's branch. Retries only when another
+   * writer committed first ({@link CommitFailedException}), re-running the {@link CommitCheck} on
+   * the new head each time; the data files are written once and added once.
+   *
+   * @return the new snapshot
+   * @throws LakeException CONFLICT when every attempt lost its race (nothing committed),
+   *     UNKNOWN_OUTCOME when the catalog did not say whether the commit landed (the data may be
+   *     committed; find it by the append id in the message), or whatever the check throws
+   */
+  public AppendResult commit() {
+    requireState(State.OPEN);
+    if (writer != null) {
+      rollFile();
+    }
+    int maxAttempts =
+        Integer.parseInt(
+            table
+                .properties()
+                .getOrDefault("tracelake.commit.max-attempts", "" + DEFAULT_MAX_ATTEMPTS));
+    for (int attempt = 1; ; attempt++) {
+      table.refresh();
+      Snapshot head = branchHead();
+      check.check(new IcebergBranchHead(table, head));
+      AppendFiles append = table.newFastAppend();
+      files.forEach(append::appendFile);
+      provenance.toSummary().forEach(append::set);
+      extraSummary.forEach(append::set);
+      append.set(SUMMARY_APPEND_ID, appendId);
+      if (!LakeTable.MAIN.equals(branch)) {
+        append.toBranch(branch);
+      }
+      try {
+        append.commit();
+      } catch (CommitFailedException e) {
+        if (attempt >= maxAttempts) {
+          state = State.FAILED;
+          throw new LakeException(
+              ErrorKind.CONFLICT,
+              String.format(
+                  "Table %s: append of %d rows to branch %s lost to concurrent commits %d times;"
+                      + " nothing was committed",
+                  name, rows, branch, attempt),
+              e);
+        }
+        LOG.debug("Table {}: commit attempt {} lost a race, retrying", name, attempt);
+        backoff(attempt);
+        continue;
+      } catch (CommitStateUnknownException e) {
+        // Never clean up here: the files may be referenced by a committed snapshot.
+        state = State.COMMITTED;
+        throw new LakeException(
+            ErrorKind.UNKNOWN_OUTCOME,
+            String.format(
+                "Table %s: the catalog did not confirm the append of %d rows to branch %s; it may"
+                    + " or may not be committed. Look for a snapshot whose summary has %s=%s",
+                name, rows, branch, SUMMARY_APPEND_ID, appendId),
+            e);
+      }
+      state = State.COMMITTED;
+      long snapshotId = findCommittedSnapshot();
+      return new AppendResult(name, branch, snapshotId, rows, files.size(), committedBytes, attempt);
+    }
+  }
+
+  private Snapshot branchHead() {
+    return table.snapshot(branch);
+  }
+
+  private long findCommittedSnapshot() {
+    table.refresh();
+    for (SnapshotInfo snapshot : new IcebergBranchHead(table, branchHead()).history()) {
+      if (appendId.equals(snapshot.summary().get(SUMMARY_APPEND_ID))) {
+        return snapshot.snapshotId();
+      }
+    }
+    throw new IllegalStateException(
+        "Table " + name + ": committed append " + appendId + " is not on branch " + branch);
+  }
+
+  private static void backoff(int attempt) {
+    long cap = Math.min(1000L, 5L << Math.min(attempt, 8));
+    long sleep = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+    try {
+      TimeUnit.MILLISECONDS.sleep(sleep);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LakeException(ErrorKind.CONFLICT, "Interrupted while retrying a commit", e);
+    }
+  }
+
+  private DataWriter<StructLike> newWriter() {
+    String file = String.format("%s-%05d.parquet", appendId, fileSeq++);
+    try {
+      return Parquet.writeData(table.io().newOutputFile(table.locationProvider().newDataLocation(file)))
+          .forTable(table)
+          .schema(schema)
+          .withSpec(PartitionSpec.unpartitioned())
+          .createWriterFunc(message -> InternalWriter.create(schema.asStruct(), message))
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Table " + name + ": cannot create data file " + file, e);
+    }
+  }
+
+  private void rollFile() {
+    DataWriter<StructLike> current = writer;
+    writer = null;
+    try {
+      current.close();
+    } catch (IOException e) {
+      state = State.FAILED;
+      throw new UncheckedIOException("Table " + name + ": cannot finish data file", e);
+    }
+    DataFile file = current.toDataFile();
+    if (file.recordCount() > 0) {
+      files.add(file);
+      committedBytes += file.fileSizeInBytes();
+    } else {
+      table.io().deleteFile(file.location());
+    }
+  }
+
+  private void requireState(State expected) {
+    if (state != expected) {
+      throw new IllegalStateException(
+          "Append to " + name + " is " + state.name().toLowerCase() + ", expected " + expected.name().toLowerCase());
+    }
+  }
+
+  /** Discards the append unless it was committed: deletes the data files it wrote. */
+  @Override
+  public void close() {
+    if (state == State.COMMITTED || state == State.CLOSED) {
+      state = State.CLOSED;
+      return;
+    }
+    state = State.CLOSED;
+    if (writer != null) {
+      try {
+        writer.close();
+        files.add(writer.toDataFile());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Table {}: cannot close an abandoned data file", name, e);
+      }
+      writer = null;
+    }
+    for (DataFile file : files) {
+      // never committed: no snapshot references these files
+      table.io().deleteFile(file.location());
+    }
+    files.clear();
+  }
+
+  /** Binds a batch's vectors to the table's columns, once per batch. */
+  private record BatchBinding(
+      TableName table, ArrowValueReaders.ValueReader[] readers, boolean[] required,
+      String[] names, int recordIdPos, ArrowValueReaders.ValueReader recordIdReader,
+      Object[] constants) {
+
+    static BatchBinding bind(
+        TableName table, Schema schema, VectorSchemaRoot batch, Provenance provenance) {
+      String tableName = table.toString();
+      for (Field field : batch.getSchema().getFields()) {
+        String column = field.getName();
+        if (schema.findField(column) == null) {
+          throw LakeException.invalid(
+              "Table %s has no column '%s'; its columns are %s",
+              table, column, userColumns(schema));
+        }
+        if (MetadataColumns.isReserved(column)
+            && !MetadataColumns.WRITER_SUPPLIED.contains(column)) {
+          throw LakeException.invalid(
+              "Table %s: column '%s' is set by Tracelake and cannot be written", table, column);
+        }
+      }
+      List<NestedField> columns = schema.columns();
+      int n = columns.size();
+      ArrowValueReaders.ValueReader[] readers = new ArrowValueReaders.ValueReader[n];
+      boolean[] required = new boolean[n];
+      String[] names = new String[n];
+      Object[] constants = new Object[n];
+      int recordIdPos = -1;
+      ArrowValueReaders.ValueReader recordIdReader = null;
+      long nowMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+      for (int i = 0; i < n; i++) {
+        NestedField column = columns.get(i);
+        names[i] = column.name();
+        required[i] = column.isRequired();
+        ValueVector vector = batch.getVector(column.name());
+        ArrowValueReaders.ValueReader reader =
+            vector == null
+                ? null
+                : ArrowValueReaders.forVector(tableName, column.name(), column.type(), vector);
+        switch (column.name()) {
+          case MetadataColumns.RECORD_ID -> {
+            recordIdPos = i;
+            recordIdReader = reader;
+            continue;
+          }
+          case MetadataColumns.INGESTED_AT -> constants[i] = nowMicros;
+          case MetadataColumns.RUN_ID -> constants[i] = utf8(provenance.runId());
+          case MetadataColumns.CODE_COMMIT -> constants[i] = utf8(provenance.codeCommit());
+          case MetadataColumns.MODEL_NAME -> constants[i] = utf8(provenance.modelName());
+          case MetadataColumns.MODEL_VERSION -> constants[i] = utf8(provenance.modelVersion());
+          default -> {
+            if (reader == null && column.isRequired()) {
+              throw LakeException.invalid(
+                  "Table %s: required column '%s' (%s) is missing from the batch",
+                  table, column.name(), column.type());
+            }
+            readers[i] = reader;
+          }
+        }
+      }
+      return new BatchBinding(
+          table, readers, required, names, recordIdPos, recordIdReader, constants);
+    }
+
+    /** Fills {@code row} from batch row {@code i}; returns the row's record id. */
+    String fill(RowStruct row, int i, String freshId, long rowsBefore) {
+      for (int c = 0; c < readers.length; c++) {
+        Object value = readers[c] == null ? constants[c] : readers[c].read(i);
+        if (value == null && required[c] && c != recordIdPos) {
+          throw LakeException.invalid(
+              "Table %s: column '%s' is required but is null at row %d of the batch (row %d of"
+                  + " the append)",
+              table, names[c], i, rowsBefore + i);
+        }
+        row.set(c, value);
+      }
+      String id = freshId;
+      if (recordIdReader != null) {
+        Object given = recordIdReader.read(i);
+        if (given != null) {
+          id = given.toString();
+          if (id.isBlank()) {
+            throw LakeException.invalid(
+                "Table %s: column '_record_id' is blank at row %d of the batch", table, i);
+          }
+        }
+      }
+      row.set(recordIdPos, new Utf8(id));
+      return id;
+    }
+
+    private static Utf8 utf8(String value) {
+      return value == null ? null : new Utf8(value);
+    }
+
+    private static List<String> userColumns(Schema schema) {
+      return schema.columns().stream()
+          .map(NestedField::name)
+          .filter(c -> !MetadataColumns.isReserved(c))
+          .toList();
+    }
+  }
+}
