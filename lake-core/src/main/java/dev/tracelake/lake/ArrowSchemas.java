@@ -148,9 +148,9 @@ final class ArrowSchemas {
       case LIST:
         {
           Types.ListType list = type.asListType();
-          Field element =
-              toArrowField("element", list.elementType(), list.isElementOptional());
-          return new Field(name, new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(element));
+          Field element = toArrowField("element", list.elementType(), list.isElementOptional());
+          return new Field(
+              name, new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(element));
         }
       case STRUCT:
         {
@@ -158,7 +158,8 @@ final class ArrowSchemas {
           for (NestedField child : type.asStructType().fields()) {
             children.add(toArrowField(child));
           }
-          return new Field(name, new FieldType(nullable, ArrowType.Struct.INSTANCE, null), children);
+          return new Field(
+              name, new FieldType(nullable, ArrowType.Struct.INSTANCE, null), children);
         }
       case MAP:
         {

@@ -41,8 +41,8 @@ import org.apache.iceberg.types.Types.NestedField;
  * microseconds, strings as UTF-8 {@link Utf8} without a decode, binaries as {@link ByteBuffer}.
  *
  * <p>{@link #forVector} checks once per batch that the vector's Arrow type can be stored in the
- * column's Iceberg type, allowing only lossless widening (int32 into long, float into double,
- * any timestamp unit into microseconds).
+ * column's Iceberg type, allowing only lossless widening (int32 into long, float into double, any
+ * timestamp unit into microseconds).
  */
 final class ArrowValueReaders {
   private ArrowValueReaders() {}
@@ -199,8 +199,7 @@ final class ArrowValueReaders {
     }
     BaseListVector list = (BaseListVector) vector;
     ValueVector data = dataVector(vector);
-    ValueReader element =
-        forVector(table, column + ".element", type.elementType(), data);
+    ValueReader element = forVector(table, column + ".element", type.elementType(), data);
     boolean required = type.isElementRequired();
     return row -> {
       if (list.isNull(row)) {

@@ -36,11 +36,12 @@ import org.apache.iceberg.types.Types;
 
 /**
  * Writes values of Iceberg's generic representation ({@code java.time} types, {@code String},
- * {@code ByteBuffer}, {@code List}, {@code Map}, {@code Record}) into Arrow vectors built by
- * {@link ArrowSchemas#toArrow}.
+ * {@code ByteBuffer}, {@code List}, {@code Map}, {@code Record}) into Arrow vectors built by {@link
+ * ArrowSchemas#toArrow}.
  */
 final class ArrowVectorWriters {
-  private static final OffsetDateTime EPOCH = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final OffsetDateTime EPOCH =
+      OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final LocalDateTime EPOCH_LOCAL = LocalDateTime.of(1970, 1, 1, 0, 0);
 
   private ArrowVectorWriters() {}

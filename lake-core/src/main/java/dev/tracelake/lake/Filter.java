@@ -7,8 +7,8 @@ import org.apache.iceberg.expressions.Expressions;
 
 /**
  * A simple row filter on one column: comparisons, null checks and IN lists. Filters on a scan are
- * ANDed. Values are Java values (String, Long, Integer, Double, Boolean, BigDecimal) or ISO
- * strings for dates and timestamps.
+ * ANDed. Values are Java values (String, Long, Integer, Double, Boolean, BigDecimal) or ISO strings
+ * for dates and timestamps.
  *
  * @param column the column
  * @param op the comparison
@@ -45,8 +45,14 @@ public record Filter(String column, Op op, List<Object> values) {
     int expected = op == Op.IS_NULL || op == Op.NOT_NULL ? 0 : 1;
     if (op == Op.IN ? values.isEmpty() : values.size() != expected) {
       throw new IllegalArgumentException(
-          "Filter " + column + " " + op.symbol() + " takes " + (op == Op.IN ? "1 or more" : expected)
-              + " value(s), got " + values);
+          "Filter "
+              + column
+              + " "
+              + op.symbol()
+              + " takes "
+              + (op == Op.IN ? "1 or more" : expected)
+              + " value(s), got "
+              + values);
     }
   }
 
@@ -103,6 +109,9 @@ public record Filter(String column, Op op, List<Object> values) {
 
   @Override
   public String toString() {
-    return column + " " + op.symbol() + (values.isEmpty() ? "" : " " + (op == Op.IN ? values : values.get(0)));
+    return column
+        + " "
+        + op.symbol()
+        + (values.isEmpty() ? "" : " " + (op == Op.IN ? values : values.get(0)));
   }
 }

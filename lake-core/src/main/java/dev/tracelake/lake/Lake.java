@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * A versioned data lake: Iceberg tables in one catalog and warehouse. Open one per process with
  * {@link #open(LakeConfig)} and share it; it is thread-safe.
  *
- * <p>Tables are created immutable by default: garbage collection is off ({@code
- * gc.enabled=false}), so snapshot expiry cannot delete data files, and no Tracelake operation
- * rewrites or deletes a committed data file.
+ * <p>Tables are created immutable by default: garbage collection is off ({@code gc.enabled=false}),
+ * so snapshot expiry cannot delete data files, and no Tracelake operation rewrites or deletes a
+ * committed data file.
  */
 public final class Lake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
@@ -36,14 +36,20 @@ public final class Lake implements AutoCloseable {
   /** Table properties every Tracelake table is created with. */
   static final Map<String, String> TABLE_DEFAULTS =
       Map.of(
-          TableProperties.FORMAT_VERSION, "2",
-          TableProperties.PARQUET_COMPRESSION, "zstd",
-          TableProperties.GC_ENABLED, "false",
-          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "false",
+          TableProperties.FORMAT_VERSION,
+          "2",
+          TableProperties.PARQUET_COMPRESSION,
+          "zstd",
+          TableProperties.GC_ENABLED,
+          "false",
+          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
+          "false",
           // Tracelake retries commits itself, re-checking its conditions (e.g. writer offsets)
           // on the new head; Iceberg's own retry would re-apply an append without that check.
-          TableProperties.COMMIT_NUM_RETRIES, "0",
-          "tracelake.table-version", "1");
+          TableProperties.COMMIT_NUM_RETRIES,
+          "0",
+          "tracelake.table-version",
+          "1");
 
   private final LakeConfig config;
   private final JdbcCatalog catalog;
@@ -143,8 +149,7 @@ public final class Lake implements AutoCloseable {
           .withProperties(TABLE_DEFAULTS)
           .create();
     } catch (AlreadyExistsException e) {
-      throw new LakeException(
-          ErrorKind.ALREADY_EXISTS, "Table " + name + " already exists", e);
+      throw new LakeException(ErrorKind.ALREADY_EXISTS, "Table " + name + " already exists", e);
     }
     LOG.info("Created table {}", name);
     return new LakeTable(this, name);

@@ -9,9 +9,9 @@ import java.util.Objects;
  * Where a lake lives: a warehouse for data and metadata files and a catalog that points at each
  * table's current metadata.
  *
- * <p>The embedded default is a local warehouse directory holding an Iceberg {@code JdbcCatalog}
- * on an SQLite file ({@code <warehouse>/catalog.db}); no external service. A shared deployment
- * sets {@code catalogUri} to a PostgreSQL JDBC URL; the code path is the same.
+ * <p>The embedded default is a local warehouse directory holding an Iceberg {@code JdbcCatalog} on
+ * an SQLite file ({@code <warehouse>/catalog.db}); no external service. A shared deployment sets
+ * {@code catalogUri} to a PostgreSQL JDBC URL; the code path is the same.
  *
  * @param warehouse a local directory, a {@code file:} URI, or an object-store URI ({@code s3://})
  * @param catalogUri the catalog's JDBC URL, or null for the embedded SQLite catalog
@@ -20,7 +20,10 @@ import java.util.Objects;
  *     jdbc.password}, {@code io-impl}, {@code s3.endpoint}, ...)
  */
 public record LakeConfig(
-    String warehouse, String catalogUri, String catalogName, Map<String, String> catalogProperties) {
+    String warehouse,
+    String catalogUri,
+    String catalogName,
+    Map<String, String> catalogProperties) {
   /** The embedded default's warehouse directory, relative to the working directory. */
   public static final String DEFAULT_WAREHOUSE = "./tracelake-data";
 

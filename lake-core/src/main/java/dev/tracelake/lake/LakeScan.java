@@ -16,10 +16,10 @@ import org.apache.iceberg.util.SnapshotUtil;
  * A read of one table at one version, with optional column projection and row filters. Scans are
  * immutable: each refinement returns a new scan, and a scan may be shared between threads.
  *
- * <p>The version is the head of {@code main} unless set: a snapshot id, a branch or tag, or a
- * point in time (the {@code main} snapshot current then). A snapshot or tag reads with the schema
- * the table had at that snapshot; a branch or the current version reads with today's schema, so
- * columns added since read as null and renamed columns under their new names.
+ * <p>The version is the head of {@code main} unless set: a snapshot id, a branch or tag, or a point
+ * in time (the {@code main} snapshot current then). A snapshot or tag reads with the schema the
+ * table had at that snapshot; a branch or the current version reads with today's schema, so columns
+ * added since read as null and renamed columns under their new names.
  */
 public final class LakeScan {
   static final int DEFAULT_BATCH_SIZE = 8192;
@@ -106,18 +106,19 @@ public final class LakeScan {
   }
 
   /**
-   * Opens the scan: plans the files of the resolved snapshot and streams its rows as Arrow
-   * batches allocated from {@code allocator}.
+   * Opens the scan: plans the files of the resolved snapshot and streams its rows as Arrow batches
+   * allocated from {@code allocator}.
    *
-   * @throws LakeException NOT_FOUND for an unknown snapshot, ref, time or column;
-   *     INVALID_ARGUMENT for a filter that does not fit its column
+   * @throws LakeException NOT_FOUND for an unknown snapshot, ref, time or column; INVALID_ARGUMENT
+   *     for a filter that does not fit its column
    */
   public ScanBatches open(BufferAllocator allocator) {
     Table iceberg = table.load();
     Snapshot snapshot = resolve(iceberg);
     Schema schema = readSchema(iceberg, snapshot);
     Schema projected = project(schema, snapshot);
-    return ScanBatches.open(table.name(), iceberg, snapshot, projected, filters, allocator, batchSize);
+    return ScanBatches.open(
+        table.name(), iceberg, snapshot, projected, filters, allocator, batchSize);
   }
 
   private Snapshot resolve(Table iceberg) {
@@ -159,7 +160,8 @@ public final class LakeScan {
         asOf.time(),
         first == null
             ? " (the table has no snapshots)"
-            : "; its first snapshot was committed at " + Instant.ofEpochMilli(first.timestampMillis()));
+            : "; its first snapshot was committed at "
+                + Instant.ofEpochMilli(first.timestampMillis()));
   }
 
   private Schema readSchema(Table iceberg, Snapshot snapshot) {
@@ -185,7 +187,8 @@ public final class LakeScan {
     List<NestedField> fields = new ArrayList<>();
     for (String column : columns) {
       NestedField field = schema.findField(column);
-      if (field == null || schema.columns().stream().noneMatch(c -> c.fieldId() == field.fieldId())) {
+      if (field == null
+          || schema.columns().stream().noneMatch(c -> c.fieldId() == field.fieldId())) {
         throw LakeException.notFound(
             "Table %s has no column '%s'%s; columns: %s",
             table.name(),

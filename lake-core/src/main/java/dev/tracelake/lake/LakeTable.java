@@ -13,8 +13,8 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * One versioned table. Every method reads the table's current state from the catalog, so a {@code
@@ -58,8 +58,7 @@ public final class LakeTable {
               MetadataColumns.isReserved(field.name()),
               field.doc()));
     }
-    int formatVersion =
-        Integer.parseInt(table.properties().getOrDefault("format-version", "2"));
+    int formatVersion = Integer.parseInt(table.properties().getOrDefault("format-version", "2"));
     int snapshots = 0;
     for (Snapshot ignored : table.snapshots()) {
       snapshots++;
@@ -135,8 +134,7 @@ public final class LakeTable {
       all.add(SnapshotInfo.of(snapshot));
     }
     all.sort(
-        Comparator.comparing(SnapshotInfo::committedAt)
-            .thenComparing(SnapshotInfo::snapshotId));
+        Comparator.comparing(SnapshotInfo::committedAt).thenComparing(SnapshotInfo::snapshotId));
     return all;
   }
 
@@ -196,8 +194,7 @@ public final class LakeTable {
   }
 
   /**
-   * Creates a branch at the head of {@code main} (an empty branch when the table has no
-   * snapshot).
+   * Creates a branch at the head of {@code main} (an empty branch when the table has no snapshot).
    *
    * @throws LakeException ALREADY_EXISTS when a branch or tag has that name
    */
@@ -253,15 +250,16 @@ public final class LakeTable {
     if (!MAIN.equals(target) || table.refs().containsKey(MAIN)) {
       requireBranch(table, target);
     }
-    try {
-      commitRefs(m -> m.fastForwardBranch(target, source));
-    } catch (ValidationException e) {
-      throw new LakeException(
-          ErrorKind.FAILED_PRECONDITION,
-          String.format(
-              "Table %s: cannot fast-forward '%s' to '%s': %s", name, target, source, e.getMessage()),
-          e);
+    SnapshotRef targetRef = table.refs().get(target);
+    long sourceHead = table.refs().get(source).snapshotId();
+    if (targetRef != null
+        && !SnapshotUtil.isAncestorOf(table, sourceHead, targetRef.snapshotId())) {
+      throw LakeException.precondition(
+          "Table %s: cannot fast-forward '%s' to '%s': the head of '%s' (snapshot %d) is not an"
+              + " ancestor of the head of '%s' (snapshot %d); '%s' moved on since '%s' was made",
+          name, target, source, target, targetRef.snapshotId(), source, sourceHead, target, source);
     }
+    commitRefs(m -> m.fastForwardBranch(target, source));
     return findRef(target);
   }
 

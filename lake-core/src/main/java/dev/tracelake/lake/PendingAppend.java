@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An append in progress: Arrow batches become zstd Parquet data files as they are written, and
  * {@link #commit()} adds them all to the table in one Iceberg snapshot whose summary carries the
- * provenance. Closing without committing deletes the files written so far; they were never part
- * of any snapshot.
+ * provenance. Closing without committing deletes the files written so far; they were never part of
+ * any snapshot.
  *
  * <p>Not thread-safe: one thread writes and commits.
  */
@@ -216,7 +216,8 @@ public final class PendingAppend implements AutoCloseable {
       }
       state = State.COMMITTED;
       long snapshotId = findCommittedSnapshot();
-      return new AppendResult(name, branch, snapshotId, rows, files.size(), committedBytes, attempt);
+      return new AppendResult(
+          name, branch, snapshotId, rows, files.size(), committedBytes, attempt);
     }
   }
 
@@ -249,7 +250,8 @@ public final class PendingAppend implements AutoCloseable {
   private DataWriter<StructLike> newWriter() {
     String file = String.format("%s-%05d.parquet", appendId, fileSeq++);
     try {
-      return Parquet.writeData(table.io().newOutputFile(table.locationProvider().newDataLocation(file)))
+      return Parquet.writeData(
+              table.io().newOutputFile(table.locationProvider().newDataLocation(file)))
           .forTable(table)
           .schema(schema)
           .withSpec(PartitionSpec.unpartitioned())
@@ -281,7 +283,12 @@ public final class PendingAppend implements AutoCloseable {
   private void requireState(State expected) {
     if (state != expected) {
       throw new IllegalStateException(
-          "Append to " + name + " is " + state.name().toLowerCase() + ", expected " + expected.name().toLowerCase());
+          "Append to "
+              + name
+              + " is "
+              + state.name().toLowerCase()
+              + ", expected "
+              + expected.name().toLowerCase());
     }
   }
 
@@ -311,8 +318,12 @@ public final class PendingAppend implements AutoCloseable {
 
   /** Binds a batch's vectors to the table's columns, once per batch. */
   private record BatchBinding(
-      TableName table, ArrowValueReaders.ValueReader[] readers, boolean[] required,
-      String[] names, int recordIdPos, ArrowValueReaders.ValueReader recordIdReader,
+      TableName table,
+      ArrowValueReaders.ValueReader[] readers,
+      boolean[] required,
+      String[] names,
+      int recordIdPos,
+      ArrowValueReaders.ValueReader recordIdReader,
       Object[] constants) {
 
     static BatchBinding bind(

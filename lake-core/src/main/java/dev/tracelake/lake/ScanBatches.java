@@ -65,7 +65,9 @@ public final class ScanBatches implements AutoCloseable {
     for (Filter filter : filters) {
       Expression e = filter.toExpression();
       Schema bindSchema =
-          snapshot != null && snapshot.schemaId() != null && table.schemas().get(snapshot.schemaId()) != null
+          snapshot != null
+                  && snapshot.schemaId() != null
+                  && table.schemas().get(snapshot.schemaId()) != null
               ? table.schemas().get(snapshot.schemaId())
               : table.schema();
       try {

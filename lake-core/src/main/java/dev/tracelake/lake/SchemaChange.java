@@ -14,9 +14,9 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
- * A schema change: add optional columns, rename columns, widen types (int to long, float to
- * double, decimal to a larger precision). Columns keep their Iceberg field ids, so every older
- * snapshot still reads correctly. Metadata columns cannot be changed. Nothing happens until {@link
+ * A schema change: add optional columns, rename columns, widen types (int to long, float to double,
+ * decimal to a larger precision). Columns keep their Iceberg field ids, so every older snapshot
+ * still reads correctly. Metadata columns cannot be changed. Nothing happens until {@link
  * #commit()}, which applies all steps in one metadata commit.
  */
 public final class SchemaChange {
@@ -43,7 +43,8 @@ public final class SchemaChange {
           "Table %s: column '%s' starts with '_', which is reserved for metadata columns",
           table.name(), name);
     }
-    Type type = ArrowSchemas.toIcebergType(table.name().toString(), name, field, new AtomicInteger(1));
+    Type type =
+        ArrowSchemas.toIcebergType(table.name().toString(), name, field, new AtomicInteger(1));
     checks.add(
         t -> {
           if (t.schema().findField(name) != null) {
@@ -119,7 +120,9 @@ public final class SchemaChange {
           if (field == null) {
             throw LakeException.notFound(
                 "Table %s has no column '%s'; its columns are %s",
-                table.name(), column, t.schema().columns().stream().map(NestedField::name).toList());
+                table.name(),
+                column,
+                t.schema().columns().stream().map(NestedField::name).toList());
           }
         });
   }

@@ -29,7 +29,12 @@ public final class TableAdmin {
     table.requireSnapshot(t, snapshotId);
     long from = t.refs().get(tag).snapshotId();
     table.commitRefs(m -> m.replaceTag(tag, snapshotId));
-    LOG.warn("ADMIN table {}: moved tag '{}' from snapshot {} to {}", table.name(), tag, from, snapshotId);
+    LOG.warn(
+        "ADMIN table {}: moved tag '{}' from snapshot {} to {}",
+        table.name(),
+        tag,
+        from,
+        snapshotId);
     return table.findRef(tag);
   }
 

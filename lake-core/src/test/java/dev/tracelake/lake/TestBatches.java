@@ -51,7 +51,8 @@ final class TestBatches {
   /** Returns a one-column batch of nullable ints named {@code column}. */
   static VectorSchemaRoot ints(BufferAllocator allocator, String column, Integer... values) {
     Schema schema =
-        new Schema(List.of(new Field(column, FieldType.nullable(new ArrowType.Int(32, true)), null)));
+        new Schema(
+            List.of(new Field(column, FieldType.nullable(new ArrowType.Int(32, true)), null)));
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
     root.allocateNew();
     IntVector v = (IntVector) root.getVector(0);
