@@ -122,6 +122,14 @@ public final class LakeTable {
     }
   }
 
+  /**
+   * Returns a checker of batches against the table's current schema, for writers that validate rows
+   * before queueing them (a bad batch then never reaches a shared append).
+   */
+  public BatchChecker batchChecker() {
+    return new BatchChecker(name, load().schema());
+  }
+
   /** Starts a scan of the head of {@code main}; refine it to time-travel, project or filter. */
   public LakeScan scan() {
     return LakeScan.of(this);
@@ -165,6 +173,15 @@ public final class LakeTable {
     List<SnapshotInfo> out = new ArrayList<>();
     new IcebergBranchHead(table, table.snapshot(ref.snapshotId())).history().forEach(out::add);
     return out;
+  }
+
+  /**
+   * Returns the current head of a branch with lazy access to its history, newest first; empty when
+   * the branch does not exist or has no snapshot.
+   */
+  public BranchHead branchHead(String branch) {
+    Table table = load();
+    return new IcebergBranchHead(table, table.snapshot(branch));
   }
 
   /** Lists the table's branches and tags. */

@@ -316,6 +316,15 @@ public final class PendingAppend implements AutoCloseable {
     files.clear();
   }
 
+  /** Reads every value of a batch as {@link #write} would, without writing. */
+  static void checkBatch(TableName name, Schema schema, VectorSchemaRoot batch) {
+    BatchBinding binding = BatchBinding.bind(name, schema, batch, Provenance.none());
+    RowStruct row = new RowStruct(schema.columns().size());
+    for (int i = 0; i < batch.getRowCount(); i++) {
+      binding.fill(row, i, "", 0);
+    }
+  }
+
   /** Binds a batch's vectors to the table's columns, once per batch. */
   private record BatchBinding(
       TableName table,

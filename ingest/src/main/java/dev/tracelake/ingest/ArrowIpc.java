@@ -1,0 +1,99 @@
+package dev.tracelake.ingest;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** Arrow IPC stream encoding and decoding for request and response payloads. */
+public final class ArrowIpc {
+  private ArrowIpc() {}
+
+  /**
+   * Decodes an Arrow IPC stream into batches the caller owns (and must close).
+   *
+   * @throws IllegalArgumentException when the bytes are not a valid Arrow IPC stream
+   */
+  public static List<VectorSchemaRoot> decode(byte[] stream, BufferAllocator allocator) {
+    List<VectorSchemaRoot> out = new ArrayList<>();
+    try (ArrowStreamReader reader =
+        new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
+      VectorSchemaRoot source = reader.getVectorSchemaRoot();
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot copy = VectorSchemaRoot.create(source.getSchema(), allocator);
+        out.add(copy);
+        try (ArrowRecordBatch batch = new VectorUnloader(source).getRecordBatch()) {
+          new VectorLoader(copy).load(batch);
+        }
+      }
+      if (out.isEmpty()) {
+        out.add(VectorSchemaRoot.create(source.getSchema(), allocator));
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      out.forEach(VectorSchemaRoot::close);
+      throw new IllegalArgumentException(
+          "malformed Arrow IPC stream: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          e);
+    }
+  }
+
+  /** Encodes batches of one schema as an Arrow IPC stream; the batches are not modified. */
+  public static byte[] encode(List<VectorSchemaRoot> batches, BufferAllocator allocator) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (VectorSchemaRoot staging = VectorSchemaRoot.create(batches.get(0).getSchema(), allocator);
+        ArrowStreamWriter writer =
+            new ArrowStreamWriter(staging, null, Channels.newChannel(out))) {
+      writer.start();
+      for (VectorSchemaRoot batch : batches) {
+        try (ArrowRecordBatch rb = new VectorUnloader(batch).getRecordBatch()) {
+          new VectorLoader(staging).load(rb);
+        }
+        writer.writeBatch();
+      }
+      writer.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Encodes one batch as an Arrow IPC stream. */
+  public static byte[] encode(VectorSchemaRoot batch) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ArrowStreamWriter writer = new ArrowStreamWriter(batch, null, Channels.newChannel(out))) {
+      writer.start();
+      writer.writeBatch();
+      writer.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Serializes a schema as an Arrow IPC schema message. */
+  public static byte[] schemaBytes(Schema schema) {
+    return schema.serializeAsMessage();
+  }
+
+  /** Reads a schema written by {@link #schemaBytes}. */
+  public static Schema schema(byte[] bytes) {
+    try {
+      return Schema.deserializeMessage(ByteBuffer.wrap(bytes));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("malformed Arrow schema message: " + e.getMessage(), e);
+    }
+  }
+}

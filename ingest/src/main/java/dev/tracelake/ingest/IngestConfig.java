@@ -1,0 +1,102 @@
+package dev.tracelake.ingest;
+
+import java.time.Duration;
+
+/**
+ * How the ingest server listens and batches.
+ *
+ * @param host address to bind; {@code 127.0.0.1} (loopback) by default
+ * @param port gRPC port; {@value #DEFAULT_PORT} by default, 0 for any free port
+ * @param maxMessageBytes largest request accepted; larger ones fail with RESOURCE_EXHAUSTED
+ * @param commitMaxRows a table's queued rows that trigger a commit at once
+ * @param commitMaxBytes a table's queued bytes that trigger a commit at once
+ * @param commitInterval the longest a queued request waits for its commit
+ * @param inflightBytes memory budget for requests received but not yet committed; when it is
+ *     used up the server stops reading from streams, and gRPC flow control slows the producers
+ * @param shutdownGrace how long shutdown waits for queued requests to commit
+ */
+public record IngestConfig(
+    String host,
+    int port,
+    int maxMessageBytes,
+    long commitMaxRows,
+    long commitMaxBytes,
+    Duration commitInterval,
+    long inflightBytes,
+    Duration shutdownGrace) {
+  public static final int DEFAULT_PORT = 7420;
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  public IngestConfig {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("Port must be 0..65535, got " + port);
+    }
+    positive("max message bytes", maxMessageBytes);
+    positive("commit max rows", commitMaxRows);
+    positive("commit max bytes", commitMaxBytes);
+    positive("in-flight bytes", inflightBytes);
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("Commit interval must be positive, got " + commitInterval);
+    }
+    if (inflightBytes < maxMessageBytes) {
+      throw new IllegalArgumentException(
+          "In-flight budget (" + inflightBytes + " bytes) must hold at least one message ("
+              + maxMessageBytes + " bytes)");
+    }
+  }
+
+  /** Returns the defaults: loopback, port 7420, 64 MiB messages, commits every 500 ms. */
+  public static IngestConfig defaults() {
+    return new IngestConfig(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        64 << 20,
+        500_000,
+        128L << 20,
+        Duration.ofMillis(500),
+        512L << 20,
+        Duration.ofSeconds(30));
+  }
+
+  public IngestConfig withPort(int newPort) {
+    return new IngestConfig(
+        host, newPort, maxMessageBytes, commitMaxRows, commitMaxBytes, commitInterval,
+        inflightBytes, shutdownGrace);
+  }
+
+  public IngestConfig withHost(String newHost) {
+    return new IngestConfig(
+        newHost, port, maxMessageBytes, commitMaxRows, commitMaxBytes, commitInterval,
+        inflightBytes, shutdownGrace);
+  }
+
+  public IngestConfig withCommitInterval(Duration interval) {
+    return new IngestConfig(
+        host, port, maxMessageBytes, commitMaxRows, commitMaxBytes, interval, inflightBytes,
+        shutdownGrace);
+  }
+
+  public IngestConfig withMaxMessageBytes(int bytes) {
+    return new IngestConfig(
+        host, port, bytes, commitMaxRows, commitMaxBytes, commitInterval,
+        Math.max(inflightBytes, bytes), shutdownGrace);
+  }
+
+  public IngestConfig withCommitMaxRows(long rows) {
+    return new IngestConfig(
+        host, port, maxMessageBytes, rows, commitMaxBytes, commitInterval, inflightBytes,
+        shutdownGrace);
+  }
+
+  public IngestConfig withInflightBytes(long bytes) {
+    return new IngestConfig(
+        host, port, maxMessageBytes, commitMaxRows, commitMaxBytes, commitInterval, bytes,
+        shutdownGrace);
+  }
+
+  private static void positive(String what, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(what + " must be positive, got " + value);
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package dev.tracelake.ingest;
+
+import dev.tracelake.lake.BatchChecker;
+import dev.tracelake.lake.ErrorKind;
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeException;
+import dev.tracelake.lake.LakeTable;
+import dev.tracelake.lake.TableName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write path behind the gRPC service, free of any transport type: checks each request's
+ * offset and rows, queues it for its table's group commit, and completes its future once the rows
+ * are committed. Exactly once per (table, branch, writer, offset): a committed offset is answered
+ * with its original snapshot, an offset still queued is joined, a gap is refused.
+ */
+public final class Ingestor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+  private static final long CHECKER_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final Lake lake;
+  private final IngestConfig config;
+  private final BufferAllocator allocator = new RootAllocator();
+  private final MemoryBudget budget;
+  private final ScheduledExecutorService executor;
+  private final Map<TableName, TableIngest> tables = new ConcurrentHashMap<>();
+  private volatile boolean draining;
+
+  /** The ingest state of one table; its monitor guards the pending maps. */
+  private final class TableIngest {
+    final LakeTable table;
+    final TableCommitter committer;
+    final Map<String, WriterOffsets> offsets = new ConcurrentHashMap<>();
+    // guarded by this: (branch + '\0' + writer) -> offset -> pending
+    final Map<String, TreeMap<Long, TableCommitter.Pending>> pending = new java.util.HashMap<>();
+    volatile BatchChecker checker;
+    volatile long checkerLoadedAt;
+
+    TableIngest(LakeTable table) {
+      this.table = table;
+      this.committer = new TableCommitter(table, config, executor, this::offsets);
+      refreshChecker();
+    }
+
+    WriterOffsets offsets(String branch) {
+      return offsets.computeIfAbsent(
+          branch,
+          b -> {
+            WriterOffsets o = new WriterOffsets(table, b);
+            o.catchUp();
+            return o;
+          });
+    }
+
+    BatchChecker checker() {
+      if (System.nanoTime() - checkerLoadedAt > CHECKER_TTL_NANOS) {
+        refreshChecker();
+      }
+      return checker;
+    }
+
+    void refreshChecker() {
+      checker = table.batchChecker();
+      checkerLoadedAt = System.nanoTime();
+    }
+  }
+
+  public Ingestor(Lake lake, IngestConfig config) {
+    this.lake = lake;
+    this.config = config;
+    this.budget = new MemoryBudget(config.inflightBytes());
+    AtomicInteger threads = new AtomicInteger();
+    this.executor =
+        Executors.newScheduledThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            r -> {
+              Thread t = new Thread(r, "tracelake-commit-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Returns the allocator request batches are decoded into. */
+  public BufferAllocator allocator() {
+    return allocator;
+  }
+
+  MemoryBudget budget() {
+    return budget;
+  }
+
+  public Lake lake() {
+    return lake;
+  }
+
+  /**
+   * Submits one request. The returned future completes with the acknowledgement once the rows
+   * are committed, or exceptionally with a {@link LakeException} or {@link IngestException}. The
+   * request's batches are closed when it completes.
+   */
+  public CompletableFuture<Ack> submit(AppendBatch request) {
+    budget.acquire(request.bytes());
+    CompletableFuture<Ack> result;
+    try {
+      result = doSubmit(request);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.whenComplete(
+        (ack, error) -> {
+          request.close();
+          budget.release(request.bytes());
+        });
+  }
+
+  private CompletableFuture<Ack> doSubmit(AppendBatch request) {
+    if (draining) {
+      throw new IngestException(
+          IngestException.Reason.SHUTTING_DOWN,
+          "Server is shutting down; resend offset " + request.offset() + " to another server");
+    }
+    TableIngest ti = table(request.table());
+    check(ti, request);
+    String writer = request.writerId();
+    String key = request.branch() + '\0' + writer;
+    WriterOffsets offsets = ti.offsets(request.branch());
+    synchronized (ti) {
+      TreeMap<Long, TableCommitter.Pending> queued =
+          ti.pending.computeIfAbsent(key, k -> new TreeMap<>());
+      long committed = offsets.last(writer).map(WriterOffsets.Committed::offset).orElse(-1L);
+      if (request.offset() <= committed) {
+        return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
+      }
+      TableCommitter.Pending inFlight = queued.get(request.offset());
+      if (inFlight != null) {
+        // a retry of a request still waiting for its commit: answer with the original's ack
+        return inFlight.future.thenApply(ack -> ack);
+      }
+      long expected = Math.max(committed, queued.isEmpty() ? -1 : queued.lastKey()) + 1;
+      if (request.offset() != expected && queued.isEmpty()) {
+        // another replica may have committed for this writer since we last looked
+        offsets.catchUp();
+        committed = offsets.last(writer).map(WriterOffsets.Committed::offset).orElse(-1L);
+        if (request.offset() <= committed) {
+          return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
+        }
+        expected = committed + 1;
+      }
+      if (request.offset() != expected) {
+        throw new IngestException(
+            IngestException.Reason.OFFSET_OUT_OF_RANGE,
+            String.format(
+                "Writer %s on table %s (branch %s): expected offset %d, given %d",
+                writer, request.table(), request.branch(), expected, request.offset()));
+      }
+      TableCommitter.Pending pending = new TableCommitter.Pending(request);
+      queued.put(request.offset(), pending);
+      pending.future.whenComplete(
+          (ack, error) -> {
+            synchronized (ti) {
+              queued.remove(request.offset());
+            }
+          });
+      ti.committer.enqueue(pending);
+      return pending.future;
+    }
+  }
+
+  private static Ack alreadyCommitted(WriterOffsets offsets, AppendBatch r, long committed) {
+    long snapshot =
+        offsets
+            .snapshotOf(r.writerId(), r.offset())
+            .orElseGet(() -> offsets.last(r.writerId()).orElseThrow().snapshotId());
+    return new Ack(r.table(), r.branch(), r.offset(), snapshot, List.of(), 0, true);
+  }
+
+  private static void check(TableIngest ti, AppendBatch request) {
+    try {
+      for (VectorSchemaRoot batch : request.batches()) {
+        ti.checker().check(batch);
+      }
+    } catch (LakeException e) {
+      if (e.kind() != ErrorKind.INVALID_ARGUMENT) {
+        throw e;
+      }
+      // the table's schema may have evolved since the checker was loaded: look again once
+      ti.refreshChecker();
+      for (VectorSchemaRoot batch : request.batches()) {
+        ti.checker().check(batch);
+      }
+    }
+  }
+
+  /**
+   * Builds an Arrow batch from JSON rows for a table.
+   *
+   * @throws LakeException NOT_FOUND for an unknown table, INVALID_ARGUMENT for a bad row
+   */
+  public VectorSchemaRoot fromJson(TableName table, List<String> rows) {
+    return table(table).checker().fromJson(rows, allocator);
+  }
+
+  /** Returns a writer's last committed offset on a branch and its snapshot. */
+  public Optional<WriterOffsets.Committed> writerOffset(
+      TableName table, String branch, String writerId) {
+    AppendBatch.checkWriterId(writerId);
+    WriterOffsets offsets = table(table).offsets(branch);
+    offsets.catchUp();
+    return offsets.last(writerId);
+  }
+
+  private TableIngest table(TableName name) {
+    TableIngest ti = tables.get(name);
+    if (ti != null) {
+      return ti;
+    }
+    LakeTable table = lake.table(name); // NOT_FOUND when missing
+    return tables.computeIfAbsent(name, n -> new TableIngest(table));
+  }
+
+  /**
+   * Stops taking requests, commits everything queued and waits up to {@code grace} for it.
+   *
+   * @return whether every queued request completed
+   */
+  public boolean drain(Duration grace) {
+    draining = true;
+    for (TableIngest ti : tables.values()) {
+      executor.execute(ti.committer::flush);
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean idle = true;
+      for (TableIngest ti : tables.values()) {
+        synchronized (ti) {
+          idle &= ti.pending.values().stream().allMatch(Map::isEmpty);
+        }
+      }
+      if (idle) {
+        return true;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    if (!drain(config.shutdownGrace())) {
+      LOG.warn("Shutdown grace {} ran out with requests still queued", config.shutdownGrace());
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
+    try {
+      allocator.close();
+    } catch (IllegalStateException e) {
+      LOG.warn("Arrow memory still allocated at shutdown: {}", e.getMessage());
+    }
+  }
+}

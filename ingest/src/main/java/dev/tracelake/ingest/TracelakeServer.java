@@ -1,0 +1,111 @@
+package dev.tracelake.ingest;
+
+import dev.tracelake.lake.Lake;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Tracelake gRPC server's lifecycle: IngestService, gRPC health checking and server
+ * reflection on one port. Takes a {@link ServerBuilder} so tests can pass an in-process one.
+ *
+ * <p>{@link #stop()} is graceful: health turns NOT_SERVING, new calls are refused, every queued
+ * request is committed and acknowledged (up to the shutdown grace), then the server stops.
+ */
+public final class TracelakeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TracelakeServer.class);
+  public static final String SERVICE_NAME = "tracelake.v1.IngestService";
+
+  private final Lake lake;
+  private final IngestConfig config;
+  private final Ingestor ingestor;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final Server server;
+  private volatile boolean stopped;
+
+  public TracelakeServer(Lake lake, IngestConfig config, ServerBuilder<?> builder) {
+    this.lake = lake;
+    this.config = config;
+    this.ingestor = new Ingestor(lake, config);
+    this.server =
+        builder
+            .maxInboundMessageSize(config.maxMessageBytes())
+            .addService(new IngestGrpcService(ingestor))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
+  }
+
+  /** Builds a server listening on the configured host and port over Netty. */
+  public static TracelakeServer onNetty(Lake lake, IngestConfig config) {
+    ServerBuilder<?> builder =
+        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+            new java.net.InetSocketAddress(config.host(), config.port()));
+    return new TracelakeServer(lake, config, builder);
+  }
+
+  /** Starts serving. */
+  public TracelakeServer start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+    LOG.info(
+        "Tracelake serving gRPC on {}:{} (warehouse {}, catalog {})",
+        config.host(),
+        port(),
+        lake.config().warehouse(),
+        lake.config().describeCatalog());
+    return this;
+  }
+
+  /** Returns the port actually bound (useful with port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public Ingestor ingestor() {
+    return ingestor;
+  }
+
+  /** Stops gracefully: commits what is queued, then closes. Idempotent. */
+  public void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    health.enterTerminalState();
+    server.shutdown();
+    ingestor.close();
+    try {
+      if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    LOG.info("Tracelake server stopped");
+  }
+
+  /** Waits until the server terminates. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
