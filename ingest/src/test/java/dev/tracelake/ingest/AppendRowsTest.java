@@ -32,11 +32,13 @@ class AppendRowsTest extends IngestServerTestBase {
       assertThat(acks).extracting(AppendRowsResponse::getOffset).containsExactly(0L, 1L);
       assertThat(acks.get(0).getRecordIdsList()).hasSize(5).doesNotHaveDuplicates();
       assertThat(acks.get(1).getRecordIdsList()).hasSize(3);
-      assertThat(acks).allSatisfy(a -> {
-        assertThat(a.getAlreadyCommitted()).isFalse();
-        assertThat(a.getTable()).isEqualTo("default.events");
-        assertThat(a.getBranch()).isEqualTo("main");
-      });
+      assertThat(acks)
+          .allSatisfy(
+              a -> {
+                assertThat(a.getAlreadyCommitted()).isFalse();
+                assertThat(a.getTable()).isEqualTo("default.events");
+                assertThat(a.getBranch()).isEqualTo("main");
+              });
       // the acked snapshot is committed and holds the rows
       long last = acks.get(1).getSnapshotId();
       assertThat(eventIds("events", last)).isEqualTo(LongStream.range(0, 8).boxed().toList());
@@ -46,13 +48,21 @@ class AppendRowsTest extends IngestServerTestBase {
       assertThat(stream.finish().isOk()).isTrue();
     }
     GetWriterOffsetResponse offset =
-        stub().getWriterOffset(GetWriterOffsetRequest.newBuilder().setTable("events").setWriterId("w1").build());
+        stub()
+            .getWriterOffset(
+                GetWriterOffsetRequest.newBuilder().setTable("events").setWriterId("w1").build());
     assertThat(offset.getLastCommittedOffset()).isEqualTo(1L);
     assertThat(stub().listTables(ListTablesRequest.getDefaultInstance()).getTablesList())
         .containsExactly("default.events");
-    var described = stub().describeTable(DescribeTableRequest.newBuilder().setTable("events").build()).getTable();
-    assertThat(described.getColumnsList()).extracting(c -> c.getName()).startsWith("event_id", "user", "score", "_record_id");
-    assertThat(ArrowIpc.schema(described.getArrowSchema().toByteArray()).getFields()).hasSize(described.getColumnsCount());
+    var described =
+        stub()
+            .describeTable(DescribeTableRequest.newBuilder().setTable("events").build())
+            .getTable();
+    assertThat(described.getColumnsList())
+        .extracting(c -> c.getName())
+        .startsWith("event_id", "user", "score", "_record_id");
+    assertThat(ArrowIpc.schema(described.getArrowSchema().toByteArray()).getFields())
+        .hasSize(described.getColumnsCount());
   }
 
   @Test
@@ -95,19 +105,22 @@ class AppendRowsTest extends IngestServerTestBase {
     List<Future<List<AppendRowsResponse>>> futures = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      futures.add(pool.submit(() -> {
-        try (AppendStream stream = new AppendStream(channel, "events", "writer-" + writer)) {
-          for (int r = 0; r < requests; r++) {
-            long from = ((long) writer * requests + r) * rows;
-            try (VectorSchemaRoot batch = events(from, rows)) {
-              stream.sendArrow(r, batch);
-            }
-          }
-          List<AppendRowsResponse> acks = stream.take(requests);
-          assertThat(stream.finish().isOk()).isTrue();
-          return acks;
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                try (AppendStream stream =
+                    new AppendStream(channel, "events", "writer-" + writer)) {
+                  for (int r = 0; r < requests; r++) {
+                    long from = ((long) writer * requests + r) * rows;
+                    try (VectorSchemaRoot batch = events(from, rows)) {
+                      stream.sendArrow(r, batch);
+                    }
+                  }
+                  List<AppendRowsResponse> acks = stream.take(requests);
+                  assertThat(stream.finish().isOk()).isTrue();
+                  return acks;
+                }
+              }));
     }
     List<AppendRowsResponse> all = new ArrayList<>();
     for (var f : futures) {
@@ -116,12 +129,14 @@ class AppendRowsTest extends IngestServerTestBase {
     pool.shutdown();
 
     List<Long> ids = eventIds("events", null);
-    assertThat(ids).isEqualTo(LongStream.range(0, (long) writers * requests * rows).boxed().toList());
+    assertThat(ids)
+        .isEqualTo(LongStream.range(0, (long) writers * requests * rows).boxed().toList());
     assertThat(all).hasSize(writers * requests);
     assertThat(all.stream().mapToLong(AppendRowsResponse::getRowCount).sum()).isEqualTo(ids.size());
     // group commit: far fewer snapshots than requests
     assertThat(snapshotCount("events")).isLessThan(writers * requests / 2);
-    Map<String, String> summary = lake.table(TableName.parse("events")).snapshot(all.get(0).getSnapshotId()).summary();
+    Map<String, String> summary =
+        lake.table(TableName.parse("events")).snapshot(all.get(0).getSnapshotId()).summary();
     assertThat(summary.keySet()).anyMatch(k -> k.startsWith("tracelake.writer.writer-"));
   }
 
@@ -143,7 +158,8 @@ class AppendRowsTest extends IngestServerTestBase {
       stream.sendJson(1, jsonEvents(1, 1));
       Status status = stream.status(java.time.Duration.ofSeconds(30));
       assertThat(status.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-      assertThat(status.getDescription()).contains("offset regression on this stream: expected offset 2 or more, given 1");
+      assertThat(status.getDescription())
+          .contains("offset regression on this stream: expected offset 2 or more, given 1");
     }
     assertThat(eventIds("events", null)).containsExactly(0L, 1L);
   }

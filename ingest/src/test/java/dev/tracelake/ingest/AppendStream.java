@@ -94,11 +94,26 @@ final class AppendStream implements AutoCloseable {
   }
 
   AppendRowsResponse take() throws InterruptedException {
-    AppendRowsResponse r = responses.poll(30, TimeUnit.SECONDS);
+    AppendRowsResponse r = takeOrNull();
     if (r == null) {
-      throw new AssertionError("no response within 30 s; stream status: " + done.getNow(null));
+      throw new AssertionError("no response; stream status: " + done.getNow(null));
     }
     return r;
+  }
+
+  /** Returns the next response, or null once the stream has ended with none left (or 30 s). */
+  AppendRowsResponse takeOrNull() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      AppendRowsResponse r = responses.poll(50, TimeUnit.MILLISECONDS);
+      if (r != null) {
+        return r;
+      }
+      if (done.isDone() && responses.isEmpty()) {
+        return null;
+      }
+    }
+    return null;
   }
 
   List<AppendRowsResponse> take(int n) throws InterruptedException {

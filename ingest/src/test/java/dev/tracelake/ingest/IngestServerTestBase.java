@@ -90,7 +90,10 @@ abstract class IngestServerTestBase {
                 .setColumns(
                     ColumnList.newBuilder()
                         .addColumns(
-                            ColumnSpec.newBuilder().setName("event_id").setType("long").setRequired(true))
+                            ColumnSpec.newBuilder()
+                                .setName("event_id")
+                                .setType("long")
+                                .setRequired(true))
                         .addColumns(ColumnSpec.newBuilder().setName("user").setType("string"))
                         .addColumns(ColumnSpec.newBuilder().setName("score").setType("double")))
                 .build());
@@ -101,7 +104,8 @@ abstract class IngestServerTestBase {
     root.allocateNew();
     for (int i = 0; i < count; i++) {
       ((BigIntVector) root.getVector("event_id")).setSafe(i, from + i);
-      ((VarCharVector) root.getVector("user")).setSafe(i, ("u" + (from + i) % 5).getBytes(StandardCharsets.UTF_8));
+      ((VarCharVector) root.getVector("user"))
+          .setSafe(i, ("u" + (from + i) % 5).getBytes(StandardCharsets.UTF_8));
       ((Float8Vector) root.getVector("score")).setSafe(i, (from + i) / 100.0);
     }
     root.setRowCount(count);
