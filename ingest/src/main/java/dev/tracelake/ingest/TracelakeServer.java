@@ -11,10 +11,11 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * The Tracelake gRPC server's lifecycle: IngestService, gRPC health checking and server
- * reflection on one port. Takes a {@link ServerBuilder} so tests can pass an in-process one.
+ * The Tracelake gRPC server's lifecycle: IngestService, gRPC health checking and server reflection
+ * on one port. Takes a {@link ServerBuilder} so tests can pass an in-process one.
  *
  * <p>{@link #stop()} is graceful: health turns NOT_SERVING, new calls are refused, every queued
  * request is committed and acknowledged (up to the shutdown grace), then the server stops.
@@ -53,6 +54,11 @@ public final class TracelakeServer implements AutoCloseable {
 
   /** Starts serving. */
   public TracelakeServer start() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      // grpc-java logs through java.util.logging; route it to the same place as ours
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     try {
       server.start();
     } catch (IOException e) {

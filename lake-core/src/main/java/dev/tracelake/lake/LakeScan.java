@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableScan;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.SnapshotUtil;
 
@@ -103,6 +106,56 @@ public final class LakeScan {
    */
   public Optional<SnapshotInfo> snapshot() {
     return Optional.ofNullable(resolve(table.load())).map(SnapshotInfo::of);
+  }
+
+  /**
+   * Plans the scan without reading rows: resolves the version to a snapshot and lists its data
+   * files and its columns with their field ids. Filters prune files by their column statistics.
+   *
+   * @throws LakeException NOT_FOUND for an unknown snapshot, ref, time or column
+   */
+  public ScanPlan plan() {
+    Table iceberg = table.load();
+    Snapshot snapshot = resolve(iceberg);
+    Schema schema = readSchema(iceberg, snapshot);
+    Schema projected = project(schema, snapshot);
+    List<PlannedColumn> columns = new ArrayList<>();
+    for (NestedField field : projected.columns()) {
+      columns.add(
+          new PlannedColumn(
+              field.fieldId(),
+              field.name(),
+              ArrowSchemas.typeName(field.type()),
+              field.isRequired(),
+              ArrowSchemas.toArrowField(field)));
+    }
+    List<DataFileInfo> files = new ArrayList<>();
+    int deletes = 0;
+    if (snapshot != null) {
+      TableScan scan = iceberg.newScan().useSnapshot(snapshot.snapshotId()).project(projected);
+      for (Filter filter : filters) {
+        scan = scan.filter(filter.toExpression());
+      }
+      try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
+        for (FileScanTask task : tasks) {
+          String location = task.file().location();
+          files.add(
+              new DataFileInfo(
+                  location,
+                  location.contains("://") && !location.startsWith("file:")
+                      ? null
+                      : LocalFileIO.toPath(location).toString(),
+                  task.file().recordCount(),
+                  task.file().fileSizeInBytes()));
+          deletes += task.deletes().size();
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(
+            "Table " + table.name() + ": cannot plan snapshot " + snapshot.snapshotId(), e);
+      }
+    }
+    return new ScanPlan(
+        table.name(), Optional.ofNullable(snapshot).map(SnapshotInfo::of), columns, files, deletes);
   }
 
   /**

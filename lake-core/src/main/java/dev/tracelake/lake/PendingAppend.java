@@ -179,7 +179,8 @@ public final class PendingAppend implements AutoCloseable {
       table.refresh();
       Snapshot head = branchHead();
       check.check(new IcebergBranchHead(table, head));
-      AppendFiles append = table.newFastAppend();
+      // a merge append keeps the manifest count small, so planning stays fast over long histories
+      AppendFiles append = table.newAppend();
       files.forEach(append::appendFile);
       provenance.toSummary().forEach(append::set);
       extraSummary.forEach(append::set);

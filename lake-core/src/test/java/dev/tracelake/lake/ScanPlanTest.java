@@ -1,0 +1,57 @@
+package dev.tracelake.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.junit.jupiter.api.Test;
+
+class ScanPlanTest extends LakeTestBase {
+
+  @Test
+  void planListsExactlyTheSnapshotsFilesAndFieldIds() {
+    LakeTable table = events();
+    AppendResult s1 = appendEvents(table, 0, 10);
+    AppendResult s2 = appendEvents(table, 10, 5);
+    table
+        .updateSchema()
+        .renameColumn("user", "customer")
+        .addColumn("note", ArrowType.Utf8.INSTANCE)
+        .commit();
+
+    ScanPlan old = table.scan().atSnapshot(s1.snapshotId()).plan();
+    assertThat(old.snapshot())
+        .get()
+        .extracting(SnapshotInfo::snapshotId)
+        .isEqualTo(s1.snapshotId());
+    assertThat(old.files()).hasSize(1);
+    assertThat(old.files().get(0).recordCount()).isEqualTo(10);
+    assertThat(Path.of(old.files().get(0).localPath())).exists();
+    assertThat(old.columns())
+        .extracting(PlannedColumn::name)
+        .startsWith("event_id", "user", "amount");
+
+    ScanPlan now = table.scan().select("event_id", "customer", "note").plan();
+    assertThat(now.snapshot())
+        .get()
+        .extracting(SnapshotInfo::snapshotId)
+        .isEqualTo(s2.snapshotId());
+    assertThat(now.files())
+        .extracting(DataFileInfo::recordCount)
+        .containsExactlyInAnyOrder(10L, 5L);
+    assertThat(now.columns())
+        .extracting(PlannedColumn::name)
+        .containsExactly("event_id", "customer", "note");
+    // the renamed column keeps the field id the old files carry
+    int userId = old.columns().get(1).fieldId();
+    assertThat(now.columns().get(1).fieldId()).isEqualTo(userId);
+    assertThat(now.columns().get(2).icebergType()).isEqualTo("string");
+    assertThat(now.deleteFiles()).isZero();
+    assertThat(now.files())
+        .allSatisfy(f -> assertThat(Files.exists(Path.of(f.localPath()))).isTrue());
+
+    ScanPlan pruned = table.scan().filter(Filter.ge("event_id", 12L)).plan();
+    assertThat(pruned.files()).extracting(DataFileInfo::recordCount).containsExactly(5L);
+  }
+}
