@@ -10,7 +10,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableScan;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -32,6 +31,7 @@ public final class LakeScan {
   private final List<String> columns;
   private final List<Filter> filters;
   private final int batchSize;
+  private final Long appendedAfter;
 
   /** Which version of the table a scan reads. */
   sealed interface Version {}
@@ -45,8 +45,14 @@ public final class LakeScan {
   record AsOf(Instant time) implements Version {}
 
   private LakeScan(
-      LakeTable table, Version version, List<String> columns, List<Filter> filters, int batchSize) {
+      LakeTable table,
+      Version version,
+      List<String> columns,
+      List<Filter> filters,
+      int batchSize,
+      Long appendedAfter) {
     this.table = table;
+    this.appendedAfter = appendedAfter;
     this.version = version;
     this.columns = columns;
     this.filters = List.copyOf(filters);
@@ -54,22 +60,32 @@ public final class LakeScan {
   }
 
   static LakeScan of(LakeTable table) {
-    return new LakeScan(table, new Current(), null, List.of(), DEFAULT_BATCH_SIZE);
+    return new LakeScan(table, new Current(), null, List.of(), DEFAULT_BATCH_SIZE, null);
   }
 
   /** Reads the table as of a snapshot id. */
   public LakeScan atSnapshot(long snapshotId) {
-    return new LakeScan(table, new AtSnapshot(snapshotId), columns, filters, batchSize);
+    return new LakeScan(
+        table, new AtSnapshot(snapshotId), columns, filters, batchSize, appendedAfter);
   }
 
   /** Reads the head of a branch or the snapshot of a tag. */
   public LakeScan atRef(String ref) {
-    return new LakeScan(table, new AtRef(ref), columns, filters, batchSize);
+    return new LakeScan(table, new AtRef(ref), columns, filters, batchSize, appendedAfter);
   }
 
   /** Reads the {@code main} snapshot that was current at {@code time}. */
   public LakeScan asOf(Instant time) {
-    return new LakeScan(table, new AsOf(time), columns, filters, batchSize);
+    return new LakeScan(table, new AsOf(time), columns, filters, batchSize, appendedAfter);
+  }
+
+  /**
+   * Reads only the rows appended after snapshot {@code snapshotId} (exclusive) up to the scan's
+   * version (inclusive): what changed between two versions of an append-only table. The earlier
+   * snapshot must be an ancestor of the later one.
+   */
+  public LakeScan appendedAfter(long snapshotId) {
+    return new LakeScan(table, version, columns, filters, batchSize, snapshotId);
   }
 
   /** Reads only these columns, in this order. */
@@ -79,14 +95,14 @@ public final class LakeScan {
 
   /** Reads only these columns, in this order. */
   public LakeScan select(List<String> names) {
-    return new LakeScan(table, version, List.copyOf(names), filters, batchSize);
+    return new LakeScan(table, version, List.copyOf(names), filters, batchSize, appendedAfter);
   }
 
   /** Adds a filter; filters are ANDed. */
   public LakeScan filter(Filter filter) {
     List<Filter> more = new ArrayList<>(filters);
     more.add(filter);
-    return new LakeScan(table, version, columns, more, batchSize);
+    return new LakeScan(table, version, columns, more, batchSize, appendedAfter);
   }
 
   /** Sets the most rows per Arrow batch. */
@@ -94,7 +110,7 @@ public final class LakeScan {
     if (rows <= 0) {
       throw new IllegalArgumentException("Batch size must be positive, got " + rows);
     }
-    return new LakeScan(table, version, columns, filters, rows);
+    return new LakeScan(table, version, columns, filters, rows, appendedAfter);
   }
 
   /**
@@ -131,12 +147,9 @@ public final class LakeScan {
     }
     List<DataFileInfo> files = new ArrayList<>();
     int deletes = 0;
-    if (snapshot != null) {
-      TableScan scan = iceberg.newScan().useSnapshot(snapshot.snapshotId()).project(projected);
-      for (Filter filter : filters) {
-        scan = scan.filter(filter.toExpression());
-      }
-      try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
+    Long from = checkedAppendedAfter(iceberg, snapshot);
+    if (snapshot != null && (from == null || from != snapshot.snapshotId())) {
+      try (CloseableIterable<FileScanTask> tasks = planTasks(iceberg, snapshot, from, projected)) {
         for (FileScanTask task : tasks) {
           String location = task.file().location();
           files.add(
@@ -171,7 +184,55 @@ public final class LakeScan {
     Schema schema = readSchema(iceberg, snapshot);
     Schema projected = project(schema, snapshot);
     return ScanBatches.open(
-        table.name(), iceberg, snapshot, projected, filters, allocator, batchSize);
+        table.name(),
+        iceberg,
+        snapshot,
+        checkedAppendedAfter(iceberg, snapshot),
+        projected,
+        filters,
+        allocator,
+        batchSize);
+  }
+
+  private CloseableIterable<FileScanTask> planTasks(
+      Table iceberg, Snapshot snapshot, Long from, Schema projected) {
+    if (from == null) {
+      org.apache.iceberg.TableScan scan =
+          iceberg.newScan().useSnapshot(snapshot.snapshotId()).project(projected);
+      for (Filter filter : filters) {
+        scan = scan.filter(filter.toExpression());
+      }
+      return scan.planFiles();
+    }
+    org.apache.iceberg.IncrementalAppendScan scan =
+        iceberg
+            .newIncrementalAppendScan()
+            .fromSnapshotExclusive(from)
+            .toSnapshot(snapshot.snapshotId())
+            .project(projected);
+    for (Filter filter : filters) {
+      scan = scan.filter(filter.toExpression());
+    }
+    return scan.planFiles();
+  }
+
+  /** Returns the exclusive start of an appended-rows scan, checked to be an ancestor. */
+  private Long checkedAppendedAfter(Table iceberg, Snapshot snapshot) {
+    if (appendedAfter == null) {
+      return null;
+    }
+    if (iceberg.snapshot(appendedAfter) == null) {
+      throw LakeException.notFound("Table %s has no snapshot %d", table.name(), appendedAfter);
+    }
+    if (snapshot == null
+        || !SnapshotUtil.isAncestorOf(iceberg, snapshot.snapshotId(), appendedAfter)) {
+      throw LakeException.invalid(
+          "Table %s: snapshot %d is not an ancestor of %s, so no appended rows lie between them",
+          table.name(),
+          appendedAfter,
+          snapshot == null ? "an empty table" : "snapshot " + snapshot.snapshotId());
+    }
+    return appendedAfter;
   }
 
   private Snapshot resolve(Table iceberg) {

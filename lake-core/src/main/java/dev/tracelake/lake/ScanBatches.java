@@ -57,6 +57,7 @@ public final class ScanBatches implements AutoCloseable {
       TableName name,
       Table table,
       Snapshot snapshot,
+      Long appendedAfter,
       Schema projected,
       List<Filter> filters,
       BufferAllocator allocator,
@@ -78,13 +79,13 @@ public final class ScanBatches implements AutoCloseable {
       where = Expressions.and(where, e);
     }
     CloseableIterable<Record> records = null;
-    if (snapshot != null) {
+    if (snapshot != null && (appendedAfter == null || appendedAfter != snapshot.snapshotId())) {
+      IcebergGenerics.ScanBuilder builder =
+          IcebergGenerics.read(table).project(projected).where(where);
       records =
-          IcebergGenerics.read(table)
-              .useSnapshot(snapshot.snapshotId())
-              .project(projected)
-              .where(where)
-              .build();
+          appendedAfter == null
+              ? builder.useSnapshot(snapshot.snapshotId()).build()
+              : builder.appendsBetween(appendedAfter, snapshot.snapshotId()).build();
     }
     return new ScanBatches(snapshot, projected, records, allocator, batchSize);
   }

@@ -54,4 +54,26 @@ class ScanPlanTest extends LakeTestBase {
     ScanPlan pruned = table.scan().filter(Filter.ge("event_id", 12L)).plan();
     assertThat(pruned.files()).extracting(DataFileInfo::recordCount).containsExactly(5L);
   }
+
+  @Test
+  void appendedAfterReadsOnlyTheRowsBetweenTwoVersions() {
+    LakeTable table = events();
+    AppendResult s1 = appendEvents(table, 0, 10);
+    AppendResult s2 = appendEvents(table, 10, 5);
+    AppendResult s3 = appendEvents(table, 15, 3);
+
+    assertThat(eventIds(table.scan().atSnapshot(s3.snapshotId()).appendedAfter(s1.snapshotId())))
+        .isEqualTo(TimeTravelTest.range(10, 18));
+    assertThat(eventIds(table.scan().atSnapshot(s2.snapshotId()).appendedAfter(s1.snapshotId())))
+        .isEqualTo(TimeTravelTest.range(10, 15));
+    assertThat(eventIds(table.scan().appendedAfter(s3.snapshotId()))).isEmpty();
+    assertThat(table.scan().appendedAfter(s2.snapshotId()).plan().files())
+        .extracting(DataFileInfo::recordCount)
+        .containsExactly(3L);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> table.scan().atSnapshot(s1.snapshotId()).appendedAfter(s3.snapshotId()).plan())
+        .isInstanceOf(LakeException.class)
+        .hasMessageContaining(
+            "snapshot " + s3.snapshotId() + " is not an ancestor of snapshot " + s1.snapshotId());
+  }
 }
