@@ -1,6 +1,5 @@
 package dev.tracelake.ingest;
 
-import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.proto.v1.AppendRowsRequest;
@@ -16,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One AppendRows stream: one writer, one table. Reads one message at a time while the in-flight
- * budget has room (manual flow control), submits it, and sends acknowledgements strictly in
- * request order. The first failure ends the stream with its status, after every earlier request
- * has been acknowledged.
+ * budget has room (manual flow control), submits it, and sends acknowledgements strictly in request
+ * order. The first failure ends the stream with its status, after every earlier request has been
+ * acknowledged.
  */
 final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(AppendRowsHandler.class);
@@ -34,15 +33,23 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
   private String writerId;
   private long lastOffset = -1;
 
-  AppendRowsHandler(Ingestor ingestor, ServerCallStreamObserver<AppendRowsResponse> responses) {
+  private final java.util.Set<AppendRowsHandler> open;
+
+  AppendRowsHandler(
+      Ingestor ingestor,
+      ServerCallStreamObserver<AppendRowsResponse> responses,
+      java.util.Set<AppendRowsHandler> open) {
     this.ingestor = ingestor;
     this.responses = responses;
+    this.open = open;
+    open.add(this);
     responses.disableAutoRequest();
     responses.setOnCancelHandler(
         () -> {
           synchronized (lock) {
             finished = true;
           }
+          open.remove(this);
         });
     responses.request(1);
   }
@@ -51,24 +58,35 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
   public void onNext(AppendRowsRequest request) {
     CompletableFuture<Ack> ack;
     try {
+      if (ingestor.draining()) {
+        // before decoding: the allocator may be released soon, and the writer should go elsewhere
+        throw Ingestor.shuttingDown(request.getOffset());
+      }
       ack = ingestor.submit(toDomain(request));
     } catch (RuntimeException e) {
       ack = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Ack> result = ack;
     synchronized (lock) {
-      chain = chain.thenCompose(v -> result.handle((a, error) -> {
-        send(a, error);
-        return null;
-      }));
+      chain =
+          chain.thenCompose(
+              v ->
+                  result.handle(
+                      (a, error) -> {
+                        send(a, error);
+                        return null;
+                      }));
     }
-    ingestor.budget().whenRoom(() -> {
-      synchronized (lock) {
-        if (!finished) {
-          responses.request(1);
-        }
-      }
-    });
+    ingestor
+        .budget()
+        .whenRoom(
+            () -> {
+              synchronized (lock) {
+                if (!finished) {
+                  responses.request(1);
+                }
+              }
+            });
   }
 
   private AppendBatch toDomain(AppendRowsRequest request) {
@@ -86,7 +104,12 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
       throw new IngestException(
           IngestException.Reason.INVALID_REQUEST,
           "An AppendRows stream carries one writer and one table: started with writer "
-              + writerId + " on " + table + ", got writer " + request.getWriterId() + " on "
+              + writerId
+              + " on "
+              + table
+              + ", got writer "
+              + request.getWriterId()
+              + " on "
               + request.getTable());
     }
     if (request.getOffset() <= lastOffset) {
@@ -126,7 +149,10 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
       default:
         throw new IngestException(
             IngestException.Reason.INVALID_REQUEST,
-            "Table " + table + ", offset " + request.getOffset()
+            "Table "
+                + table
+                + ", offset "
+                + request.getOffset()
                 + ": the request carries no rows (set arrow_rows or json_rows)");
     }
   }
@@ -139,10 +165,7 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
       }
       if (error != null) {
         finished = true;
-        if (!(error instanceof LakeException) && !(unwrap(error) instanceof LakeException)
-            && !(unwrap(error) instanceof IngestException)) {
-          LOG.debug("AppendRows stream of writer {} failed", writerId, error);
-        }
+        open.remove(this);
         responses.onError(GrpcErrors.toStatus(error));
         return;
       }
@@ -150,10 +173,31 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
-    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-        ? e.getCause()
-        : e;
+  /**
+   * Ends the stream for a shutdown once every request read so far is acknowledged: UNAVAILABLE
+   * tells the writer to resend anything unacknowledged to another server.
+   */
+  CompletableFuture<Void> endForShutdown() {
+    CompletableFuture<Void> last;
+    synchronized (lock) {
+      last = chain;
+    }
+    return last.handle(
+        (v, e) -> {
+          synchronized (lock) {
+            if (!finished) {
+              finished = true;
+              responses.onError(
+                  Status.UNAVAILABLE
+                      .withDescription(
+                          "Server is shutting down; resend unacknowledged offsets to another"
+                              + " server")
+                      .asRuntimeException());
+            }
+          }
+          open.remove(this);
+          return null;
+        });
   }
 
   @Override
@@ -163,7 +207,11 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
     synchronized (lock) {
       finished = true;
     }
-    LOG.debug("AppendRows stream of writer {} ended by the client: {}", writerId, Status.fromThrowable(t));
+    open.remove(this);
+    LOG.debug(
+        "AppendRows stream of writer {} ended by the client: {}",
+        writerId,
+        Status.fromThrowable(t));
   }
 
   @Override
@@ -179,6 +227,7 @@ final class AppendRowsHandler implements StreamObserver<AppendRowsRequest> {
               finished = true;
               responses.onCompleted();
             }
+            open.remove(this);
           }
         });
   }

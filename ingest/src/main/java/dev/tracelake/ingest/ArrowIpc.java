@@ -45,7 +45,8 @@ public final class ArrowIpc {
     } catch (IOException | RuntimeException e) {
       out.forEach(VectorSchemaRoot::close);
       throw new IllegalArgumentException(
-          "malformed Arrow IPC stream: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          "malformed Arrow IPC stream: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
           e);
     }
   }
@@ -54,8 +55,7 @@ public final class ArrowIpc {
   public static byte[] encode(List<VectorSchemaRoot> batches, BufferAllocator allocator) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (VectorSchemaRoot staging = VectorSchemaRoot.create(batches.get(0).getSchema(), allocator);
-        ArrowStreamWriter writer =
-            new ArrowStreamWriter(staging, null, Channels.newChannel(out))) {
+        ArrowStreamWriter writer = new ArrowStreamWriter(staging, null, Channels.newChannel(out))) {
       writer.start();
       for (VectorSchemaRoot batch : batches) {
         try (ArrowRecordBatch rb = new VectorUnloader(batch).getRecordBatch()) {

@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param commitMaxRows a table's queued rows that trigger a commit at once
  * @param commitMaxBytes a table's queued bytes that trigger a commit at once
  * @param commitInterval the longest a queued request waits for its commit
- * @param inflightBytes memory budget for requests received but not yet committed; when it is
- *     used up the server stops reading from streams, and gRPC flow control slows the producers
+ * @param inflightBytes memory budget for requests received but not yet committed; when it is used
+ *     up the server stops reading from streams, and gRPC flow control slows the producers
  * @param shutdownGrace how long shutdown waits for queued requests to commit
  */
 public record IngestConfig(
@@ -40,8 +40,11 @@ public record IngestConfig(
     }
     if (inflightBytes < maxMessageBytes) {
       throw new IllegalArgumentException(
-          "In-flight budget (" + inflightBytes + " bytes) must hold at least one message ("
-              + maxMessageBytes + " bytes)");
+          "In-flight budget ("
+              + inflightBytes
+              + " bytes) must hold at least one message ("
+              + maxMessageBytes
+              + " bytes)");
     }
   }
 
@@ -60,37 +63,73 @@ public record IngestConfig(
 
   public IngestConfig withPort(int newPort) {
     return new IngestConfig(
-        host, newPort, maxMessageBytes, commitMaxRows, commitMaxBytes, commitInterval,
-        inflightBytes, shutdownGrace);
+        host,
+        newPort,
+        maxMessageBytes,
+        commitMaxRows,
+        commitMaxBytes,
+        commitInterval,
+        inflightBytes,
+        shutdownGrace);
   }
 
   public IngestConfig withHost(String newHost) {
     return new IngestConfig(
-        newHost, port, maxMessageBytes, commitMaxRows, commitMaxBytes, commitInterval,
-        inflightBytes, shutdownGrace);
+        newHost,
+        port,
+        maxMessageBytes,
+        commitMaxRows,
+        commitMaxBytes,
+        commitInterval,
+        inflightBytes,
+        shutdownGrace);
   }
 
   public IngestConfig withCommitInterval(Duration interval) {
     return new IngestConfig(
-        host, port, maxMessageBytes, commitMaxRows, commitMaxBytes, interval, inflightBytes,
+        host,
+        port,
+        maxMessageBytes,
+        commitMaxRows,
+        commitMaxBytes,
+        interval,
+        inflightBytes,
         shutdownGrace);
   }
 
   public IngestConfig withMaxMessageBytes(int bytes) {
     return new IngestConfig(
-        host, port, bytes, commitMaxRows, commitMaxBytes, commitInterval,
-        Math.max(inflightBytes, bytes), shutdownGrace);
+        host,
+        port,
+        bytes,
+        commitMaxRows,
+        commitMaxBytes,
+        commitInterval,
+        Math.max(inflightBytes, bytes),
+        shutdownGrace);
   }
 
   public IngestConfig withCommitMaxRows(long rows) {
     return new IngestConfig(
-        host, port, maxMessageBytes, rows, commitMaxBytes, commitInterval, inflightBytes,
+        host,
+        port,
+        maxMessageBytes,
+        rows,
+        commitMaxBytes,
+        commitInterval,
+        inflightBytes,
         shutdownGrace);
   }
 
   public IngestConfig withInflightBytes(long bytes) {
     return new IngestConfig(
-        host, port, maxMessageBytes, commitMaxRows, commitMaxBytes, commitInterval, bytes,
+        host,
+        port,
+        maxMessageBytes,
+        commitMaxRows,
+        commitMaxBytes,
+        commitInterval,
+        bytes,
         shutdownGrace);
   }
 

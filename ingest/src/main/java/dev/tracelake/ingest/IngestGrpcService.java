@@ -31,6 +31,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
   private final Ingestor ingestor;
   private final Lake lake;
+  // streams still open, so a shutdown can end them cleanly
+  private final java.util.Set<AppendRowsHandler> openStreams =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   IngestGrpcService(Ingestor ingestor) {
     this.ingestor = ingestor;
@@ -121,9 +124,10 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
           GetWriterOffsetResponse.Builder b = GetWriterOffsetResponse.newBuilder();
           ingestor
               .writerOffset(
-                  TableName.parse(request.getTable()), LakeTable.MAIN, request.getWriterId())
-              .ifPresent(
-                  c -> b.setLastCommittedOffset(c.offset()).setSnapshotId(c.snapshotId()));
+                  TableName.parse(request.getTable()),
+                  request.getBranch().isEmpty() ? LakeTable.MAIN : request.getBranch(),
+                  request.getWriterId())
+              .ifPresent(c -> b.setLastCommittedOffset(c.offset()).setSnapshotId(c.snapshotId()));
           return b.build();
         });
   }
@@ -132,7 +136,24 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
   public StreamObserver<AppendRowsRequest> appendRows(
       StreamObserver<AppendRowsResponse> responses) {
     return new AppendRowsHandler(
-        ingestor, (ServerCallStreamObserver<AppendRowsResponse>) responses);
+        ingestor, (ServerCallStreamObserver<AppendRowsResponse>) responses, openStreams);
+  }
+
+  /** Ends every open stream with UNAVAILABLE once its read requests are acknowledged. */
+  void endStreamsForShutdown(java.time.Duration wait) {
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> ends = new ArrayList<>();
+    for (AppendRowsHandler handler : List.copyOf(openStreams)) {
+      ends.add(handler.endForShutdown());
+    }
+    try {
+      java.util.concurrent.CompletableFuture.allOf(
+              ends.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      // the backstop (shutdownNow) cancels whatever is left
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static <T> void unary(StreamObserver<T> responses, Supplier<T> call) {

@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write path behind the gRPC service, free of any transport type: checks each request's
- * offset and rows, queues it for its table's group commit, and completes its future once the rows
- * are committed. Exactly once per (table, branch, writer, offset): a committed offset is answered
- * with its original snapshot, an offset still queued is joined, a gap is refused.
+ * The write path behind the gRPC service, free of any transport type: checks each request's offset
+ * and rows, queues it for its table's group commit, and completes its future once the rows are
+ * committed. Exactly once per (table, branch, writer, offset): a committed offset is answered with
+ * its original snapshot, an offset still queued is joined, a gap is refused.
  */
 public final class Ingestor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
@@ -95,6 +95,17 @@ public final class Ingestor implements AutoCloseable {
             });
   }
 
+  /** Returns whether the ingestor stopped taking requests (the server is shutting down). */
+  public boolean draining() {
+    return draining;
+  }
+
+  static IngestException shuttingDown(long offset) {
+    return new IngestException(
+        IngestException.Reason.SHUTTING_DOWN,
+        "Server is shutting down; resend offset " + offset + " to another server");
+  }
+
   /** Returns the allocator request batches are decoded into. */
   public BufferAllocator allocator() {
     return allocator;
@@ -109,8 +120,8 @@ public final class Ingestor implements AutoCloseable {
   }
 
   /**
-   * Submits one request. The returned future completes with the acknowledgement once the rows
-   * are committed, or exceptionally with a {@link LakeException} or {@link IngestException}. The
+   * Submits one request. The returned future completes with the acknowledgement once the rows are
+   * committed, or exceptionally with a {@link LakeException} or {@link IngestException}. The
    * request's batches are closed when it completes.
    */
   public CompletableFuture<Ack> submit(AppendBatch request) {
@@ -130,9 +141,7 @@ public final class Ingestor implements AutoCloseable {
 
   private CompletableFuture<Ack> doSubmit(AppendBatch request) {
     if (draining) {
-      throw new IngestException(
-          IngestException.Reason.SHUTTING_DOWN,
-          "Server is shutting down; resend offset " + request.offset() + " to another server");
+      throw shuttingDown(request.offset());
     }
     TableIngest ti = table(request.table());
     check(ti, request);
@@ -142,7 +151,7 @@ public final class Ingestor implements AutoCloseable {
     synchronized (ti) {
       TreeMap<Long, TableCommitter.Pending> queued =
           ti.pending.computeIfAbsent(key, k -> new TreeMap<>());
-      long committed = offsets.last(writer).map(WriterOffsets.Committed::offset).orElse(-1L);
+      long committed = offsets.last(writer).map(CommittedOffset::offset).orElse(-1L);
       if (request.offset() <= committed) {
         return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
       }
@@ -155,7 +164,7 @@ public final class Ingestor implements AutoCloseable {
       if (request.offset() != expected && queued.isEmpty()) {
         // another replica may have committed for this writer since we last looked
         offsets.catchUp();
-        committed = offsets.last(writer).map(WriterOffsets.Committed::offset).orElse(-1L);
+        committed = offsets.last(writer).map(CommittedOffset::offset).orElse(-1L);
         if (request.offset() <= committed) {
           return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
         }
@@ -216,8 +225,7 @@ public final class Ingestor implements AutoCloseable {
   }
 
   /** Returns a writer's last committed offset on a branch and its snapshot. */
-  public Optional<WriterOffsets.Committed> writerOffset(
-      TableName table, String branch, String writerId) {
+  public Optional<CommittedOffset> writerOffset(TableName table, String branch, String writerId) {
     AppendBatch.checkWriterId(writerId);
     WriterOffsets offsets = table(table).offsets(branch);
     offsets.catchUp();
@@ -264,6 +272,10 @@ public final class Ingestor implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Drains (if not done yet), stops the commit threads and releases Arrow memory. Call it only once
+   * nothing can submit any more, i.e. after the gRPC server has terminated.
+   */
   @Override
   public void close() {
     if (!drain(config.shutdownGrace())) {

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bytes of requests received but not yet committed. Streams read their next message only while
- * the budget has room; otherwise they wait for a release, and gRPC's flow control makes the
- * producer wait too. At most one message per stream can exceed the budget.
+ * Bytes of requests received but not yet committed. Streams read their next message only while the
+ * budget has room; otherwise they wait for a release, and gRPC's flow control makes the producer
+ * wait too. At most one message per stream can exceed the budget.
  */
 final class MemoryBudget {
   private final long limit;

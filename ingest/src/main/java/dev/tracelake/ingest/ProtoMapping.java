@@ -1,5 +1,6 @@
 package dev.tracelake.ingest;
 
+import com.google.protobuf.ByteString;
 import dev.tracelake.lake.ColumnInfo;
 import dev.tracelake.lake.Provenance;
 import dev.tracelake.lake.RefInfo;
@@ -8,7 +9,6 @@ import dev.tracelake.proto.v1.AppendRowsResponse;
 import dev.tracelake.proto.v1.Column;
 import dev.tracelake.proto.v1.Ref;
 import dev.tracelake.proto.v1.TableInfo;
-import com.google.protobuf.ByteString;
 
 /** Turns domain values into protos and back; nothing else. */
 final class ProtoMapping {

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for one table: requests from every stream and writer queue here and are committed
- * together when the queue reaches its row or byte limit, or when its oldest request has waited
- * the commit interval. Requests with the same branch and provenance share one snapshot. Only then
- * are their futures completed, each with the snapshot id and its record ids.
+ * together when the queue reaches its row or byte limit, or when its oldest request has waited the
+ * commit interval. Requests with the same branch and provenance share one snapshot. Only then are
+ * their futures completed, each with the snapshot id and its record ids.
  */
 final class TableCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(TableCommitter.class);
@@ -167,7 +167,10 @@ final class TableCommitter {
         }
         LOG.debug(
             "Table {}: committed {} requests, {} rows as snapshot {}",
-            table.name(), todo.size(), result.rows(), result.snapshotId());
+            table.name(),
+            todo.size(),
+            result.rows(),
+            result.snapshotId());
         todo.clear();
       } catch (WriterOffsets.WriterConflict conflict) {
         // Another replica committed some of these offsets after we checked them.
@@ -180,7 +183,11 @@ final class TableCommitter {
         }
         todo.removeAll(resolved);
       } catch (LakeException e) {
-        LOG.warn("Table {}: commit of {} requests failed: {}", table.name(), todo.size(), e.getMessage());
+        LOG.warn(
+            "Table {}: commit of {} requests failed: {}",
+            table.name(),
+            todo.size(),
+            e.getMessage());
         todo.forEach(p -> p.future.completeExceptionally(e));
         todo.clear();
       } catch (RuntimeException e) {
@@ -193,20 +200,30 @@ final class TableCommitter {
 
   private void resolveConflict(WriterOffsets writerOffsets, Pending p) {
     String writer = p.request.writerId();
-    Optional<WriterOffsets.Committed> last = writerOffsets.last(writer);
+    Optional<CommittedOffset> last = writerOffsets.last(writer);
     if (last.isPresent() && last.get().offset() >= p.request.offset()) {
       long snapshot =
           writerOffsets.snapshotOf(writer, p.request.offset()).orElse(last.get().snapshotId());
       p.future.complete(
           new Ack(
-              p.request.table(), p.request.branch(), p.request.offset(), snapshot, List.of(), 0,
+              p.request.table(),
+              p.request.branch(),
+              p.request.offset(),
+              snapshot,
+              List.of(),
+              0,
               true));
     } else {
       p.future.completeExceptionally(
           new IngestException(
               IngestException.Reason.RETRY,
-              "Writer " + writer + " on table " + p.request.table() + ": offset "
-                  + p.request.offset() + " raced with a commit of the same writer elsewhere;"
+              "Writer "
+                  + writer
+                  + " on table "
+                  + p.request.table()
+                  + ": offset "
+                  + p.request.offset()
+                  + " raced with a commit of the same writer elsewhere;"
                   + " resend it"));
     }
   }
@@ -223,9 +240,14 @@ final class TableCommitter {
         p.future.completeExceptionally(
             new IngestException(
                 IngestException.Reason.RETRY,
-                "Writer " + p.request.writerId() + ": offset " + p.request.offset()
-                    + " not committed because earlier offset " + bad.request.offset()
-                    + " failed: " + cause.getMessage()));
+                "Writer "
+                    + p.request.writerId()
+                    + ": offset "
+                    + p.request.offset()
+                    + " not committed because earlier offset "
+                    + bad.request.offset()
+                    + " failed: "
+                    + cause.getMessage()));
         dropped.add(p);
       }
     }

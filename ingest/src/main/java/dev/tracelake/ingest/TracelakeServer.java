@@ -28,6 +28,7 @@ public final class TracelakeServer implements AutoCloseable {
   private final IngestConfig config;
   private final Ingestor ingestor;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final IngestGrpcService ingestService;
   private final Server server;
   private volatile boolean stopped;
 
@@ -35,10 +36,11 @@ public final class TracelakeServer implements AutoCloseable {
     this.lake = lake;
     this.config = config;
     this.ingestor = new Ingestor(lake, config);
+    this.ingestService = new IngestGrpcService(ingestor);
     this.server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())
-            .addService(new IngestGrpcService(ingestor))
+            .addService(ingestService)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
@@ -85,7 +87,11 @@ public final class TracelakeServer implements AutoCloseable {
     return ingestor;
   }
 
-  /** Stops gracefully: commits what is queued, then closes. Idempotent. */
+  /**
+   * Stops gracefully: refuses new calls, commits and acknowledges every queued request (up to the
+   * shutdown grace), ends the streams still open with UNAVAILABLE so their writers resend
+   * elsewhere, and only then releases resources. Idempotent.
+   */
   public void stop() {
     if (stopped) {
       return;
@@ -93,15 +99,23 @@ public final class TracelakeServer implements AutoCloseable {
     stopped = true;
     health.enterTerminalState();
     server.shutdown();
-    ingestor.close();
+    if (!ingestor.drain(config.shutdownGrace())) {
+      LOG.warn("Shutdown grace {} ran out with requests still queued", config.shutdownGrace());
+    }
+    // Streams left open would hold shutdown for the whole grace period; their queued requests
+    // are committed by now: acknowledge them, end the streams retryably, then cut the rest.
+    ingestService.endStreamsForShutdown(java.time.Duration.ofSeconds(5));
     try {
-      if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+      // with every call ended, the server terminates once their last frames are flushed
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();
+        server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
+    ingestor.close();
     LOG.info("Tracelake server stopped");
   }
 

@@ -20,9 +20,6 @@ import java.util.Set;
 final class WriterOffsets {
   static final String SUMMARY_PREFIX = "tracelake.writer.";
 
-  /** A writer's last committed offset and the snapshot that committed it. */
-  record Committed(long offset, long snapshotId) {}
-
   /** Thrown from a commit check when writers' offsets were committed by someone else. */
   static final class WriterConflict extends RuntimeException {
     private final Set<String> writers;
@@ -40,7 +37,7 @@ final class WriterOffsets {
   private final LakeTable table;
   private final String branch;
   // guarded by this
-  private final Map<String, Committed> last = new HashMap<>();
+  private final Map<String, CommittedOffset> last = new HashMap<>();
   // guarded by this: the newest snapshot whose summary has been folded in
   private Long scannedHead;
 
@@ -86,14 +83,14 @@ final class WriterOffsets {
         long lastOffset = parseRange(e.getValue())[1];
         last.merge(
             writer,
-            new Committed(lastOffset, snapshot.snapshotId()),
+            new CommittedOffset(lastOffset, snapshot.snapshotId()),
             (a, b) -> a.offset() >= b.offset() ? a : b);
       }
     }
   }
 
   /** Returns a writer's last committed offset, if it committed anything. */
-  synchronized Optional<Committed> last(String writer) {
+  synchronized Optional<CommittedOffset> last(String writer) {
     return Optional.ofNullable(last.get(writer));
   }
 
@@ -103,7 +100,7 @@ final class WriterOffsets {
         (writer, range) ->
             last.merge(
                 writer,
-                new Committed(range[1], snapshotId),
+                new CommittedOffset(range[1], snapshotId),
                 (a, b) -> a.offset() >= b.offset() ? a : b));
   }
 
@@ -117,7 +114,7 @@ final class WriterOffsets {
     synchronized (this) {
       ranges.forEach(
           (writer, range) -> {
-            Committed c = last.get(writer);
+            CommittedOffset c = last.get(writer);
             if (c != null && c.offset() >= range[0]) {
               conflicts.add(writer);
             }

@@ -3,6 +3,7 @@ package dev.tracelake.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracelake.proto.v1.AppendRowsResponse;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -120,5 +121,43 @@ class LifecycleTest extends IngestServerTestBase {
       }
     }
     assertThat(ids.size()).isEqualTo(ackedFirstIds.size() * rows);
+  }
+
+  @Test
+  void stopEndsIdleStreamsWithUnavailableAndRefusesLateRequestsRetryably() throws Exception {
+    createEvents("events");
+    try (AppendStream idle = new AppendStream(channel, "events", "idle");
+        AppendStream queued = new AppendStream(channel, "events", "queued")) {
+      idle.sendJson(0, jsonEvents(0, 1));
+      assertThat(idle.take().getOffset()).isZero(); // committed; the stream now sits idle
+      queued.sendJson(0, jsonEvents(1, 1));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.ingestor().budget().used() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5); // until the server holds the request in its commit queue
+      }
+      server.stop();
+      // the queued request is committed and acknowledged before its stream ends
+      assertThat(queued.take().getOffset()).isZero();
+      for (AppendStream s : List.of(idle, queued)) {
+        Status status = s.status(Duration.ofSeconds(30));
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getDescription()).contains("resend unacknowledged offsets");
+      }
+    }
+    assertThat(eventIds("events", null)).containsExactly(0L, 1L);
+  }
+
+  @Test
+  void aRequestArrivingWhileDrainingIsUnavailableNotAFinalError() throws Exception {
+    createEvents("events");
+    server.ingestor().drain(Duration.ofSeconds(5));
+    try (AppendStream stream = new AppendStream(channel, "events", "w1")) {
+      stream.sendJson(0, jsonEvents(0, 1));
+      Status status = stream.status(Duration.ofSeconds(30));
+      assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(status.getDescription())
+          .isEqualTo("Server is shutting down; resend offset 0 to another server");
+    }
+    assertThat(eventIds("events", null)).isEmpty();
   }
 }

@@ -1,0 +1,71 @@
+package dev.tracelake.cli;
+
+import dev.tracelake.client.TracelakeClient;
+import dev.tracelake.example.ExampleProducer;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracelake example-producer}: behaves like a production fraud-scoring service against a
+ * running server: writes feature records, then predictions citing them as lineage inputs.
+ */
+@Command(
+    name = "example-producer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write feature records, then predictions that cite them as lineage inputs, to a running"
+            + " server (see 'tracelake serve').")
+final class ExampleProducerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--target",
+      defaultValue = "${env:TRACELAKE_TARGET:-127.0.0.1:7420}",
+      description = "Server address (env TRACELAKE_TARGET; default ${DEFAULT-VALUE}).")
+  String target;
+
+  @Option(names = "--count", defaultValue = "100", description = "Records per table.")
+  int count;
+
+  @Override
+  public Integer call() {
+    PrintStream out =
+        new PrintStream(
+            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    try (TracelakeClient client = TracelakeClient.connect(target)) {
+      ExampleProducer.run(client, count, out);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** Adapts picocli's writer to the stream the example prints to. */
+  private static final class WriterOutputStream extends java.io.OutputStream {
+    private final java.io.PrintWriter writer;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+    WriterOutputStream(java.io.PrintWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) {
+      line.write(b);
+      if (b == '\n') {
+        flush();
+      }
+    }
+
+    @Override
+    public void flush() {
+      writer.print(line.toString(StandardCharsets.UTF_8));
+      writer.flush();
+      line.reset();
+    }
+  }
+}

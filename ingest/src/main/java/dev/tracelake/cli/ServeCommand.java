@@ -1,0 +1,215 @@
+package dev.tracelake.cli;
+
+import dev.tracelake.ingest.IngestConfig;
+import dev.tracelake.ingest.TracelakeServer;
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracelake serve}: the gRPC server (IngestService, health, reflection) on the lake.
+ *
+ * <p>Each setting comes from, in order: its flag, its environment variable, the optional properties
+ * file ({@code --config}, keys as the flags without dashes), then the default. SIGTERM and Ctrl-C
+ * stop the server gracefully: queued requests are committed and acknowledged first.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the gRPC server (default 127.0.0.1:7420) on the lake (default ./tracelake-data).",
+      "Settings: flag, then environment variable, then --config file, then default."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "<file>", description = "Properties file of settings.")
+  Path configFile;
+
+  @Option(
+      names = "--host",
+      description = "Address to bind (env TRACELAKE_HOST; default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "gRPC port (env TRACELAKE_PORT; default 7420).")
+  Integer port;
+
+  @Option(
+      names = "--commit-interval-ms",
+      description =
+          "Longest wait of a request for its commit (env TRACELAKE_COMMIT_INTERVAL_MS;"
+              + " default 500).")
+  Long commitIntervalMs;
+
+  @Option(
+      names = "--max-message-bytes",
+      description = "Largest request accepted (env TRACELAKE_MAX_MESSAGE_BYTES; default 64 MiB).")
+  Integer maxMessageBytes;
+
+  @Option(
+      names = "--inflight-bytes",
+      description =
+          "Memory for requests not yet committed (env TRACELAKE_INFLIGHT_BYTES;"
+              + " default 512 MiB).")
+  Long inflightBytes;
+
+  @Override
+  public Integer call() throws Exception {
+    Properties file = loadConfigFile();
+    IngestConfig config = ingestConfig(file);
+    LakeConfig lakeConfig = lakeConfig(file);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (Lake lake = Lake.open(lakeConfig)) {
+      TracelakeServer server = TracelakeServer.onNetty(lake, config).start();
+      Thread hook =
+          new Thread(
+              () -> {
+                server.stop();
+                stopped.countDown();
+              },
+              "tracelake-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Tracelake serving gRPC on %s:%d (warehouse %s, catalog %s). Ctrl-C stops it.%n",
+              config.host(), server.port(), lakeConfig.warehouse(), lakeConfig.describeCatalog());
+      spec.commandLine().getOut().flush();
+      try {
+        server.awaitTermination();
+        stopped.await(); // the shutdown hook is still committing; keep the lake open for it
+      } catch (InterruptedException e) {
+        server.stop();
+        Thread.currentThread().interrupt();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is exiting and the hook is running: nothing to remove
+        }
+      }
+    }
+    return 0;
+  }
+
+  private Properties loadConfigFile() {
+    Properties props = new Properties();
+    if (configFile == null) {
+      return props;
+    }
+    try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw CliException.of("Cannot read config file %s: %s", configFile, e.getMessage());
+    }
+    return props;
+  }
+
+  IngestConfig ingestConfig(Properties file) {
+    IngestConfig d = IngestConfig.defaults();
+    try {
+      IngestConfig config =
+          new IngestConfig(
+              setting(host, "TRACELAKE_HOST", file, "host", Function.identity(), d.host()),
+              setting(port, "TRACELAKE_PORT", file, "port", Integer::valueOf, d.port()),
+              setting(
+                  maxMessageBytes,
+                  "TRACELAKE_MAX_MESSAGE_BYTES",
+                  file,
+                  "max-message-bytes",
+                  Integer::valueOf,
+                  d.maxMessageBytes()),
+              d.commitMaxRows(),
+              d.commitMaxBytes(),
+              Duration.ofMillis(
+                  setting(
+                      commitIntervalMs,
+                      "TRACELAKE_COMMIT_INTERVAL_MS",
+                      file,
+                      "commit-interval-ms",
+                      Long::valueOf,
+                      d.commitInterval().toMillis())),
+              setting(
+                  inflightBytes,
+                  "TRACELAKE_INFLIGHT_BYTES",
+                  file,
+                  "inflight-bytes",
+                  Long::valueOf,
+                  d.inflightBytes()),
+              d.shutdownGrace());
+      return config;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private LakeConfig lakeConfig(Properties file) {
+    var matched = spec.commandLine().getParseResult();
+    String warehouse = global.warehouse;
+    if (!matched.hasMatchedOption("--warehouse")
+        && System.getenv("TRACELAKE_WAREHOUSE") == null
+        && file.getProperty("warehouse") != null) {
+      warehouse = file.getProperty("warehouse");
+    }
+    String catalog = global.catalogUri;
+    if (!matched.hasMatchedOption("--catalog-uri")
+        && System.getenv("TRACELAKE_CATALOG_URI") == null
+        && file.getProperty("catalog-uri") != null) {
+      catalog = file.getProperty("catalog-uri");
+    }
+    LakeConfig.Builder builder =
+        LakeConfig.builder()
+            .warehouse(warehouse)
+            .catalogUri(catalog == null || catalog.isBlank() ? null : catalog);
+    // catalog.* keys pass through as Iceberg catalog properties (jdbc.user, jdbc.password, ...)
+    for (Map.Entry<Object, Object> e : file.entrySet()) {
+      String key = e.getKey().toString();
+      if (key.startsWith("catalog.")) {
+        builder.catalogProperty(key.substring("catalog.".length()), e.getValue().toString());
+      }
+    }
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static <T> T setting(
+      T flag, String env, Properties file, String key, Function<String, T> parse, T fallback) {
+    if (flag != null) {
+      return flag;
+    }
+    String text = System.getenv(env);
+    if (text == null || text.isBlank()) {
+      text = file.getProperty(key);
+    }
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      return parse.apply(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Setting " + key + " (" + env + ") must be a number, got '" + text + "'");
+    }
+  }
+}
