@@ -36,10 +36,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class ExampleProducer {
   /** The feature table. */
-  public static final String FEATURES = "demo.features";
+  public static final String FEATURES = "fraud.features";
 
   /** The prediction table. */
-  public static final String PREDICTIONS = "demo.predictions";
+  public static final String PREDICTIONS = "fraud.predictions";
 
   /** The code commit stamped when the environment variable GIT_COMMIT is unset. */
   public static final String SAMPLE_COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";

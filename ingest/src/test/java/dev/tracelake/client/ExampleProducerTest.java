@@ -67,11 +67,11 @@ class ExampleProducerTest extends ClientTestBase {
 
     String summary = printed.toString(StandardCharsets.UTF_8);
     assertThat(summary)
-        .contains("demo.features: 1200 feature records in snapshot(s) ")
-        .contains("demo.predictions: 1200 predictions in snapshot(s) ")
+        .contains("fraud.features: 1200 feature records in snapshot(s) ")
+        .contains("fraud.predictions: 1200 predictions in snapshot(s) ")
         .contains("prediction " + result.predictionRecordIds().get(0) + " for user-")
         .contains(
-            "lineage: demo.features record "
+            "lineage: fraud.features record "
                 + result.featureRecordIds().get(0)
                 + " at snapshot "
                 + result.featureSnapshotIds().get(0));
