@@ -1,0 +1,83 @@
+package dev.tracelake.lineage;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * How to explain a record: how many lineage steps to follow, how many rows to read at most, a point
+ * in time, and index freshness. Immutable; each refinement returns a new object.
+ */
+public final class ExplainOptions {
+  public static final int DEFAULT_MAX_DEPTH = 10;
+  public static final int DEFAULT_MAX_ROWS = 1_000;
+
+  private static final ExplainOptions DEFAULTS =
+      new ExplainOptions(DEFAULT_MAX_DEPTH, DEFAULT_MAX_ROWS, null, Consistency.INDEXED);
+
+  private final int maxDepth;
+  private final int maxRows;
+  private final Instant asOf;
+  private final Consistency consistency;
+
+  private ExplainOptions(int maxDepth, int maxRows, Instant asOf, Consistency consistency) {
+    this.maxDepth = maxDepth;
+    this.maxRows = maxRows;
+    this.asOf = asOf;
+    this.consistency = consistency;
+  }
+
+  /** Returns the defaults: {@value #DEFAULT_MAX_DEPTH} steps, {@value #DEFAULT_MAX_ROWS} rows. */
+  public static ExplainOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Follows at most {@code depth} lineage steps; 1 explains the record and its direct inputs.
+   *
+   * @throws IllegalArgumentException when {@code depth} is negative
+   */
+  public ExplainOptions maxDepth(int depth) {
+    if (depth < 0) {
+      throw new IllegalArgumentException("Explain depth must be 0 or more, got " + depth);
+    }
+    return new ExplainOptions(depth, maxRows, asOf, consistency);
+  }
+
+  /**
+   * Reads at most {@code rows} rows (records in the explanation tree).
+   *
+   * @throws IllegalArgumentException when {@code rows} is less than 1
+   */
+  public ExplainOptions maxRows(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("Explain row limit must be 1 or more, got " + rows);
+    }
+    return new ExplainOptions(maxDepth, rows, asOf, consistency);
+  }
+
+  /** Explains as of {@code time}: records and edges committed after it are ignored. */
+  public ExplainOptions asOf(Instant time) {
+    return new ExplainOptions(maxDepth, maxRows, time, consistency);
+  }
+
+  /** Catches the index up with every table before answering. */
+  public ExplainOptions catchUpFirst() {
+    return new ExplainOptions(maxDepth, maxRows, asOf, Consistency.CAUGHT_UP);
+  }
+
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  public int maxRows() {
+    return maxRows;
+  }
+
+  public Optional<Instant> asOf() {
+    return Optional.ofNullable(asOf);
+  }
+
+  public Consistency consistency() {
+    return consistency;
+  }
+}

@@ -1,0 +1,242 @@
+package dev.tracelake.lineage;
+
+import dev.tracelake.lake.ErrorKind;
+import dev.tracelake.lake.Filter;
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeException;
+import dev.tracelake.lake.MetadataColumns;
+import dev.tracelake.lake.ScanBatches;
+import dev.tracelake.lake.TableName;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Turns a trace into an explanation: lays the traced graph out as a tree from the record, then
+ * reads every record's row from the lake as of the snapshot it was read at (one scan per table and
+ * snapshot, filtered by {@code _record_id}). Runs outside the index lock: it reads only the lake.
+ */
+final class Explainer {
+  private static final int IN_LIST_CHUNK = 500;
+
+  private final Lake lake;
+  private final BufferAllocator allocator;
+
+  Explainer(Lake lake, BufferAllocator allocator) {
+    this.lake = lake;
+    this.allocator = allocator;
+  }
+
+  /** A record in the tree, before its row is read. */
+  private static final class Shape {
+    final RecordKey key;
+    final Long snapshotId;
+    final TraceNode node;
+    final Shape parent;
+    final List<Shape> inputs = new ArrayList<>();
+
+    Shape(RecordKey key, Long snapshotId, TraceNode node, Shape parent) {
+      this.key = key;
+      this.snapshotId = snapshotId;
+      this.node = node;
+      this.parent = parent;
+    }
+
+    boolean onPath(RecordKey other) {
+      for (Shape s = this; s != null; s = s.parent) {
+        if (s.key.equals(other)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private record Read(String table, long snapshotId) {}
+
+  Explanation explain(TraceResult trace, Map<String, RunInfo> runs, ExplainOptions options) {
+    Map<RecordKey, TraceNode> nodes = new HashMap<>();
+    trace.nodes().forEach(n -> nodes.put(n.key(), n));
+    Map<RecordKey, List<TraceEdge>> inputs = new HashMap<>();
+    trace.edges().forEach(e -> inputs.computeIfAbsent(e.output(), k -> new ArrayList<>()).add(e));
+
+    TraceNode rootNode = nodes.get(trace.root());
+    Shape root = new Shape(trace.root(), rootNode.snapshotId(), rootNode, null);
+    boolean truncated = layOut(root, nodes, inputs, options) || trace.truncated();
+
+    Set<Problem> problems = new LinkedHashSet<>(trace.problems());
+    Map<Read, Map<String, Map<String, Object>>> rows = readAll(root, problems);
+    Set<RecordKey> flagged = new HashSet<>();
+    trace.problems().forEach(p -> flagged.add(p.record()));
+    ExplainNode explained = build(root, rows, flagged, problems);
+    return new Explanation(
+        explained, runs, new ArrayList<>(problems), truncated, trace.freshness());
+  }
+
+  /** Lays the graph out as a tree, breadth first; returns whether a limit left inputs out. */
+  private static boolean layOut(
+      Shape root,
+      Map<RecordKey, TraceNode> nodes,
+      Map<RecordKey, List<TraceEdge>> inputs,
+      ExplainOptions options) {
+    boolean truncated = false;
+    int budget = options.maxRows() - 1;
+    ArrayDeque<Shape> queue = new ArrayDeque<>();
+    ArrayDeque<Integer> depths = new ArrayDeque<>();
+    queue.add(root);
+    depths.add(0);
+    while (!queue.isEmpty()) {
+      Shape shape = queue.poll();
+      int depth = depths.poll();
+      List<TraceEdge> edges = inputs.getOrDefault(shape.key, List.of());
+      if (edges.isEmpty()) {
+        continue;
+      }
+      if (depth >= options.maxDepth()) {
+        truncated = true;
+        continue;
+      }
+      for (TraceEdge edge : edges) {
+        if (budget == 0) {
+          truncated = true;
+          break;
+        }
+        budget--;
+        TraceNode node = nodes.get(edge.input());
+        Long snapshot = edge.snapshotId() != null ? edge.snapshotId() : node.snapshotId();
+        Shape child = new Shape(edge.input(), snapshot, node, shape);
+        shape.inputs.add(child);
+        // a record already on the path is a cycle (reported by the trace): show it, stop there
+        if (!shape.onPath(edge.input())) {
+          queue.add(child);
+          depths.add(depth + 1);
+        }
+      }
+    }
+    return truncated;
+  }
+
+  private Map<Read, Map<String, Map<String, Object>>> readAll(Shape root, Set<Problem> problems) {
+    Map<Read, Set<String>> wanted = new LinkedHashMap<>();
+    collect(root, wanted);
+    Map<Read, Map<String, Map<String, Object>>> rows = new HashMap<>();
+    for (Map.Entry<Read, Set<String>> e : wanted.entrySet()) {
+      rows.put(e.getKey(), read(e.getKey(), new ArrayList<>(e.getValue()), problems));
+    }
+    return rows;
+  }
+
+  private static void collect(Shape shape, Map<Read, Set<String>> wanted) {
+    // a record never ingested has no row to read; one not indexed yet may well have one
+    if (shape.snapshotId != null && shape.node.state() != NodeState.MISSING) {
+      wanted
+          .computeIfAbsent(
+              new Read(shape.key.table(), shape.snapshotId), k -> new LinkedHashSet<>())
+          .add(shape.key.recordId());
+    }
+    shape.inputs.forEach(s -> collect(s, wanted));
+  }
+
+  private Map<String, Map<String, Object>> read(
+      Read read, List<String> ids, Set<Problem> problems) {
+    Map<String, Map<String, Object>> rows = new HashMap<>();
+    TableName table;
+    try {
+      table = TableName.parse(read.table());
+    } catch (LakeException e) {
+      return rows; // not a table name: the trace reported the input as missing
+    }
+    for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK));
+      try (ScanBatches batches =
+          lake.table(table)
+              .scan()
+              .atSnapshot(read.snapshotId())
+              .filter(Filter.in(MetadataColumns.RECORD_ID, chunk))
+              .open(allocator)) {
+        while (batches.loadNextBatch()) {
+          VectorSchemaRoot root = batches.root();
+          VarCharVector idVector = (VarCharVector) root.getVector(MetadataColumns.RECORD_ID);
+          for (int r = 0; r < root.getRowCount(); r++) {
+            rows.putIfAbsent(
+                idVector.getObject(r).toString(), RowValues.row(root.getFieldVectors(), r));
+          }
+        }
+      } catch (LakeException e) {
+        problems.add(readProblem(read, e));
+        return rows;
+      }
+    }
+    return rows;
+  }
+
+  private static Problem readProblem(Read read, LakeException e) {
+    if (e.kind() == ErrorKind.NOT_FOUND && e.getMessage().contains("no snapshot")) {
+      return Problem.of(
+          Problem.Kind.SNAPSHOT_NOT_FOUND,
+          null,
+          "Cannot read table %s at snapshot %d: %s",
+          read.table(),
+          read.snapshotId(),
+          e.getMessage());
+    }
+    if (e.kind() == ErrorKind.NOT_FOUND) {
+      return Problem.of(
+          Problem.Kind.MISSING_INPUT,
+          null,
+          "Cannot read table %s at snapshot %d: %s",
+          read.table(),
+          read.snapshotId(),
+          e.getMessage());
+    }
+    return Problem.of(
+        Problem.Kind.READ_FAILED,
+        null,
+        "Cannot read table %s at snapshot %d: %s",
+        read.table(),
+        read.snapshotId(),
+        e.getMessage());
+  }
+
+  private static ExplainNode build(
+      Shape shape,
+      Map<Read, Map<String, Map<String, Object>>> rows,
+      Set<RecordKey> flagged,
+      Set<Problem> problems) {
+    Map<String, Object> values = null;
+    NodeState state = shape.node.state();
+    if (shape.snapshotId != null && state != NodeState.MISSING) {
+      Map<String, Map<String, Object>> tableRows =
+          rows.get(new Read(shape.key.table(), shape.snapshotId));
+      values = tableRows == null ? null : tableRows.get(shape.key.recordId());
+      if (values != null) {
+        // read from the lake itself: it exists even if the index has not caught up yet
+        state = NodeState.PRESENT;
+      } else if (tableRows != null && !flagged.contains(shape.key)) {
+        problems.add(
+            Problem.of(
+                Problem.Kind.MISSING_INPUT,
+                shape.key,
+                "Record %s is not in snapshot %d of table %s",
+                shape.key,
+                shape.snapshotId,
+                shape.key.table()));
+      }
+    }
+    List<ExplainNode> inputs = new ArrayList<>();
+    for (Shape input : shape.inputs) {
+      inputs.add(build(input, rows, flagged, problems));
+    }
+    return new ExplainNode(
+        shape.key, state, shape.snapshotId, shape.node.provenance(), values, inputs);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.tracelake.lineage;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The auditor's whole answer about a record: its row, its run (code commit, model version), and
+ * every input's row as of the snapshot it was read at, transitively, with any problems found.
+ *
+ * @param root the explained record, its inputs nested below it
+ * @param runs every run that wrote a record in the tree, by run id
+ * @param problems missing inputs, unknown snapshots, cycles, rows that could not be read, lag
+ * @param truncated whether the depth or row limit left inputs out
+ * @param freshness how current the index was
+ */
+public record Explanation(
+    ExplainNode root,
+    Map<String, RunInfo> runs,
+    List<Problem> problems,
+    boolean truncated,
+    Freshness freshness) {
+  public Explanation {
+    runs = Collections.unmodifiableMap(new LinkedHashMap<>(runs));
+    problems = List.copyOf(problems);
+  }
+
+  /** Returns the run that wrote the explained record, if known. */
+  public Optional<RunInfo> run() {
+    String runId = root.provenance().runId();
+    return runId == null ? Optional.empty() : Optional.ofNullable(runs.get(runId));
+  }
+
+  /** Returns the problems of a kind. */
+  public List<Problem> problems(Problem.Kind kind) {
+    return problems.stream().filter(p -> p.kind() == kind).toList();
+  }
+}

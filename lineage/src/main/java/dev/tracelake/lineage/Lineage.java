@@ -1,0 +1,402 @@
+package dev.tracelake.lineage;
+
+import dev.tracelake.lake.Lake;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Record-level lineage over a lake: runs, upstream traces, explanations, downstream impact.
+ *
+ * <p>The records are the source of truth: every record's {@code _lineage} column lists its inputs,
+ * and runs are rows of a runs table plus what snapshot summaries say. An in-memory index derived
+ * from them answers questions fast; it catches up with new snapshots by itself (in the background,
+ * every {@link LineageOptions#refreshInterval()}) and incrementally, can be rebuilt from scratch
+ * with {@link #reindex()}, and every answer says how far it lagged.
+ *
+ * <p>Open one per lake and share it: it is thread-safe. Close it to stop the background refresh.
+ *
+ * <pre>{@code
+ * try (Lineage lineage = Lineage.open(lake)) {
+ *   lineage.catchUp();
+ *   TraceResult trace = lineage.traceUpstream(RecordKey.of("default.predictions", id));
+ *   Explanation why = lineage.explain(RecordKey.of("default.predictions", id));
+ *   ImpactResult hit = lineage.impact(ImpactQuery.ofModel("fraud", "v3"));
+ * }
+ * }</pre>
+ */
+public final class Lineage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Lineage.class);
+
+  private final LineageOptions options;
+  private final BufferAllocator allocator;
+  private final Indexer indexer;
+  private final RunsTable runsTable;
+  private final Explainer explainer;
+  private final ScheduledExecutorService refresher;
+
+  // one catch-up, reindex or head check at a time; readers never take it
+  private final Object indexing = new Object();
+  // replaced whole by a reindex; each generation guards itself with its own lock
+  private volatile IndexState state;
+  private volatile boolean closed;
+  // guarded by indexing: the last background failure, to log each distinct failure once
+  private String lastRefreshFailure;
+
+  private Lineage(Lake lake, LineageOptions options) {
+    this.options = options;
+    this.allocator = new RootAllocator();
+    this.indexer = new Indexer(lake, options.runsTable(), allocator);
+    this.runsTable = new RunsTable(lake, options.runsTable(), allocator);
+    this.explainer = new Explainer(lake, allocator);
+    this.state = new IndexState(options.datasetNamespace());
+    if (options.refreshInterval().isZero()) {
+      this.refresher = null;
+    } else {
+      this.refresher =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "tracelake-lineage-refresh");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+  }
+
+  /** Opens lineage over a lake with the default options; the index builds in the background. */
+  public static Lineage open(Lake lake) {
+    return open(lake, LineageOptions.defaults());
+  }
+
+  /**
+   * Opens lineage over a lake. With a refresh interval the index builds and catches up in the
+   * background, starting now; without, call {@link #catchUp()}.
+   */
+  public static Lineage open(Lake lake, LineageOptions options) {
+    Objects.requireNonNull(lake, "lake");
+    Objects.requireNonNull(options, "options");
+    Lineage lineage = new Lineage(lake, options);
+    if (lineage.refresher != null) {
+      long millis = Math.max(1, options.refreshInterval().toMillis());
+      lineage.refresher.scheduleWithFixedDelay(
+          lineage::refreshQuietly, 0, millis, TimeUnit.MILLISECONDS);
+    }
+    return lineage;
+  }
+
+  public LineageOptions options() {
+    return options;
+  }
+
+  // --- runs
+
+  /**
+   * Registers a run, or updates it: the run's fields replace those registered before, its
+   * parameters and datasets are added. Writes one row to the runs table.
+   *
+   * @return the run as now known, with the datasets its records read and wrote
+   * @throws IllegalArgumentException when the run ends before it starts
+   */
+  public RunInfo registerRun(RunInfo run) {
+    Objects.requireNonNull(run, "run");
+    checkOpen();
+    if (run.startedAt() != null
+        && run.endedAt() != null
+        && run.endedAt().isBefore(run.startedAt())) {
+      throw new IllegalArgumentException(
+          "Run "
+              + run.runId()
+              + " ends at "
+              + run.endedAt()
+              + ", before it starts at "
+              + run.startedAt());
+    }
+    RunInfo.Builder b = run.toBuilder().source(RunSource.REGISTERED);
+    if (run.startedAt() == null) {
+      b.startedAt(Instant.now());
+    }
+    if (run.status() == RunStatus.UNKNOWN) {
+      b.status(run.endedAt() == null ? RunStatus.RUNNING : RunStatus.COMPLETED);
+    }
+    writeRun(RunRow.of(b.build()));
+    return run(run.runId()).orElseThrow();
+  }
+
+  /**
+   * Ends a run.
+   *
+   * @param status how it ended: {@link RunStatus#COMPLETED}, {@link RunStatus#FAILED} or {@link
+   *     RunStatus#ABORTED}
+   * @param endedAt when it ended, or null for now
+   * @return the run as now known
+   * @throws IllegalArgumentException when the status is not a final one
+   * @throws LineageException NOT_FOUND when the run is neither registered nor seen in any snapshot
+   *     summary; FAILED_PRECONDITION when it would end before it started
+   */
+  public RunInfo finishRun(String runId, RunStatus status, Instant endedAt) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(status, "status");
+    checkOpen();
+    if (!status.isFinal()) {
+      throw new IllegalArgumentException(
+          "A run ends COMPLETED, FAILED or ABORTED; cannot finish run " + runId + " as " + status);
+    }
+    Optional<RunInfo> known = run(runId);
+    if (known.isEmpty()) {
+      catchUp();
+      known = run(runId);
+    }
+    RunInfo run =
+        known.orElseThrow(
+            () ->
+                LineageException.notFound(
+                    "Run %s is not known: it was never registered and no snapshot summary names"
+                        + " it",
+                    runId));
+    Instant end = endedAt == null ? Instant.now() : endedAt;
+    if (run.startedAt() != null && end.isBefore(run.startedAt())) {
+      throw new LineageException(
+          LineageException.Kind.FAILED_PRECONDITION,
+          String.format(
+              "Run %s started at %s; it cannot end at %s, before it started",
+              runId, run.startedAt(), end));
+    }
+    writeRun(RunRow.finish(runId, status, end));
+    return run(runId).orElseThrow();
+  }
+
+  /** Returns a run: registered, from OpenLineage, or seen only in snapshot summaries. */
+  public Optional<RunInfo> run(String runId) {
+    IndexState s = state;
+    return s.read(() -> s.runs.run(runId));
+  }
+
+  /** Returns every run known, oldest first. */
+  public List<RunInfo> runs() {
+    IndexState s = state;
+    return s.read(s.runs::runs);
+  }
+
+  /** Registers what an OpenLineage event says about a run. */
+  void recordRunEvent(RunRow row) {
+    checkOpen();
+    writeRun(row);
+  }
+
+  private void writeRun(RunRow row) {
+    runsTable.append(row);
+    synchronized (indexing) {
+      if (!indexer.catchUpRuns(state)) {
+        rebuild();
+      }
+    }
+  }
+
+  // --- questions
+
+  /** Traces a record upstream with the default options. */
+  public TraceResult traceUpstream(RecordKey record) {
+    return traceUpstream(record, TraceOptions.defaults());
+  }
+
+  /**
+   * Traces a record upstream: every input, transitively, each with the snapshot it was read at, its
+   * run, code commit and model version. Never throws for a record or input that is missing, a cycle
+   * or an unknown snapshot: those are problems in the result.
+   */
+  public TraceResult traceUpstream(RecordKey record, TraceOptions options) {
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(options, "options");
+    prepare(options.consistency());
+    IndexState s = state;
+    return s.read(() -> Tracer.trace(s, record, options));
+  }
+
+  /** Explains a record with the default options. */
+  public Explanation explain(RecordKey record) {
+    return explain(record, ExplainOptions.defaults());
+  }
+
+  /**
+   * Explains a record: its row, its run, and every input's row as of the snapshot it was read at
+   * (read from the lake, so later appends and schema changes do not alter it).
+   */
+  public Explanation explain(RecordKey record, ExplainOptions options) {
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(options, "options");
+    prepare(options.consistency());
+    TraceOptions traceOptions =
+        TraceOptions.defaults().maxDepth(options.maxDepth()).maxNodes(options.maxRows());
+    if (options.asOf().isPresent()) {
+      traceOptions = traceOptions.asOf(options.asOf().get());
+    }
+    TraceOptions walk = traceOptions;
+    IndexState s = state;
+    record Traced(TraceResult trace, Map<String, RunInfo> runs) {}
+    Traced traced =
+        s.read(
+            () -> {
+              TraceResult trace = Tracer.trace(s, record, walk);
+              Map<String, RunInfo> runs = new LinkedHashMap<>();
+              for (TraceNode node : trace.nodes()) {
+                String runId = node.provenance().runId();
+                if (runId != null && !runs.containsKey(runId)) {
+                  s.runs.run(runId).ifPresent(r -> runs.put(runId, r));
+                }
+              }
+              return new Traced(trace, runs);
+            });
+    return explainer.explain(traced.trace(), traced.runs(), options);
+  }
+
+  /**
+   * Finds everything derived from a record, or from every record a run, model version or code
+   * commit produced: counts per table and the ids.
+   */
+  public ImpactResult impact(ImpactQuery query) {
+    Objects.requireNonNull(query, "query");
+    prepare(query.consistency());
+    IndexState s = state;
+    return s.read(() -> ImpactWalker.impact(s, query));
+  }
+
+  // --- the index
+
+  /**
+   * Folds every snapshot committed since the last catch-up into the index, reading only the rows
+   * they appended. Rebuilds instead when a table's {@code main} was reset to an unrelated snapshot.
+   *
+   * @return the index status afterwards
+   */
+  public IndexStatus catchUp() {
+    checkOpen();
+    synchronized (indexing) {
+      if (!indexer.catchUp(state)) {
+        rebuild();
+      }
+    }
+    IndexState s = state;
+    return s.read(s::status);
+  }
+
+  /**
+   * Rebuilds the index from the tables alone, from scratch. Questions keep being answered from the
+   * old index until the new one is complete.
+   *
+   * @return the status of the new index
+   */
+  public IndexStatus reindex() {
+    checkOpen();
+    synchronized (indexing) {
+      rebuild();
+    }
+    IndexState s = state;
+    return s.read(s::status);
+  }
+
+  /**
+   * Returns the state of the index after comparing it with every table's head now, without indexing
+   * anything: a lagging table shows how many snapshots it is behind.
+   */
+  public IndexStatus indexStatus() {
+    checkOpen();
+    synchronized (indexing) {
+      if (!indexer.checkHeads(state)) {
+        rebuild();
+      }
+    }
+    IndexState s = state;
+    return s.read(s::status);
+  }
+
+  /** Returns a handler of OpenLineage events that registers them here. */
+  public OpenLineageHandler openLineageHandler() {
+    return new OpenLineageHandler(this);
+  }
+
+  // guarded by indexing
+  private void rebuild() {
+    IndexState fresh = new IndexState(options.datasetNamespace());
+    if (!indexer.catchUp(fresh)) {
+      throw new IllegalStateException("A fresh lineage index cannot find history rewritten");
+    }
+    state = fresh;
+    LOG.info(
+        "Rebuilt the lineage index: {} records, {} edges",
+        fresh.graph.nodeCount(),
+        fresh.graph.edgeCount());
+  }
+
+  private void prepare(Consistency consistency) {
+    checkOpen();
+    if (consistency == Consistency.CAUGHT_UP) {
+      catchUp();
+    }
+  }
+
+  private void refreshQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      catchUp();
+      synchronized (indexing) {
+        lastRefreshFailure = null;
+      }
+    } catch (RuntimeException e) {
+      if (closed) {
+        // close() interrupted it: expected, not worth a warning
+        LOG.debug("Lineage index catch-up stopped by close: {}", e.getMessage());
+        return;
+      }
+      synchronized (indexing) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.equals(lastRefreshFailure)) {
+          LOG.warn("Lineage index catch-up failed; will retry: {}", message, e);
+          lastRefreshFailure = message;
+        } else {
+          LOG.debug("Lineage index catch-up failed again: {}", message);
+        }
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Lineage is closed");
+    }
+  }
+
+  /** Stops the background refresh and releases the index. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (refresher != null) {
+      refresher.shutdownNow();
+      try {
+        if (!refresher.awaitTermination(30, TimeUnit.SECONDS)) {
+          LOG.warn("Lineage index refresh did not stop within 30 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (indexing) {
+      // waits for a catch-up started by a caller's thread to finish with the allocator
+      allocator.close();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.tracelake.lineage;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small HTTP server accepting OpenLineage events at {@code POST /api/v1/lineage}, on the JDK's
+ * built-in server, so that external jobs (Airflow, Spark) can register runs and dataset lineage.
+ * Only transport lives here; {@link OpenLineageHandler} does the work.
+ */
+public final class OpenLineageServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenLineageServer.class);
+
+  /** The largest request body accepted. */
+  public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private OpenLineageServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * Starts serving on {@code address}; port 0 picks a free port (see {@link #address()}).
+   *
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public static OpenLineageServer start(OpenLineageHandler handler, InetSocketAddress address) {
+    Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(address, "address");
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot listen for OpenLineage events on " + address, e);
+    }
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "tracelake-openlineage-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext(OpenLineageEmitter.PATH, exchange -> serve(handler, exchange));
+    server.start();
+    LOG.info("Accepting OpenLineage events on {}", server.getAddress());
+    return new OpenLineageServer(server, executor);
+  }
+
+  /** Returns the bound address, with the actual port. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** Returns the base URL to give an emitter, e.g. {@code http://127.0.0.1:5000}. */
+  public URI baseUri() {
+    InetSocketAddress a = server.getAddress();
+    String host =
+        a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + a.getPort());
+  }
+
+  private static void serve(OpenLineageHandler handler, HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if (!path.equals(OpenLineageEmitter.PATH) && !path.equals(OpenLineageEmitter.PATH + "/")) {
+        send(exchange, 404, errorJson("No such endpoint: " + path));
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        send(
+            exchange,
+            405,
+            errorJson("Method " + exchange.getRequestMethod() + " not allowed; use POST"));
+        return;
+      }
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
+      }
+      if (body.length > MAX_BODY_BYTES) {
+        send(exchange, 413, errorJson("Event larger than " + MAX_BODY_BYTES + " bytes"));
+        return;
+      }
+      OpenLineageHandler.Response response = handler.handle(body);
+      send(exchange, response.status(), response.body());
+    } catch (RuntimeException e) {
+      LOG.error("OpenLineage request failed", e);
+      throw e;
+    }
+  }
+
+  private static String errorJson(String message) {
+    return OpenLineageEvents.json(JsonValues.MAPPER.createObjectNode().put("error", message));
+  }
+
+  private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Stops accepting events, letting requests in flight finish for up to a second. */
+  @Override
+  public void close() {
+    server.stop(1);
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
+  }
+}

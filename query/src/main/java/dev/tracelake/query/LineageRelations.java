@@ -1,0 +1,225 @@
+package dev.tracelake.query;
+
+import static dev.tracelake.query.ValuesTable.column;
+
+import dev.tracelake.lake.MetadataColumns;
+import dev.tracelake.lake.PlannedColumn;
+import dev.tracelake.lake.ScanPlan;
+import dev.tracelake.lake.SnapshotInfo;
+import dev.tracelake.lake.TableName;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Lineage in SQL, derived from the tables themselves:
+ *
+ * <ul>
+ *   <li>{@code lineage_edges}: one row per entry of a record's {@code _lineage} in the head of
+ *       {@code main} of every table: (output_table, output_record_id, output_snapshot_id,
+ *       input_table, input_record_id, input_snapshot_id); the output snapshot is the one that added
+ *       the record.
+ *   <li>{@code runs}: one row per snapshot of every table, with the provenance from its summary.
+ *   <li>{@code lineage_upstream('table', 'record_id')}: a table macro tracing a record's inputs
+ *       recursively, with the depth of each edge.
+ * </ul>
+ *
+ * All live in the schema {@code tracelake}; unqualified names reach them too unless a lake table of
+ * the default namespace has the same name.
+ */
+final class LineageRelations {
+  static final String SCHEMA = "tracelake";
+  static final String EDGES = "lineage_edges";
+  static final String RUNS = "runs";
+  static final String UPSTREAM_MACRO = "lineage_upstream";
+  static final Set<String> NAMES = Set.of(EDGES, RUNS);
+
+  /** Bounds a trace through cyclic lineage (which writers can produce) to finite work. */
+  static final int MAX_DEPTH = 64;
+
+  private static final String ORIGINS = "__tl_file_origins";
+
+  private LineageRelations() {}
+
+  static boolean isLineageName(String name) {
+    return NAMES.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Defines {@code tracelake.<name>} and, when {@code alias} is given, an alias in main. */
+  static void define(
+      QueryScope scope, FileOrigins origins, SessionPlan session, String name, String alias) {
+    String canonical = name.toLowerCase(Locale.ROOT);
+    if (canonical.equals(EDGES)) {
+      defineEdges(scope, origins, session);
+    } else {
+      defineRuns(scope, session);
+    }
+    if (alias != null) {
+      session.view(
+          SessionPlan.MAIN_SCHEMA, alias, "SELECT * FROM " + SqlText.qualified(SCHEMA, canonical));
+    }
+  }
+
+  /** Defines {@code lineage_upstream} and the edges it walks. */
+  static void defineUpstream(QueryScope scope, FileOrigins origins, SessionPlan session) {
+    defineEdges(scope, origins, session);
+    String edges = SqlText.qualified(SCHEMA, EDGES);
+    session.statement(
+        "CREATE MACRO "
+            + UPSTREAM_MACRO
+            + "(tbl, rid) AS TABLE WITH RECURSIVE up AS ("
+            + " SELECT 1 AS depth, e.* FROM "
+            + edges
+            + " e WHERE e.output_table = "
+            + qualifiedTableName("tbl")
+            + " AND e.output_record_id = rid"
+            + " UNION SELECT up.depth + 1, e.* FROM "
+            + edges
+            + " e JOIN up ON e.output_table = up.input_table"
+            + " AND e.output_record_id = up.input_record_id WHERE up.depth < "
+            + MAX_DEPTH
+            + ") SELECT * FROM up");
+  }
+
+  private static void defineEdges(QueryScope scope, FileOrigins origins, SessionPlan session) {
+    if (session.isDefined(SCHEMA, EDGES)) {
+      return;
+    }
+    List<String> branches = new ArrayList<>();
+    List<List<Object>> originRows = new ArrayList<>();
+    for (TableName table : scope.tables()) {
+      ScanPlan head = scope.plan(table, new VersionSpec.Current());
+      session.reference(
+          new TableReference(
+              table,
+              new VersionSpec.Current().describe(),
+              head.snapshot()
+                  .map(s -> OptionalLong.of(s.snapshotId()))
+                  .orElse(OptionalLong.empty())));
+      List<PlannedColumn> columns = lineageColumns(head);
+      if (columns == null || head.files().isEmpty()) {
+        continue;
+      }
+      List<String> files = QueryScope.localFiles(head);
+      session.allowFiles(files);
+      long headId = head.snapshot().map(SnapshotInfo::snapshotId).orElseThrow();
+      for (FileOrigins.AddedFiles added : origins.addedBetween(scope, table, null, headId)) {
+        for (String file : added.files()) {
+          originRows.add(List.of(table.toString(), file, added.snapshot().snapshotId()));
+        }
+      }
+      branches.add(edgesOf(table, columns, files));
+    }
+    session.table(
+        new ValuesTable(
+            SCHEMA,
+            ORIGINS,
+            List.of(
+                column("table_name", "VARCHAR"),
+                column("file_path", "VARCHAR"),
+                column("snapshot_id", "BIGINT")),
+            originRows));
+    if (branches.isEmpty()) {
+      branches.add(
+          "SELECT CAST(NULL AS VARCHAR) AS output_table, CAST(NULL AS VARCHAR) AS"
+              + " output_record_id, CAST(NULL AS BIGINT) AS output_snapshot_id, CAST(NULL AS"
+              + " VARCHAR) AS input_table, CAST(NULL AS VARCHAR) AS input_record_id, CAST(NULL AS"
+              + " BIGINT) AS input_snapshot_id WHERE false");
+    }
+    session.view(SCHEMA, EDGES, String.join(" UNION ALL ", branches));
+  }
+
+  /** Returns the record id and lineage columns of a table; null when it lacks them. */
+  private static List<PlannedColumn> lineageColumns(ScanPlan plan) {
+    PlannedColumn recordId = null;
+    PlannedColumn lineage = null;
+    for (PlannedColumn c : plan.columns()) {
+      if (c.name().equals(MetadataColumns.RECORD_ID)) {
+        recordId = c;
+      } else if (c.name().equals(MetadataColumns.LINEAGE)) {
+        lineage = c;
+      }
+    }
+    return recordId == null || lineage == null ? null : List.of(recordId, lineage);
+  }
+
+  private static String edgesOf(TableName table, List<PlannedColumn> columns, List<String> files) {
+    String inputTable = "r.e." + SqlText.identifier(MetadataColumns.LINEAGE_TABLE);
+    return "SELECT o.table_name AS output_table, r."
+        + SqlText.identifier(MetadataColumns.RECORD_ID)
+        + " AS output_record_id, o.snapshot_id AS output_snapshot_id, "
+        + qualifiedTableName(inputTable)
+        + " AS input_table, r.e."
+        + SqlText.identifier(MetadataColumns.LINEAGE_RECORD_ID)
+        + " AS input_record_id, r.e."
+        + SqlText.identifier(MetadataColumns.LINEAGE_SNAPSHOT_ID)
+        + " AS input_snapshot_id FROM (SELECT "
+        + ParquetSql.FILE_COLUMN
+        + ", "
+        + SqlText.identifier(MetadataColumns.RECORD_ID)
+        + ", unnest("
+        + SqlText.identifier(MetadataColumns.LINEAGE)
+        + ") AS e FROM "
+        + ParquetSql.readParquet(columns, files, true)
+        + ") r JOIN "
+        + SqlText.qualified(SCHEMA, ORIGINS)
+        + " o ON o.table_name = "
+        + SqlText.string(table.toString())
+        + " AND o.file_path = r."
+        + ParquetSql.FILE_COLUMN;
+  }
+
+  /** Writers may name input tables without namespace; the default namespace is meant. */
+  private static String qualifiedTableName(String expression) {
+    return "CASE WHEN contains("
+        + expression
+        + ", '.') THEN "
+        + expression
+        + " ELSE "
+        + SqlText.string(TableName.DEFAULT_NAMESPACE + ".")
+        + " || "
+        + expression
+        + " END";
+  }
+
+  private static void defineRuns(QueryScope scope, SessionPlan session) {
+    if (session.isDefined(SCHEMA, RUNS)) {
+      return;
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (TableName table : scope.tables()) {
+      for (SnapshotInfo s : scope.snapshots(table)) {
+        List<Object> row = new ArrayList<>();
+        row.add(s.provenance().runId());
+        row.add(s.provenance().codeCommit());
+        row.add(s.provenance().modelName());
+        row.add(s.provenance().modelVersion());
+        row.add(s.provenance().producer());
+        row.add(table.toString());
+        row.add(s.snapshotId());
+        row.add(s.committedAt());
+        row.add(s.operation());
+        row.add(s.addedRows());
+        rows.add(row);
+      }
+    }
+    session.table(
+        new ValuesTable(
+            SCHEMA,
+            RUNS,
+            List.of(
+                column("run_id", "VARCHAR"),
+                column("code_commit", "VARCHAR"),
+                column("model_name", "VARCHAR"),
+                column("model_version", "VARCHAR"),
+                column("producer", "VARCHAR"),
+                column("table_name", "VARCHAR"),
+                column("snapshot_id", "BIGINT"),
+                column("committed_at", "TIMESTAMPTZ"),
+                column("operation", "VARCHAR"),
+                column("added_rows", "BIGINT")),
+            rows));
+  }
+}

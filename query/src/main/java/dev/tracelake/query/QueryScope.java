@@ -1,0 +1,151 @@
+package dev.tracelake.query;
+
+import dev.tracelake.lake.DataFileInfo;
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeException;
+import dev.tracelake.lake.LakeTable;
+import dev.tracelake.lake.ScanPlan;
+import dev.tracelake.lake.SnapshotInfo;
+import dev.tracelake.lake.TableName;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The lake as one query sees it. Each table version is resolved to a snapshot once and remembered,
+ * so every mention of {@code t} (or of {@code t} at one version) in a query reads the same snapshot
+ * even while writers commit. Not thread-safe: one query resolves on one thread.
+ */
+final class QueryScope {
+  private final Lake lake;
+  private final ParserDatabase parser;
+  private final Map<Pin, ScanPlan> plans = new HashMap<>();
+  private final Map<TableName, List<SnapshotInfo>> snapshots = new HashMap<>();
+  private List<TableName> tables;
+
+  private record Pin(TableName table, VersionSpec version) {}
+
+  QueryScope(Lake lake, ParserDatabase parser) {
+    this.lake = lake;
+    this.parser = parser;
+  }
+
+  /** Lists the lake's tables, once per query. */
+  List<TableName> tables() {
+    if (tables == null) {
+      tables = lake.tables();
+    }
+    return tables;
+  }
+
+  /**
+   * Finds the lake table a SQL name means: {@code name} in the default namespace, or {@code
+   * schema.name}. SQL names are case-insensitive, so an exact match wins, then the one table that
+   * matches ignoring case.
+   */
+  Optional<TableName> find(String schema, String name) {
+    String namespace = schema.isEmpty() ? TableName.DEFAULT_NAMESPACE : schema;
+    TableName exact;
+    try {
+      exact = new TableName(namespace, name);
+    } catch (LakeException e) {
+      return Optional.empty();
+    }
+    if (lake.exists(exact)) {
+      return Optional.of(exact);
+    }
+    List<TableName> matches =
+        tables().stream()
+            .filter(
+                t -> t.namespace().equalsIgnoreCase(namespace) && t.name().equalsIgnoreCase(name))
+            .toList();
+    return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+  }
+
+  /**
+   * Returns the table a SQL name means.
+   *
+   * @throws QueryException NOT_FOUND naming the table and listing the lake's tables
+   */
+  TableName require(String schema, String name) {
+    return find(schema, name)
+        .orElseThrow(
+            () ->
+                QueryException.notFound(
+                    "Table '%s' does not exist; tables: %s",
+                    schema.isEmpty() ? name : schema + "." + name, tables()));
+  }
+
+  LakeTable table(TableName name) {
+    return lake.table(name);
+  }
+
+  /** Resolves a table version to its plan, once per query. */
+  ScanPlan plan(TableName table, VersionSpec version) {
+    VersionSpec resolved = resolveTime(version);
+    return plans.computeIfAbsent(
+        new Pin(table, resolved),
+        pin -> LakeErrors.call(() -> resolved.apply(table(table)).plan()));
+  }
+
+  /** Describes a version, with a timestamp literal read as DuckDB reads it. */
+  String describe(VersionSpec version) {
+    return resolveTime(version).describe();
+  }
+
+  private VersionSpec resolveTime(VersionSpec version) {
+    return version instanceof VersionSpec.AtTimestamp at
+        ? new VersionSpec.AsOf(parser.timestamp(at.literal()))
+        : version;
+  }
+
+  /** Lists a table's snapshots, once per query. */
+  List<SnapshotInfo> snapshots(TableName table) {
+    return snapshots.computeIfAbsent(table, t -> LakeErrors.call(() -> table(t).snapshots()));
+  }
+
+  /**
+   * Returns a snapshot of a table, also one committed after this query listed the snapshots.
+   *
+   * @return empty when the table has no such snapshot (any more)
+   */
+  Optional<SnapshotInfo> snapshot(TableName table, long snapshotId) {
+    for (SnapshotInfo s : snapshots(table)) {
+      if (s.snapshotId() == snapshotId) {
+        return Optional.of(s);
+      }
+    }
+    try {
+      return Optional.of(table(table).snapshot(snapshotId));
+    } catch (LakeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Returns the local paths of a plan's files.
+   *
+   * @throws QueryException FAILED_PRECONDITION when a file is not on the local file system
+   */
+  static List<String> localFiles(ScanPlan plan) {
+    return localFiles(plan.table(), plan.files());
+  }
+
+  static List<String> localFiles(TableName table, List<DataFileInfo> files) {
+    return files.stream()
+        .map(
+            f -> {
+              if (f.localPath() == null) {
+                throw new QueryException(
+                    QueryErrorKind.FAILED_PRECONDITION,
+                    String.format(
+                        "Table %s: data file %s is not on the local file system; SQL reads local"
+                            + " warehouses only",
+                        table, f.location()));
+              }
+              return f.localPath();
+            })
+        .toList();
+  }
+}

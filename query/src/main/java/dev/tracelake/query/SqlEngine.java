@@ -1,0 +1,219 @@
+package dev.tracelake.query;
+
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeException;
+import dev.tracelake.lake.TableName;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs read-only SQL over the tables of a {@link Lake} with embedded DuckDB. Thread-safe: each
+ * query runs in its own DuckDB database, so queries never share state.
+ *
+ * <p>Beyond DuckDB's SQL, a query may name a table at a version with Trino's syntax ({@code FROM t
+ * FOR VERSION AS OF 8712356}, {@code FOR VERSION AS OF 'tag-or-branch'}, {@code FOR TIMESTAMP AS OF
+ * TIMESTAMP '2026-11-01 00:00:00 UTC'}), read metadata tables ({@code "t$snapshots"}, {@code
+ * "t$history"}, {@code "t$refs"}, {@code "t$files"}), the rows added between two versions ({@code
+ * table_changes('t', from, to)}) and lineage ({@code lineage_edges}, {@code runs}, {@code
+ * lineage_upstream('t', 'record_id')}). Every table reference is pinned to one snapshot before the
+ * query runs, and DuckDB reads exactly that snapshot's data files, matching columns by Iceberg
+ * field id.
+ *
+ * <p>Only a single SELECT runs, checked by DuckDB's own parser, in a database that can read no file
+ * but the query's data files and can change no setting.
+ *
+ * <pre>{@code
+ * try (SqlEngine engine = SqlEngine.create(lake);
+ *     QueryResult result =
+ *         engine.execute(
+ *             "SELECT count(*) FROM events FOR VERSION AS OF 'v1'",
+ *             QueryOptions.defaults().withTimeout(Duration.ofSeconds(30)))) {
+ *   ArrowReader reader = result.reader();
+ *   while (reader.loadNextBatch()) { ... }
+ * }
+ * }</pre>
+ */
+public final class SqlEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SqlEngine.class);
+  private static final int CACHED_SNAPSHOT_FILE_LISTS = 10_000;
+
+  private final Lake lake;
+  private final SqlEngineConfig config;
+  private final ParserDatabase parser;
+  private final StatementGuard guard;
+  private final FileOrigins origins = new FileOrigins(CACHED_SNAPSHOT_FILE_LISTS);
+  private final ScheduledExecutorService timer;
+  private final RootAllocator allocator = new RootAllocator();
+  private final AtomicLong queryIds = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqlEngine(Lake lake, SqlEngineConfig config) {
+    this.lake = lake;
+    this.config = config;
+    this.parser = ParserDatabase.open();
+    this.guard = new StatementGuard(parser);
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = Executors.defaultThreadFactory().newThread(r);
+              t.setName("tracelake-sql-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    this.timer = executor;
+  }
+
+  /** Creates an engine over {@code lake} with the default limits. */
+  public static SqlEngine create(Lake lake) {
+    return create(lake, SqlEngineConfig.defaults());
+  }
+
+  /** Creates an engine over {@code lake} whose queries run under {@code config}'s limits. */
+  public static SqlEngine create(Lake lake, SqlEngineConfig config) {
+    return new SqlEngine(
+        Objects.requireNonNull(lake, "lake"), Objects.requireNonNull(config, "config"));
+  }
+
+  /** Runs {@code sql} with default options. */
+  public QueryResult execute(String sql) {
+    return execute(sql, QueryOptions.defaults());
+  }
+
+  /**
+   * Runs one read-only SELECT. Returns once DuckDB has computed the result; its batches then stream
+   * from {@link QueryResult#reader()}.
+   *
+   * @return the result, to be closed by the caller
+   * @throws QueryException NOT_FOUND for an unknown table, snapshot, branch, tag or column;
+   *     INVALID_ARGUMENT for a query DuckDB rejects; PERMISSION_DENIED for anything but one SELECT,
+   *     a refused table function or a file outside the query's tables; CANCELLED or
+   *     DEADLINE_EXCEEDED when stopped; RESOURCE_EXHAUSTED past the memory limit; INTERNAL
+   *     otherwise
+   */
+  public QueryResult execute(String sql, QueryOptions options) {
+    Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(options, "options");
+    if (closed.get()) {
+      throw new IllegalStateException("SQL engine is closed");
+    }
+    long id = queryIds.incrementAndGet();
+    Duration timeout = options.timeout() != null ? options.timeout() : config.defaultTimeout();
+    QueryCancellation cancellation =
+        options.cancellation() != null ? options.cancellation() : QueryCancellation.create();
+    QueryExecution execution = QueryExecution.start(timeout, cancellation, timer);
+    // closed in reverse order of opening when the query fails before it has a result
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      RewrittenQuery rewritten = SqlRewriter.rewrite(sql);
+      ParsedQuery parsed = guard.check(rewritten.sql());
+      SessionPlan session =
+          RelationResolver.resolve(new QueryScope(lake, parser), origins, rewritten, parsed);
+      execution.checkNotStopped();
+      LOG.debug("Query {} runs as: {}", id, rewritten.sql());
+      return run(id, rewritten.sql(), session, options, execution, opened);
+    } catch (Exception e) {
+      execution.finish();
+      try {
+        Resources.closeAll(List.copyOf(opened));
+      } catch (IllegalStateException closing) {
+        e.addSuppressed(closing);
+      }
+      QueryException stopped = execution.stoppedException();
+      throw stopped != null ? stopped : translate(id, e);
+    }
+  }
+
+  /** Builds the query's sandboxed database, runs the checked SQL in it and opens its stream. */
+  private QueryResult run(
+      long id,
+      String sql,
+      SessionPlan session,
+      QueryOptions options,
+      QueryExecution execution,
+      Deque<AutoCloseable> opened)
+      throws SQLException {
+    DuckDBConnection connection = Sandbox.open(config, session.files());
+    opened.push(connection);
+    for (String setup : session.setupStatements()) {
+      try (Statement s = connection.createStatement()) {
+        execution.run(s, () -> s.execute(setup));
+      }
+    }
+    Statement statement = connection.createStatement();
+    opened.push(statement);
+    DuckDBResultSet rs =
+        (DuckDBResultSet) execution.run(statement, () -> statement.executeQuery(sql));
+    opened.push(rs);
+    execution.statementsDone();
+    BufferAllocator queryAllocator = allocator.newChildAllocator("query-" + id, 0, Long.MAX_VALUE);
+    opened.push(queryAllocator);
+    ArrowReader source = (ArrowReader) rs.arrowExportStream(queryAllocator, options.batchSize());
+    ResultReader reader =
+        new ResultReader(queryAllocator, source, execution, e -> translate(id, e));
+    // the result closes its reader first, then these: Arrow memory, result set, database
+    return new QueryResult(reader, session.references(), execution, List.copyOf(opened));
+  }
+
+  private QueryException translate(long id, Exception e) {
+    QueryException q;
+    if (e instanceof QueryException qe) {
+      q = qe;
+    } else if (e instanceof LakeException le) {
+      q = LakeErrors.translate(le);
+    } else if (e instanceof SQLException sql) {
+      q = DuckDbErrors.translate(sql, this::tablesForMessages, config.memoryLimitBytes());
+    } else {
+      q = new QueryException(QueryErrorKind.INTERNAL, "unexpected", e);
+    }
+    if (q.kind() == QueryErrorKind.INTERNAL) {
+      // clients never see internal detail; the server log keeps it once, with the cause
+      LOG.error("Query {} failed: {}", id, q.getMessage(), q.getCause() != null ? q.getCause() : q);
+      return new QueryException(
+          QueryErrorKind.INTERNAL,
+          "Internal error while running query " + id + "; see the server log");
+    }
+    return q;
+  }
+
+  private List<TableName> tablesForMessages() {
+    try {
+      return lake.tables();
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot list tables for an error message", e);
+      return List.of();
+    }
+  }
+
+  /**
+   * Stops the engine. Close every {@link QueryResult} first: Arrow memory still held by a result
+   * makes this fail.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    timer.shutdownNow();
+    parser.close();
+    allocator.close();
+  }
+}
