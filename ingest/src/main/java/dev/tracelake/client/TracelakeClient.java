@@ -4,15 +4,23 @@ import com.google.protobuf.ByteString;
 import dev.tracelake.ingest.ArrowIpc;
 import dev.tracelake.proto.v1.CreateTableRequest;
 import dev.tracelake.proto.v1.DescribeTableRequest;
+import dev.tracelake.proto.v1.ExecuteRequest;
+import dev.tracelake.proto.v1.ExecuteResponse;
+import dev.tracelake.proto.v1.ExplainRequest;
+import dev.tracelake.proto.v1.ExplainResponse;
 import dev.tracelake.proto.v1.GetWriterOffsetRequest;
 import dev.tracelake.proto.v1.GetWriterOffsetResponse;
 import dev.tracelake.proto.v1.IngestServiceGrpc;
+import dev.tracelake.proto.v1.LineageServiceGrpc;
 import dev.tracelake.proto.v1.ListTablesRequest;
+import dev.tracelake.proto.v1.QueryServiceGrpc;
+import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -242,6 +250,53 @@ public final class TracelakeClient implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       throw TracelakeException.of(context, e);
     }
+  }
+
+  /**
+   * Runs one read-only SQL statement on the server (time travel with {@code FOR VERSION AS OF},
+   * metadata tables, {@code table_changes}, lineage relations) and streams its result.
+   *
+   * @param sql the statement
+   * @param allocator where the result batches are allocated
+   * @return the result; close it (closing early cancels the query)
+   * @throws TracelakeException with the server's status when the query fails
+   */
+  public SqlRows sql(String sql, BufferAllocator allocator) {
+    Context.CancellableContext context = Context.current().withCancellation();
+    Context previous = context.attach();
+    try {
+      Iterator<ExecuteResponse> responses =
+          QueryServiceGrpc.newBlockingStub(channel)
+              .execute(ExecuteRequest.newBuilder().setSql(sql).build());
+      return new SqlRows(context, responses, sql, allocator);
+    } catch (RuntimeException e) {
+      context.cancel(e);
+      throw e;
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  /**
+   * Explains one record: its row, its run, and every input row as of the snapshot it was read at.
+   *
+   * @param format {@code json}, {@code tree}, {@code dot} or {@code mermaid}
+   * @throws TracelakeException NOT_FOUND for an unknown table or record
+   */
+  public Explained explain(String table, String recordId, String format) {
+    ExplainResponse response =
+        call(
+            "Explain " + table + " " + recordId,
+            () ->
+                LineageServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                    .explain(
+                        ExplainRequest.newBuilder()
+                            .setTable(table)
+                            .setRecordId(recordId)
+                            .setFormat(format)
+                            .build()));
+    return new Explained(response.getRendered(), response.getFormat(), response.getProblemsList());
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.tracelake.ingest;
 
 import dev.tracelake.lake.LakeException;
+import dev.tracelake.lineage.LineageException;
+import dev.tracelake.query.QueryException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.UUID;
@@ -45,6 +47,30 @@ public final class GrpcErrors {
             case SHUTTING_DOWN -> Status.UNAVAILABLE;
           };
       return status.withDescription(ie.getMessage()).asRuntimeException();
+    }
+    if (e instanceof QueryException qe) {
+      Status status =
+          switch (qe.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case CANCELLED -> Status.CANCELLED;
+            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+            case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+            case INTERNAL -> Status.INTERNAL;
+          };
+      return status.withDescription(qe.getMessage()).asRuntimeException();
+    }
+    if (e instanceof LineageException le) {
+      Status status =
+          switch (le.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+          };
+      return status.withDescription(le.getMessage()).asRuntimeException();
     }
     String incident = UUID.randomUUID().toString();
     LOG.error("Internal error, incident {}", incident, e);

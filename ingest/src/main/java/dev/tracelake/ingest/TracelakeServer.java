@@ -1,6 +1,8 @@
 package dev.tracelake.ingest;
 
 import dev.tracelake.lake.Lake;
+import dev.tracelake.lineage.Lineage;
+import dev.tracelake.query.SqlEngine;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -23,12 +25,17 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class TracelakeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TracelakeServer.class);
   public static final String SERVICE_NAME = "tracelake.v1.IngestService";
+  public static final String QUERY_SERVICE_NAME = "tracelake.v1.QueryService";
+  public static final String LINEAGE_SERVICE_NAME = "tracelake.v1.LineageService";
 
   private final Lake lake;
   private final IngestConfig config;
   private final Ingestor ingestor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final IngestGrpcService ingestService;
+  private final SqlEngine sqlEngine;
+  private final Lineage lineage;
+  private final QueryGrpcService queryService;
   private final Server server;
   private volatile boolean stopped;
 
@@ -37,10 +44,15 @@ public final class TracelakeServer implements AutoCloseable {
     this.config = config;
     this.ingestor = new Ingestor(lake, config);
     this.ingestService = new IngestGrpcService(ingestor);
+    this.sqlEngine = SqlEngine.create(lake);
+    this.lineage = Lineage.open(lake);
+    this.queryService = new QueryGrpcService(sqlEngine);
     this.server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())
             .addService(ingestService)
+            .addService(queryService)
+            .addService(new LineageGrpcService(lineage))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
@@ -69,6 +81,8 @@ public final class TracelakeServer implements AutoCloseable {
     }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(QUERY_SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(LINEAGE_SERVICE_NAME, ServingStatus.SERVING);
     LOG.info(
         "Tracelake serving gRPC on {}:{} (warehouse {}, catalog {})",
         config.host(),
@@ -81,6 +95,19 @@ public final class TracelakeServer implements AutoCloseable {
   /** Returns the port actually bound (useful with port 0). */
   public int port() {
     return server.getPort();
+  }
+
+  /** Returns the lineage service's facade, e.g. to host its OpenLineage endpoint. */
+  public Lineage lineage() {
+    return lineage;
+  }
+
+  int activeQueries() {
+    return queryService.activeQueries();
+  }
+
+  long queriesCancelledByClient() {
+    return queryService.cancelledByClient();
   }
 
   public Ingestor ingestor() {
@@ -116,6 +143,8 @@ public final class TracelakeServer implements AutoCloseable {
       server.shutdownNow();
     }
     ingestor.close();
+    lineage.close();
+    sqlEngine.close();
     LOG.info("Tracelake server stopped");
   }
 
