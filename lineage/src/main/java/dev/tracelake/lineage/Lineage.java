@@ -94,8 +94,33 @@ public final class Lineage implements AutoCloseable {
     return lineage;
   }
 
+  private volatile RunEventPublisher publisher;
+
   public LineageOptions options() {
     return options;
+  }
+
+  /**
+   * Sends an OpenLineage RunEvent to {@code emitter} for every change of a run from now on (START,
+   * RUNNING with new dataset versions, COMPLETE/FAIL/ABORT), starting with one event per run
+   * already known. Runs received over OpenLineage are not echoed back.
+   */
+  public void publishRunsTo(OpenLineageEmitter emitter) {
+    Objects.requireNonNull(emitter, "emitter");
+    checkOpen();
+    RunEventPublisher previous = publisher;
+    publisher = new RunEventPublisher(emitter);
+    if (previous != null) {
+      previous.close();
+    }
+    publishRuns();
+  }
+
+  private void publishRuns() {
+    RunEventPublisher p = publisher;
+    if (p != null) {
+      p.publish(runs());
+    }
   }
 
   // --- runs
@@ -129,6 +154,7 @@ public final class Lineage implements AutoCloseable {
       b.status(run.endedAt() == null ? RunStatus.RUNNING : RunStatus.COMPLETED);
     }
     writeRun(RunRow.of(b.build()));
+    publishRuns();
     return run(run.runId()).orElseThrow();
   }
 
@@ -172,6 +198,7 @@ public final class Lineage implements AutoCloseable {
               runId, run.startedAt(), end));
     }
     writeRun(RunRow.finish(runId, status, end));
+    publishRuns();
     return run(runId).orElseThrow();
   }
 
@@ -285,6 +312,7 @@ public final class Lineage implements AutoCloseable {
         rebuild();
       }
     }
+    publishRuns();
     IndexState s = state;
     return s.read(s::status);
   }
@@ -384,6 +412,10 @@ public final class Lineage implements AutoCloseable {
       return;
     }
     closed = true;
+    RunEventPublisher p = publisher;
+    if (p != null) {
+      p.close();
+    }
     if (refresher != null) {
       refresher.shutdownNow();
       try {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.lake.LakeTable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -100,6 +101,52 @@ class OpenLineageTest extends LineageTestBase {
     assertThat(received.outputs())
         .containsExactly(
             new DatasetVersion("tracelake", "default.predictions", Long.toString(p.snapshotId())));
+  }
+
+  @Test
+  void runChangesArePublishedAsTheyHappen() throws Exception {
+    lineage.publishRunsTo(
+        OpenLineageEmitter.builder(server.baseUri()).namespace("fraud-team").build());
+
+    // an implicit run: known only from the provenance of the snapshots it committed
+    LakeTable features = features();
+    Committed f = append(features, FEATURE_JOB, feature("u1", 1.0));
+    lineage.catchUp();
+    RunInfo seen = awaitRun("feature-run-1", r -> !r.outputs().isEmpty());
+    assertThat(seen.outputs())
+        .containsExactly(
+            new DatasetVersion("tracelake", "default.features", Long.toString(f.snapshotId())));
+    assertThat(seen.codeCommit()).isEqualTo("f00d123");
+
+    // a second commit by the same run is published with the new dataset version
+    Committed f2 = append(features, FEATURE_JOB, feature("u2", 2.0));
+    lineage.catchUp();
+    RunInfo more = awaitRun("feature-run-1", r -> r.outputs().size() == 2);
+    assertThat(more.outputs())
+        .contains(
+            new DatasetVersion("tracelake", "default.features", Long.toString(f2.snapshotId())));
+
+    // an explicit run: registered, then finished
+    lineage.registerRun(RunInfo.builder("batch-7").model("fraud", "v4").startedAt(START).build());
+    assertThat(awaitRun("batch-7", r -> true).status()).isEqualTo(RunStatus.RUNNING);
+    lineage.finishRun("batch-7", RunStatus.FAILED, END);
+    RunInfo failed = awaitRun("batch-7", r -> r.status() == RunStatus.FAILED);
+    assertThat(failed.endedAt()).isEqualTo(END);
+    assertThat(failed.modelVersion()).isEqualTo("v4");
+  }
+
+  private RunInfo awaitRun(String runId, java.util.function.Predicate<RunInfo> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      java.util.Optional<RunInfo> run = receiver.run(runId);
+      if (run.isPresent() && condition.test(run.get())) {
+        return run.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        "receiver never saw the expected state of run " + runId + ": " + receiver.run(runId));
   }
 
   @Test
