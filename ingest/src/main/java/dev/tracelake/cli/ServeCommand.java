@@ -4,8 +4,12 @@ import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.TracelakeServer;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.lineage.OpenLineageEmitter;
+import dev.tracelake.lineage.OpenLineageServer;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +37,13 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the gRPC server (default 127.0.0.1:7420) on the lake (default ./tracelake-data).",
+      "Start the gRPC server (default 127.0.0.1:7420) and the OpenLineage endpoint (default port"
+          + " 7421) on the lake (default ./tracelake-data).",
       "Settings: flag, then environment variable, then --config file, then default."
     })
 final class ServeCommand implements Callable<Integer> {
+  static final int DEFAULT_OPENLINEAGE_PORT = 7421;
+
   @Mixin GlobalOptions global;
 
   @Spec CommandSpec spec;
@@ -71,17 +78,83 @@ final class ServeCommand implements Callable<Integer> {
               + " default 512 MiB).")
   Long inflightBytes;
 
+  @Option(
+      names = "--openlineage-port",
+      description =
+          "Port of the OpenLineage HTTP endpoint POST /api/v1/lineage, on the same host"
+              + " (env TRACELAKE_OPENLINEAGE_PORT; default "
+              + DEFAULT_OPENLINEAGE_PORT
+              + "; -1 disables it).")
+  Integer openLineagePort;
+
+  @Option(
+      names = "--openlineage-url",
+      paramLabel = "<url>",
+      description =
+          "Send an OpenLineage RunEvent for every run change to this Marquez-compatible endpoint"
+              + " (POST <url>/api/v1/lineage; env TRACELAKE_OPENLINEAGE_URL; default: none).")
+  String openLineageUrl;
+
+  @Option(
+      names = "--openlineage-namespace",
+      paramLabel = "<ns>",
+      description =
+          "Namespace of the jobs and datasets in emitted events (env"
+              + " TRACELAKE_OPENLINEAGE_NAMESPACE; default tracelake).")
+  String openLineageNamespace;
+
   @Override
   public Integer call() throws Exception {
     Properties file = loadConfigFile();
     IngestConfig config = ingestConfig(file);
+    int lineagePort = openLineagePort(file);
     LakeConfig lakeConfig = lakeConfig(file);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
       TracelakeServer server = TracelakeServer.onNetty(lake, config).start();
+      OpenLineageServer openLineage;
+      try {
+        openLineage = startOpenLineage(server, config.host(), lineagePort, file);
+      } catch (RuntimeException e) {
+        server.stop();
+        throw e;
+      }
+      String emitTo =
+          setting(
+              openLineageUrl,
+              "TRACELAKE_OPENLINEAGE_URL",
+              file,
+              "openlineage-url",
+              java.util.function.Function.identity(),
+              null);
+      if (emitTo != null) {
+        String namespace =
+            setting(
+                openLineageNamespace,
+                "TRACELAKE_OPENLINEAGE_NAMESPACE",
+                file,
+                "openlineage-namespace",
+                java.util.function.Function.identity(),
+                "tracelake");
+        try {
+          server
+              .lineage()
+              .publishRunsTo(
+                  OpenLineageEmitter.builder(java.net.URI.create(emitTo))
+                      .namespace(namespace)
+                      .build());
+        } catch (IllegalArgumentException e) {
+          stopOpenLineage(openLineage);
+          server.stop();
+          throw new ParameterException(
+              spec.commandLine(), "Invalid --openlineage-url '" + emitTo + "': " + e.getMessage());
+        }
+      }
       Thread hook =
           new Thread(
               () -> {
+                // events arriving after the gRPC server stopped would find lineage closed
+                stopOpenLineage(openLineage);
                 server.stop();
                 stopped.countDown();
               },
@@ -90,13 +163,20 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Tracelake serving gRPC on %s:%d (warehouse %s, catalog %s). Ctrl-C stops it.%n",
-              config.host(), server.port(), lakeConfig.warehouse(), lakeConfig.describeCatalog());
+              "Tracelake serving gRPC on %s:%d%s (warehouse %s, catalog %s). Ctrl-C stops it.%n",
+              config.host(),
+              server.port(),
+              openLineage == null
+                  ? ""
+                  : ", OpenLineage on " + openLineage.baseUri() + OpenLineageEmitter.PATH,
+              lakeConfig.warehouse(),
+              lakeConfig.describeCatalog());
       spec.commandLine().getOut().flush();
       try {
         server.awaitTermination();
         stopped.await(); // the shutdown hook is still committing; keep the lake open for it
       } catch (InterruptedException e) {
+        stopOpenLineage(openLineage);
         server.stop();
         Thread.currentThread().interrupt();
       } finally {
@@ -108,6 +188,70 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Starts the OpenLineage endpoint, or returns null when it is disabled. A busy default port only
+   * warns, so that a second server on one machine still starts; a port asked for must bind.
+   */
+  private OpenLineageServer startOpenLineage(
+      TracelakeServer server, String host, int port, Properties file) {
+    if (port < 0) {
+      return null;
+    }
+    try {
+      return OpenLineageServer.start(
+          server.lineage().openLineageHandler(), new InetSocketAddress(host, port));
+    } catch (UncheckedIOException e) {
+      if (openLineagePortGiven(file)) {
+        throw e;
+      }
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "warning: OpenLineage endpoint not started: %s (%s); pass --openlineage-port to"
+                  + " choose another port or -1 to disable it%n",
+              e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
+      spec.commandLine().getErr().flush();
+      return null;
+    }
+  }
+
+  private boolean openLineagePortGiven(Properties file) {
+    String env = System.getenv("TRACELAKE_OPENLINEAGE_PORT");
+    return openLineagePort != null
+        || (env != null && !env.isBlank())
+        || file.getProperty("openlineage-port") != null;
+  }
+
+  int openLineagePort(Properties file) {
+    int port;
+    try {
+      port =
+          setting(
+              openLineagePort,
+              "TRACELAKE_OPENLINEAGE_PORT",
+              file,
+              "openlineage-port",
+              Integer::valueOf,
+              DEFAULT_OPENLINEAGE_PORT);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (port < -1 || port > 65_535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Setting openlineage-port (TRACELAKE_OPENLINEAGE_PORT) must be -1 (disabled) or a port"
+              + " from 0 to 65535, got "
+              + port);
+    }
+    return port;
+  }
+
+  private static void stopOpenLineage(OpenLineageServer openLineage) {
+    if (openLineage != null) {
+      openLineage.close();
+    }
   }
 
   private Properties loadConfigFile() {

@@ -36,6 +36,9 @@ import picocli.CommandLine.TypeConversionException;
       PublishCommand.class,
       LoadCommand.class,
       DemoCommand.class,
+      SqlCommand.class,
+      ExplainCommand.class,
+      LineageCommand.class,
       ServeCommand.class,
       ExampleProducerCommand.class
     })

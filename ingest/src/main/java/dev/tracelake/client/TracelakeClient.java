@@ -20,6 +20,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -284,18 +285,33 @@ public final class TracelakeClient implements AutoCloseable {
    * @throws TracelakeException NOT_FOUND for an unknown table or record
    */
   public Explained explain(String table, String recordId, String format) {
+    return explain(table, recordId, format, 0, null);
+  }
+
+  /**
+   * Explains one record, following at most {@code maxDepth} levels of inputs (0 for the server's
+   * default) and ignoring what was committed after {@code asOf} (null for now).
+   *
+   * @throws TracelakeException NOT_FOUND for an unknown table or record
+   */
+  public Explained explain(
+      String table, String recordId, String format, int maxDepth, Instant asOf) {
+    ExplainRequest.Builder request =
+        ExplainRequest.newBuilder()
+            .setTable(table)
+            .setRecordId(recordId)
+            .setFormat(format)
+            .setMaxDepth(maxDepth);
+    if (asOf != null) {
+      request.setAsOfEpochMillis(asOf.toEpochMilli());
+    }
     ExplainResponse response =
         call(
             "Explain " + table + " " + recordId,
             () ->
                 LineageServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                    .explain(
-                        ExplainRequest.newBuilder()
-                            .setTable(table)
-                            .setRecordId(recordId)
-                            .setFormat(format)
-                            .build()));
+                    .explain(request.build()));
     return new Explained(response.getRendered(), response.getFormat(), response.getProblemsList());
   }
 

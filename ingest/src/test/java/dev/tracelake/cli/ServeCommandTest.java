@@ -89,7 +89,9 @@ class ServeCommandTest {
                             "--warehouse",
                             dir.resolve("lake").toString(),
                             "--port",
-                            "0")));
+                            "0",
+                            "--openlineage-port",
+                            "-1")));
     serving.start();
     Pattern bound = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
     Matcher m = bound.matcher("");

@@ -1,0 +1,156 @@
+package dev.tracelake.cli;
+
+import dev.tracelake.client.Explained;
+import dev.tracelake.client.TracelakeClient;
+import dev.tracelake.client.TracelakeException;
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.lineage.ExplainOptions;
+import dev.tracelake.lineage.Explanation;
+import dev.tracelake.lineage.Lineage;
+import dev.tracelake.lineage.LineageFormat;
+import dev.tracelake.lineage.LineageOptions;
+import dev.tracelake.lineage.Problem;
+import dev.tracelake.lineage.RecordKey;
+import io.grpc.Status;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracelake explain}: the auditor's answer about one record: its row, the run that wrote it
+ * (code commit, model version) and every input's row as of the snapshot it was read at.
+ */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Explain one record: its row, its run (code commit, model version) and every input row as"
+          + " of the snapshot it was read at, transitively.",
+      "Problems (missing inputs, cycles, index lag) follow the tree; with json, dot or mermaid"
+          + " they go to stderr."
+    })
+final class ExplainCommand implements Callable<Integer> {
+  @Mixin LakeLocation location;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "<table>", description = "Table of the record.")
+  String table;
+
+  @Parameters(index = "1", paramLabel = "<record-id>", description = "The record's _record_id.")
+  String recordId;
+
+  @Option(
+      names = "--format",
+      paramLabel = "tree|json|dot|mermaid",
+      defaultValue = "tree",
+      description = "Output format: tree (default), json, dot (Graphviz) or mermaid.")
+  LineageFormat format;
+
+  @Option(
+      names = "--depth",
+      paramLabel = "<n>",
+      description = "Lineage steps to follow (default " + ExplainOptions.DEFAULT_MAX_DEPTH + ").")
+  Integer depth;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "<time>",
+      description = "Explain as of this ISO-8601 time: later records and edges are ignored.")
+  String asOf;
+
+  @Option(
+      names = "--server",
+      paramLabel = "<host:port>",
+      description = "Ask a running server (see 'tracelake serve') instead of the embedded lake.")
+  String server;
+
+  @Override
+  public Integer call() {
+    ExplainOptions options = options();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (server != null) {
+      Explained explained = explainOnServer();
+      print(explained.rendered(), explained.problems(), out, err);
+      return 0;
+    }
+    LakeConfig config;
+    try {
+      config = location.existingLake();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (Lake lake = Lake.open(config);
+        Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh())) {
+      Explanation explanation = lineage.explain(RecordKey.of(table, recordId), options);
+      List<Problem> notFound = explanation.problems(Problem.Kind.RECORD_NOT_FOUND);
+      if (!notFound.isEmpty()) {
+        throw new CliException(notFound.get(0).message());
+      }
+      print(
+          format.render(explanation),
+          explanation.problems().stream().map(Problem::message).toList(),
+          out,
+          err);
+    }
+    return 0;
+  }
+
+  private ExplainOptions options() {
+    if (server != null && depth != null && depth < 1) {
+      // the protocol reads a depth of 0 as "the server's default"
+      throw new ParameterException(spec.commandLine(), "--depth must be at least 1 with --server");
+    }
+    ExplainOptions options = ExplainOptions.defaults().catchUpFirst();
+    try {
+      if (depth != null) {
+        options = options.maxDepth(depth);
+      }
+      if (asOf != null) {
+        options = options.asOf(AsOfTime.parse(asOf));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return options;
+  }
+
+  private Explained explainOnServer() {
+    try (TracelakeClient client = TracelakeClient.connect(server)) {
+      ExplainOptions options = options();
+      return client.explain(
+          table,
+          recordId,
+          format.name().toLowerCase(Locale.ROOT),
+          depth == null ? 0 : options.maxDepth(),
+          options.asOf().orElse(null));
+    } catch (TracelakeException e) {
+      if (e.code() == Status.Code.NOT_FOUND && e.description() != null) {
+        throw new CliException(e.description(), e);
+      }
+      throw CliException.of(
+          "Cannot explain record %s of %s on the server at %s: %s",
+          recordId, table, server, e.getMessage());
+    }
+  }
+
+  /** Prints the rendering; the tree already ends with its problems, the other formats do not. */
+  private void print(String rendered, List<String> problems, PrintWriter out, PrintWriter err) {
+    out.print(rendered.endsWith("\n") ? rendered : rendered + "\n");
+    out.flush();
+    if (format != LineageFormat.TREE) {
+      problems.forEach(p -> err.println("problem: " + p));
+      err.flush();
+    }
+  }
+}
