@@ -53,6 +53,8 @@ public final class Lake implements AutoCloseable {
 
   private final LakeConfig config;
   private final JdbcCatalog catalog;
+  private final java.util.concurrent.ConcurrentMap<TableName, Table> readTables =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Lake(LakeConfig config, JdbcCatalog catalog) {
     this.config = config;
@@ -161,13 +163,33 @@ public final class Lake implements AutoCloseable {
    * @throws LakeException NOT_FOUND when it does not exist
    */
   public LakeTable table(TableName name) {
-    if (!exists(name)) {
-      throw notFound(name);
-    }
+    loadForRead(name); // NOT_FOUND when missing; warms the read cache
     return new LakeTable(this, name);
   }
 
-  /** Loads the current metadata of a table from the catalog. */
+  /**
+   * Returns a table for reading, refreshed to its current metadata. One instance per table is kept:
+   * a refresh asks the catalog for the metadata location and re-reads the metadata file only when
+   * it changed, which matters for tables with long histories. Never commit through it: a concurrent
+   * refresh could move its base between a check and the commit. Writers use {@link #load}.
+   */
+  Table loadForRead(TableName name) {
+    Table cached = readTables.get(name);
+    if (cached != null) {
+      try {
+        cached.refresh();
+        return cached;
+      } catch (NoSuchTableException e) {
+        readTables.remove(name, cached);
+        throw notFound(name);
+      }
+    }
+    Table fresh = load(name);
+    Table raced = readTables.putIfAbsent(name, fresh);
+    return raced == null ? fresh : raced;
+  }
+
+  /** Loads the current metadata of a table from the catalog, as a private instance. */
   Table load(TableName name) {
     try {
       return catalog.loadTable(identifier(name));

@@ -121,7 +121,7 @@ public final class LakeScan {
    *     snapshot
    */
   public Optional<SnapshotInfo> snapshot() {
-    return Optional.ofNullable(resolve(table.load())).map(SnapshotInfo::of);
+    return Optional.ofNullable(resolve(table.loadForRead())).map(SnapshotInfo::of);
   }
 
   /**
@@ -131,7 +131,7 @@ public final class LakeScan {
    * @throws LakeException NOT_FOUND for an unknown snapshot, ref, time or column
    */
   public ScanPlan plan() {
-    Table iceberg = table.load();
+    Table iceberg = table.loadForRead();
     Snapshot snapshot = resolve(iceberg);
     Schema schema = readSchema(iceberg, snapshot);
     Schema projected = project(schema, snapshot);
@@ -179,7 +179,7 @@ public final class LakeScan {
    *     for a filter that does not fit its column
    */
   public ScanBatches open(BufferAllocator allocator) {
-    Table iceberg = table.load();
+    Table iceberg = table.loadForRead();
     Snapshot snapshot = resolve(iceberg);
     Schema schema = readSchema(iceberg, snapshot);
     Schema projected = project(schema, snapshot);

@@ -40,13 +40,19 @@ public final class LakeTable {
     return name;
   }
 
+  /** Loads a private instance of the table, for operations that commit. */
   Table load() {
     return lake.load(name);
   }
 
+  /** Returns the shared, refreshed instance of the table, for reads only. */
+  Table loadForRead() {
+    return lake.loadForRead(name);
+  }
+
   /** Describes the table as it is now. */
   public TableDescription describe() {
-    Table table = load();
+    Table table = loadForRead();
     List<ColumnInfo> columns = new ArrayList<>();
     for (NestedField field : table.schema().columns()) {
       columns.add(
@@ -78,7 +84,7 @@ public final class LakeTable {
 
   /** Returns the table's current columns, user columns then metadata columns, as Arrow. */
   public org.apache.arrow.vector.types.pojo.Schema arrowSchema() {
-    return ArrowSchemas.toArrow(load().schema());
+    return ArrowSchemas.toArrow(loadForRead().schema());
   }
 
   /** Starts an append to {@code main}. */
@@ -127,7 +133,7 @@ public final class LakeTable {
    * before queueing them (a bad batch then never reaches a shared append).
    */
   public BatchChecker batchChecker() {
-    return new BatchChecker(name, load().schema());
+    return new BatchChecker(name, loadForRead().schema());
   }
 
   /** Starts a scan of the head of {@code main}; refine it to time-travel, project or filter. */
@@ -138,7 +144,7 @@ public final class LakeTable {
   /** Lists every snapshot of the table, oldest first, with its provenance. */
   public List<SnapshotInfo> snapshots() {
     List<SnapshotInfo> all = new ArrayList<>();
-    for (Snapshot snapshot : load().snapshots()) {
+    for (Snapshot snapshot : loadForRead().snapshots()) {
       all.add(SnapshotInfo.of(snapshot));
     }
     all.sort(
@@ -152,7 +158,7 @@ public final class LakeTable {
    * @throws LakeException NOT_FOUND when the table has no such snapshot
    */
   public SnapshotInfo snapshot(long snapshotId) {
-    Snapshot snapshot = load().snapshot(snapshotId);
+    Snapshot snapshot = loadForRead().snapshot(snapshotId);
     if (snapshot == null) {
       throw LakeException.notFound("Table %s has no snapshot %d", name, snapshotId);
     }
@@ -161,7 +167,7 @@ public final class LakeTable {
 
   /** Returns the head of a branch and its ancestors, newest first. */
   public List<SnapshotInfo> history(String branch) {
-    Table table = load();
+    Table table = loadForRead();
     SnapshotRef ref = table.refs().get(branch);
     if (ref == null) {
       if (MAIN.equals(branch)) {
@@ -180,13 +186,13 @@ public final class LakeTable {
    * the branch does not exist or has no snapshot.
    */
   public BranchHead branchHead(String branch) {
-    Table table = load();
+    Table table = loadForRead();
     return new IcebergBranchHead(table, table.snapshot(branch));
   }
 
   /** Lists the table's branches and tags. */
   public List<RefInfo> refs() {
-    return refs(load());
+    return refs(loadForRead());
   }
 
   private static List<RefInfo> refs(Table table) {
