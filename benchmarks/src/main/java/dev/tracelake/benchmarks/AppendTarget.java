@@ -7,7 +7,7 @@ import java.io.IOException;
  * {@link #prepare}, then times {@link #append}, then calls {@link #discard}; only {@code append} is
  * measured.
  */
-interface AppendTarget {
+public interface AppendTarget {
   /** Returns the short name the report uses. */
   String label();
 
@@ -28,5 +28,5 @@ interface AppendTarget {
    * @param dataFiles Parquet data files written
    * @param location the file or table written, for messages and tests
    */
-  record Written(long rows, long parquetBytes, int dataFiles, String location) {}
+  public record Written(long rows, long parquetBytes, int dataFiles, String location) {}
 }

@@ -28,8 +28,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * high- and mid-cardinality keys, low-cardinality enums (some null), money, a timestamp with zone,
  * a score, a flag, a version and an incompressible payload.
  */
-final class EventBatches implements AutoCloseable {
-  static final Schema SCHEMA =
+public final class EventBatches implements AutoCloseable {
+  public static final Schema SCHEMA =
       new Schema(
           List.of(
               required("event_id", new ArrowType.Int(64, true)),
@@ -85,7 +85,7 @@ final class EventBatches implements AutoCloseable {
    * @param seed the random seed; the same seed gives the same rows
    * @throws IllegalArgumentException when rows or batchSize is not positive
    */
-  static EventBatches generate(long rows, int batchSize, long seed) {
+  public static EventBatches generate(long rows, int batchSize, long seed) {
     if (rows <= 0 || batchSize <= 0) {
       throw new IllegalArgumentException(
           "Rows and batch size must be positive, got rows=" + rows + ", batchSize=" + batchSize);
@@ -107,16 +107,16 @@ final class EventBatches implements AutoCloseable {
   }
 
   /** Returns the batches; they stay owned by this object and must not be closed or changed. */
-  List<VectorSchemaRoot> batches() {
+  public List<VectorSchemaRoot> batches() {
     return batches;
   }
 
-  long rows() {
+  public long rows() {
     return rows;
   }
 
   /** Returns the bytes of Arrow buffers the rows occupy: the common input-size denominator. */
-  long arrowBytes() {
+  public long arrowBytes() {
     return arrowBytes;
   }
 

@@ -23,7 +23,7 @@ import org.apache.parquet.io.OutputFile;
  * through {@link LocalOutputFile}, with the settings an Iceberg table uses by default (zstd, 128 MB
  * row groups, 1 MB pages, 20,000-row page limit, 2 MB dictionary pages, v1 pages).
  */
-final class RawParquetTarget implements AppendTarget {
+public final class RawParquetTarget implements AppendTarget {
   static final String LABEL = "raw-parquet";
 
   /** The reference that also writes lake-core's metadata columns; see MetadataColumnBatches. */
@@ -42,7 +42,8 @@ final class RawParquetTarget implements AppendTarget {
    * @param fsync whether to force the file and its directory entry to disk after closing it, as
    *     lake-core's file IO does for every file it writes
    */
-  RawParquetTarget(String label, Path directory, List<VectorSchemaRoot> batches, boolean fsync) {
+  public RawParquetTarget(
+      String label, Path directory, List<VectorSchemaRoot> batches, boolean fsync) {
     if (batches.isEmpty()) {
       throw new IllegalArgumentException("Target " + label + " needs at least one batch");
     }

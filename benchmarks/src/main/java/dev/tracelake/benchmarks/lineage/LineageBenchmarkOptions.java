@@ -1,0 +1,127 @@
+package dev.tracelake.benchmarks.lineage;
+
+import java.nio.file.Path;
+
+/**
+ * What {@link LineageBenchmark} runs.
+ *
+ * @param warehouse a new or empty lake directory; null for a new temp directory
+ * @param features N: raw events and features; the graph has 10 N edges
+ * @param appendRows records per append (snapshot)
+ * @param traces measured upstream traces per system
+ * @param explains measured explanations per system
+ * @param impacts measured impact queries per system
+ * @param lateRecords predictions committed after indexing, to time the catch-up
+ * @param pgUrl PostgreSQL JDBC URL
+ * @param pgUser PostgreSQL user
+ * @param pgPassword PostgreSQL password
+ * @param pgSchema the PostgreSQL schema the tables go to (dropped and reloaded each run)
+ * @param seed picks the records traced
+ */
+record LineageBenchmarkOptions(
+    Path warehouse,
+    long features,
+    int appendRows,
+    int traces,
+    int explains,
+    int impacts,
+    int lateRecords,
+    String pgUrl,
+    String pgUser,
+    String pgPassword,
+    String pgSchema,
+    long seed) {
+  static final String USAGE =
+      """
+      Usage: LineageBenchmark [options]
+        --warehouse DIR     new or empty lake directory (default: new temp directory)
+        --features N        raw events and features; 10 N edges in all (default 1000000)
+        --append-rows N     records per snapshot (default 100000)
+        --traces N          measured upstream traces per system (default 1000)
+        --explains N        measured explanations per system (default 200)
+        --impacts N         measured impact queries per system (default 5)
+        --late-records N    predictions committed after indexing, for the catch-up (default 100000)
+        --pg-url URL        (default jdbc:postgresql://localhost:5432/tracelake_bench)
+        --pg-user USER      (default postgres)
+        --pg-password PW    (default from PGPASSWORD, else 'bench')
+        --pg-schema NAME    schema of the benchmark's tables (default lineage_bench)
+        --seed N            picks the traced records (default 42)
+      """;
+
+  LineageBenchmarkOptions {
+    if (features < 100 || appendRows <= 0 || traces <= 0 || explains <= 0 || impacts <= 0) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Features must be at least 100 and the other sizes positive; got features=%d,"
+                  + " append rows=%d, traces=%d, explains=%d, impacts=%d",
+              features, appendRows, traces, explains, impacts));
+    }
+    if (lateRecords <= 0) {
+      throw new IllegalArgumentException("Late records must be positive, got " + lateRecords);
+    }
+  }
+
+  /**
+   * Parses command-line options.
+   *
+   * @throws IllegalArgumentException naming an unknown option or a bad value
+   */
+  static LineageBenchmarkOptions parse(String... args) {
+    Path warehouse = null;
+    long features = 1_000_000;
+    int appendRows = 100_000;
+    int traces = 1_000;
+    int explains = 200;
+    int impacts = 5;
+    int late = 100_000;
+    String url = "jdbc:postgresql://localhost:5432/tracelake_bench";
+    String user = "postgres";
+    String env = System.getenv("PGPASSWORD");
+    String password = env != null ? env : "bench";
+    String schema = "lineage_bench";
+    long seed = 42;
+    for (int i = 0; i < args.length; i += 2) {
+      String arg = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("Option " + arg + " needs a value or is unknown");
+      }
+      String value = args[i + 1];
+      switch (arg) {
+        case "--warehouse" -> warehouse = Path.of(value);
+        case "--features" -> features = number(arg, value);
+        case "--append-rows" -> appendRows = (int) number(arg, value);
+        case "--traces" -> traces = (int) number(arg, value);
+        case "--explains" -> explains = (int) number(arg, value);
+        case "--impacts" -> impacts = (int) number(arg, value);
+        case "--late-records" -> late = (int) number(arg, value);
+        case "--pg-url" -> url = value;
+        case "--pg-user" -> user = value;
+        case "--pg-password" -> password = value;
+        case "--pg-schema" -> schema = value;
+        case "--seed" -> seed = number(arg, value);
+        default -> throw new IllegalArgumentException("Unknown option " + arg);
+      }
+    }
+    return new LineageBenchmarkOptions(
+        warehouse,
+        features,
+        appendRows,
+        traces,
+        explains,
+        impacts,
+        late,
+        url,
+        user,
+        password,
+        schema,
+        seed);
+  }
+
+  private static long number(String option, String value) {
+    try {
+      return Long.parseLong(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Option " + option + " needs a number, got " + value, e);
+    }
+  }
+}
