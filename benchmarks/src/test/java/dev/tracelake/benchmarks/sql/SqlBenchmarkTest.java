@@ -60,9 +60,8 @@ class SqlBenchmarkTest {
         .extracting(CountryAggregate::totalRows)
         .containsExactly(3000L, 6000L);
     assertThat(aggregate.answers().get(1).groups()).hasSizeGreaterThan(10);
-    assertThat(aggregate.samples())
-        .hasSize(2 * AggregateBenchmark.TARGETS.size())
-        .allSatisfy(s -> assertThat(s.nanos()).isPositive());
+    // one sample per target and version; their times are the benchmark's business, not a test's
+    assertThat(aggregate.samples()).hasSize(2 * AggregateBenchmark.TARGETS.size());
     assertThat(AggregateBenchmark.format(aggregate))
         .contains("RATIO tracelake/duckdb-direct [old snapshot")
         .contains("RATIO tracelake/duckdb-direct [current snapshot");
