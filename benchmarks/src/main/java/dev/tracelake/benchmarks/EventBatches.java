@@ -126,7 +126,11 @@ public final class EventBatches implements AutoCloseable {
     allocator.close();
   }
 
-  private static VectorSchemaRoot batch(
+  /**
+   * Returns one batch of {@code count} events with ids from {@code from}, allocated from {@code
+   * allocator}; the caller closes it.
+   */
+  public static VectorSchemaRoot batch(
       BufferAllocator allocator, SplittableRandom random, long from, int count) {
     VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
     for (FieldVector vector : root.getFieldVectors()) {

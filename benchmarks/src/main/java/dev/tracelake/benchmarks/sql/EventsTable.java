@@ -1,5 +1,6 @@
 package dev.tracelake.benchmarks.sql;
 
+import dev.tracelake.benchmarks.EventBatches;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.PendingAppend;
@@ -45,7 +46,7 @@ final class EventsTable {
       return snapshots;
     }
     long start = System.nanoTime();
-    LakeTable table = lake.createTable(NAME, EventRows.SCHEMA);
+    LakeTable table = lake.createTable(NAME, EventBatches.SCHEMA);
     SplittableRandom random = new SplittableRandom(options.seed());
     try (BufferAllocator allocator = new RootAllocator()) {
       long written = 0;
@@ -54,7 +55,7 @@ final class EventsTable {
         try (PendingAppend append = table.newAppend(provenance(a))) {
           while (written < until) {
             int count = (int) Math.min(options.batchSize(), until - written);
-            try (VectorSchemaRoot batch = EventRows.batch(allocator, random, written, count)) {
+            try (VectorSchemaRoot batch = EventBatches.batch(allocator, random, written, count)) {
               append.write(batch);
             }
             written += count;

@@ -1,5 +1,6 @@
 package dev.tracelake.benchmarks.sql;
 
+import dev.tracelake.benchmarks.EventBatches;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
 import dev.tracelake.lake.LakeTable;
@@ -71,7 +72,7 @@ final class HistoryTable {
   static Build buildOrExtend(
       Lake lake, int snapshots, int commitSeconds, long seed, PrintStream out) {
     LakeTable table =
-        lake.exists(NAME) ? lake.table(NAME) : lake.createTable(NAME, EventRows.SCHEMA);
+        lake.exists(NAME) ? lake.table(NAME) : lake.createTable(NAME, EventBatches.SCHEMA);
     int existing = table.snapshots().size();
     int bulkBefore =
         (int)
@@ -84,7 +85,7 @@ final class HistoryTable {
     if (bulkBefore == 0) {
       try (BufferAllocator allocator = new RootAllocator();
           VectorSchemaRoot batch =
-              EventRows.batch(allocator, new SplittableRandom(seed), 0, ROWS_PER_APPEND)) {
+              EventBatches.batch(allocator, new SplittableRandom(seed), 0, ROWS_PER_APPEND)) {
         long lastReport = System.nanoTime();
         while (count < snapshots && (count == 0 || System.nanoTime() < deadline)) {
           long start = System.nanoTime();
