@@ -140,7 +140,7 @@ final class DemoCommand extends LakeCommand {
 
   private List<String> nextCommands(RefInfo tag) {
     String where =
-        global.warehouseIsDefault() ? "" : " --warehouse " + shellQuote(global.warehouse);
+        global.warehouseIsDefault() ? "" : " --warehouse " + shellQuote(global.location.warehouse);
     List<String> next = new ArrayList<>();
     next.add("tracelake tables" + where);
     next.add("tracelake describe " + PREDICTIONS + where);

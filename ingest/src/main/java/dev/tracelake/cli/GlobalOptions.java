@@ -1,27 +1,12 @@
 package dev.tracelake.cli;
 
 import dev.tracelake.lake.LakeConfig;
-import java.nio.file.Files;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options every subcommand takes: where the lake is, and how to print. */
+/** The options every lake subcommand takes: where the lake is, and how to print. */
 final class GlobalOptions {
-  @Option(
-      names = "--warehouse",
-      paramLabel = "<dir>",
-      defaultValue = "${env:TRACELAKE_WAREHOUSE:-" + LakeConfig.DEFAULT_WAREHOUSE + "}",
-      description =
-          "Warehouse directory or URI (env TRACELAKE_WAREHOUSE; default: ${DEFAULT-VALUE}).")
-  String warehouse;
-
-  @Option(
-      names = "--catalog-uri",
-      paramLabel = "<jdbc-url>",
-      defaultValue = "${env:TRACELAKE_CATALOG_URI}",
-      description =
-          "Catalog JDBC URL (env TRACELAKE_CATALOG_URI; default: an SQLite catalog inside the"
-              + " warehouse).")
-  String catalogUri;
+  @Mixin LakeLocation location;
 
   @Option(
       names = "--format",
@@ -30,34 +15,18 @@ final class GlobalOptions {
       description = "Output format: table (default) or json.")
   OutputFormat format;
 
-  @Option(names = "--verbose", description = "Print stack traces and Tracelake's own log lines.")
-  boolean verbose;
-
   /** Returns the lake configuration these options describe. */
   LakeConfig lakeConfig() {
-    return LakeConfig.builder()
-        .warehouse(warehouse)
-        .catalogUri(catalogUri == null || catalogUri.isBlank() ? null : catalogUri)
-        .build();
+    return location.lakeConfig();
   }
 
   /** Returns whether the warehouse was given explicitly rather than left at the default. */
   boolean warehouseIsDefault() {
-    return LakeConfig.DEFAULT_WAREHOUSE.equals(warehouse);
+    return location.warehouseIsDefault();
   }
 
-  /**
-   * Fails unless the embedded lake already exists, so that a read on a mistyped path does not
-   * silently create an empty warehouse.
-   */
+  /** Fails unless the embedded lake already exists (see {@link LakeLocation}). */
   void requireExistingLake(LakeConfig config) {
-    if (config.catalogUri() == null
-        && config.isLocalWarehouse()
-        && !Files.isDirectory(config.warehousePath())) {
-      throw CliException.of(
-          "No Tracelake warehouse at %s; pass --warehouse <dir> (or set TRACELAKE_WAREHOUSE), or"
-              + " create one with 'tracelake demo' or 'tracelake load --create'",
-          config.warehousePath());
-    }
+    location.requireExistingLake(config);
   }
 }

@@ -1,11 +1,13 @@
 package dev.tracelake.cli;
 
 import dev.tracelake.lake.LakeConfig;
+import java.nio.file.Files;
 import picocli.CommandLine.Option;
 
 /**
- * Where the embedded lake is, for commands whose {@code --format} differs from {@link
- * GlobalOptions}'s table|json ({@code sql}, {@code explain}).
+ * Where the lake is: the options every command that opens the lake takes. {@link GlobalOptions}
+ * adds the table|json {@code --format}; {@code sql} and {@code explain} mix this in alone since
+ * their {@code --format} has other values.
  */
 final class LakeLocation {
   @Option(
@@ -28,6 +30,34 @@ final class LakeLocation {
   @Option(names = "--verbose", description = "Print stack traces and Tracelake's own log lines.")
   boolean verbose;
 
+  /** Returns the lake configuration these options describe. */
+  LakeConfig lakeConfig() {
+    return LakeConfig.builder()
+        .warehouse(warehouse)
+        .catalogUri(catalogUri == null || catalogUri.isBlank() ? null : catalogUri)
+        .build();
+  }
+
+  /** Returns whether the warehouse was given explicitly rather than left at the default. */
+  boolean warehouseIsDefault() {
+    return LakeConfig.DEFAULT_WAREHOUSE.equals(warehouse);
+  }
+
+  /**
+   * Fails unless the embedded lake already exists, so that a read on a mistyped path does not
+   * silently create an empty warehouse.
+   */
+  void requireExistingLake(LakeConfig config) {
+    if (config.catalogUri() == null
+        && config.isLocalWarehouse()
+        && !Files.isDirectory(config.warehousePath())) {
+      throw CliException.of(
+          "No Tracelake warehouse at %s; pass --warehouse <dir> (or set TRACELAKE_WAREHOUSE), or"
+              + " create one with 'tracelake demo' or 'tracelake load --create'",
+          config.warehousePath());
+    }
+  }
+
   /**
    * Returns the configuration of an embedded lake that already exists.
    *
@@ -35,11 +65,8 @@ final class LakeLocation {
    * @throws CliException when there is no warehouse at the given path
    */
   LakeConfig existingLake() {
-    GlobalOptions global = new GlobalOptions();
-    global.warehouse = warehouse;
-    global.catalogUri = catalogUri;
-    LakeConfig config = global.lakeConfig();
-    global.requireExistingLake(config);
+    LakeConfig config = lakeConfig();
+    requireExistingLake(config);
     return config;
   }
 }

@@ -307,13 +307,13 @@ final class ServeCommand implements Callable<Integer> {
 
   private LakeConfig lakeConfig(Properties file) {
     var matched = spec.commandLine().getParseResult();
-    String warehouse = global.warehouse;
+    String warehouse = global.location.warehouse;
     if (!matched.hasMatchedOption("--warehouse")
         && System.getenv("TRACELAKE_WAREHOUSE") == null
         && file.getProperty("warehouse") != null) {
       warehouse = file.getProperty("warehouse");
     }
-    String catalog = global.catalogUri;
+    String catalog = global.location.catalogUri;
     if (!matched.hasMatchedOption("--catalog-uri")
         && System.getenv("TRACELAKE_CATALOG_URI") == null
         && file.getProperty("catalog-uri") != null) {
