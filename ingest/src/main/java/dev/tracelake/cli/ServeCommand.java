@@ -4,6 +4,7 @@ import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.TracelakeServer;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.OpenLineageEmitter;
 import dev.tracelake.lineage.OpenLineageServer;
 import java.io.IOException;
@@ -111,14 +112,6 @@ final class ServeCommand implements Callable<Integer> {
     LakeConfig lakeConfig = lakeConfig(file);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
-      TracelakeServer server = TracelakeServer.onNetty(lake, config).start();
-      OpenLineageServer openLineage;
-      try {
-        openLineage = startOpenLineage(server, config.host(), lineagePort, file);
-      } catch (RuntimeException e) {
-        server.stop();
-        throw e;
-      }
       String emitTo =
           setting(
               openLineageUrl,
@@ -127,6 +120,20 @@ final class ServeCommand implements Callable<Integer> {
               "openlineage-url",
               java.util.function.Function.identity(),
               null);
+      // Without an emitter the lineage index is built on the first lineage question; with one,
+      // it catches up every second so run events go out as runs change.
+      LineageOptions lineageOptions =
+          emitTo == null
+              ? LineageOptions.defaults().withManualRefresh()
+              : LineageOptions.defaults();
+      TracelakeServer server = TracelakeServer.onNetty(lake, config, lineageOptions).start();
+      OpenLineageServer openLineage;
+      try {
+        openLineage = startOpenLineage(server, config.host(), lineagePort, file);
+      } catch (RuntimeException e) {
+        server.stop();
+        throw e;
+      }
       if (emitTo != null) {
         String namespace =
             setting(

@@ -2,6 +2,7 @@ package dev.tracelake.ingest;
 
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lineage.Lineage;
+import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.query.SqlEngine;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -39,13 +40,26 @@ public final class TracelakeServer implements AutoCloseable {
   private final Server server;
   private volatile boolean stopped;
 
+  /**
+   * Builds a server whose lineage index is built on the first lineage question and caught up before
+   * each answer, so a server that only ingests keeps no index in memory.
+   */
   public TracelakeServer(Lake lake, IngestConfig config, ServerBuilder<?> builder) {
+    this(lake, config, builder, LineageOptions.defaults().withManualRefresh());
+  }
+
+  /**
+   * Builds a server with the given lineage options; a refresh interval keeps the lineage index (and
+   * OpenLineage run events) current in the background.
+   */
+  public TracelakeServer(
+      Lake lake, IngestConfig config, ServerBuilder<?> builder, LineageOptions lineageOptions) {
     this.lake = lake;
     this.config = config;
     this.ingestor = new Ingestor(lake, config);
     this.ingestService = new IngestGrpcService(ingestor);
     this.sqlEngine = SqlEngine.create(lake);
-    this.lineage = Lineage.open(lake);
+    this.lineage = Lineage.open(lake, lineageOptions);
     this.queryService = new QueryGrpcService(sqlEngine);
     this.server =
         builder
@@ -60,10 +74,16 @@ public final class TracelakeServer implements AutoCloseable {
 
   /** Builds a server listening on the configured host and port over Netty. */
   public static TracelakeServer onNetty(Lake lake, IngestConfig config) {
+    return onNetty(lake, config, LineageOptions.defaults().withManualRefresh());
+  }
+
+  /** Builds a server listening on the configured host and port over Netty. */
+  public static TracelakeServer onNetty(
+      Lake lake, IngestConfig config, LineageOptions lineageOptions) {
     ServerBuilder<?> builder =
         io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
             new java.net.InetSocketAddress(config.host(), config.port()));
-    return new TracelakeServer(lake, config, builder);
+    return new TracelakeServer(lake, config, builder, lineageOptions);
   }
 
   /** Starts serving. */
