@@ -51,25 +51,6 @@ public final class ArrowIpc {
     }
   }
 
-  /** Encodes batches of one schema as an Arrow IPC stream; the batches are not modified. */
-  public static byte[] encode(List<VectorSchemaRoot> batches, BufferAllocator allocator) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (VectorSchemaRoot staging = VectorSchemaRoot.create(batches.get(0).getSchema(), allocator);
-        ArrowStreamWriter writer = new ArrowStreamWriter(staging, null, Channels.newChannel(out))) {
-      writer.start();
-      for (VectorSchemaRoot batch : batches) {
-        try (ArrowRecordBatch rb = new VectorUnloader(batch).getRecordBatch()) {
-          new VectorLoader(staging).load(rb);
-        }
-        writer.writeBatch();
-      }
-      writer.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
   /** Encodes one batch as an Arrow IPC stream. */
   public static byte[] encode(VectorSchemaRoot batch) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -73,18 +73,6 @@ public record IngestConfig(
         shutdownGrace);
   }
 
-  public IngestConfig withHost(String newHost) {
-    return new IngestConfig(
-        newHost,
-        port,
-        maxMessageBytes,
-        commitMaxRows,
-        commitMaxBytes,
-        commitInterval,
-        inflightBytes,
-        shutdownGrace);
-  }
-
   public IngestConfig withCommitInterval(Duration interval) {
     return new IngestConfig(
         host,
@@ -106,18 +94,6 @@ public record IngestConfig(
         commitMaxBytes,
         commitInterval,
         Math.max(inflightBytes, bytes),
-        shutdownGrace);
-  }
-
-  public IngestConfig withCommitMaxRows(long rows) {
-    return new IngestConfig(
-        host,
-        port,
-        maxMessageBytes,
-        rows,
-        commitMaxBytes,
-        commitInterval,
-        inflightBytes,
         shutdownGrace);
   }
 

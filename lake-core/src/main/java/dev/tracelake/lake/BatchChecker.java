@@ -20,11 +20,6 @@ public final class BatchChecker {
     this.schema = schema;
   }
 
-  /** Returns the id of the schema this checker checks against. */
-  public int schemaId() {
-    return schema.schemaId();
-  }
-
   /**
    * Checks every row of a batch.
    *

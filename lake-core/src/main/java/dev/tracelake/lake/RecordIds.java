@@ -40,13 +40,6 @@ final class RecordIds {
     }
   }
 
-  /** Returns one fresh id. */
-  static String next() {
-    String[] one = new String[1];
-    next(one, 1);
-    return one[0];
-  }
-
   private static String format(long msb, long lsb) {
     char[] c = new char[36];
     hex(c, 0, msb >>> 32, 8);

@@ -141,8 +141,4 @@ public final class ScanBatches implements AutoCloseable {
       }
     }
   }
-
-  Schema icebergSchema() {
-    return schema;
-  }
 }
