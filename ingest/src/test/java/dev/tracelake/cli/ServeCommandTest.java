@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,34 +72,16 @@ class ServeCommandTest {
 
   @Test
   void serveAnswersHealthChecksUntilStopped() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread serving =
-        new Thread(
-            () ->
-                exit.set(
-                    TracelakeCli.newCommandLine(
-                            new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(
-                            "serve",
-                            "--warehouse",
-                            dir.resolve("lake").toString(),
-                            "--port",
-                            "0",
-                            "--openlineage-port",
-                            "-1")));
-    serving.start();
-    Pattern bound = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
-    Matcher m = bound.matcher("");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && !(m = bound.matcher(out.toString())).find()) {
-      Thread.sleep(20);
-    }
-    assertThat(m.find(0)).as("server announced its port; stderr: %s", err).isTrue();
-    int port = Integer.parseInt(m.group(1));
+    RunningServe serve =
+        RunningServe.start(
+            "--warehouse",
+            dir.resolve("lake").toString(),
+            "--port",
+            "0",
+            "--openlineage-port",
+            "-1");
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        NettyChannelBuilder.forAddress("127.0.0.1", serve.grpcPort()).usePlaintext().build();
     try {
       HealthCheckResponse health =
           HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
@@ -110,10 +89,9 @@ class ServeCommandTest {
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    serving.interrupt();
-    serving.join(TimeUnit.SECONDS.toMillis(60));
-    assertThat(serving.isAlive()).isFalse();
-    assertThat(exit.get()).isZero();
+    serve.stop();
+    assertThat(serve.isAlive()).isFalse();
+    assertThat(serve.exitCode()).isZero();
     assertThat(Files.exists(dir.resolve("lake").resolve("catalog.db"))).isTrue();
   }
 }

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -34,31 +33,16 @@ class ServeOpenLineageTest {
 
   @Test
   void serveAcceptsOpenLineageEventsOnItsOwnPort() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread serving =
-        new Thread(
-            () ->
-                exit.set(
-                    TracelakeCli.newCommandLine(
-                            new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(
-                            "serve",
-                            "--warehouse",
-                            dir.resolve("lake").toString(),
-                            "--port",
-                            "0",
-                            "--openlineage-port",
-                            "0")));
-    serving.start();
-    Pattern bound = Pattern.compile("OpenLineage on (http://127\\.0\\.0\\.1:\\d+/api/v1/lineage)");
-    Matcher m = bound.matcher("");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && !(m = bound.matcher(out.toString())).find()) {
-      Thread.sleep(20);
-    }
-    assertThat(m.find(0)).as("server announced OpenLineage; out: %s stderr: %s", out, err).isTrue();
+    RunningServe serve =
+        RunningServe.start(
+            "--warehouse",
+            dir.resolve("lake").toString(),
+            "--port",
+            "0",
+            "--openlineage-port",
+            "0");
+    Matcher m =
+        serve.await(Pattern.compile("OpenLineage on (http://127\\.0\\.0\\.1:\\d+/api/v1/lineage)"));
     URI endpoint = URI.create(m.group(1));
     try {
       HttpClient http = HttpClient.newHttpClient();
@@ -71,11 +55,10 @@ class ServeOpenLineageTest {
       assertThat(rejected.statusCode()).isEqualTo(400);
       assertThat(rejected.body()).contains("Missing required field 'producer'");
     } finally {
-      serving.interrupt();
-      serving.join(TimeUnit.SECONDS.toMillis(60));
+      serve.stop();
     }
-    assertThat(serving.isAlive()).isFalse();
-    assertThat(exit.get()).isZero();
+    assertThat(serve.isAlive()).isFalse();
+    assertThat(serve.exitCode()).isZero();
   }
 
   @Test
@@ -92,35 +75,23 @@ class ServeOpenLineageTest {
           exchange.close();
         });
     marquez.start();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Thread serving =
-        new Thread(
-            () ->
-                TracelakeCli.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                    .execute(
-                        "serve",
-                        "--warehouse",
-                        dir.resolve("lake").toString(),
-                        "--port",
-                        "0",
-                        "--openlineage-port",
-                        "-1",
-                        "--openlineage-url",
-                        "http://127.0.0.1:" + marquez.getAddress().getPort(),
-                        "--openlineage-namespace",
-                        "fraud-team"));
-    serving.start();
+    RunningServe serve =
+        RunningServe.start(
+            "--warehouse",
+            dir.resolve("lake").toString(),
+            "--port",
+            "0",
+            "--openlineage-port",
+            "-1",
+            "--openlineage-url",
+            "http://127.0.0.1:" + marquez.getAddress().getPort(),
+            "--openlineage-namespace",
+            "fraud-team");
     try {
-      Pattern bound = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
-      Matcher m = bound.matcher("");
+      int grpcPort = serve.grpcPort();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline && !(m = bound.matcher(out.toString())).find()) {
-        Thread.sleep(20);
-      }
-      assertThat(m.find(0)).as("stderr: %s", err).isTrue();
       try (dev.tracelake.client.TracelakeClient client =
-              dev.tracelake.client.TracelakeClient.connect("127.0.0.1:" + m.group(1));
+              dev.tracelake.client.TracelakeClient.connect("127.0.0.1:" + grpcPort);
           org.apache.arrow.memory.RootAllocator allocator =
               new org.apache.arrow.memory.RootAllocator()) {
         org.apache.arrow.vector.types.pojo.Schema schema =
@@ -155,8 +126,7 @@ class ServeOpenLineageTest {
           .contains("default.scores")
           .contains("abc123");
     } finally {
-      serving.interrupt();
-      serving.join(TimeUnit.SECONDS.toMillis(60));
+      serve.stop();
       marquez.stop(0);
     }
   }
