@@ -1,6 +1,7 @@
 package dev.tracelake.cli;
 
 import dev.tracelake.ingest.IngestConfig;
+import dev.tracelake.ingest.MetricsHttpServer;
 import dev.tracelake.ingest.TracelakeServer;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Spec;
     })
 final class ServeCommand implements Callable<Integer> {
   static final int DEFAULT_OPENLINEAGE_PORT = 7421;
+  static final int DEFAULT_METRICS_PORT = 7422;
 
   @Mixin GlobalOptions global;
 
@@ -104,11 +106,38 @@ final class ServeCommand implements Callable<Integer> {
               + " TRACELAKE_OPENLINEAGE_NAMESPACE; default tracelake).")
   String openLineageNamespace;
 
+  @Option(
+      names = "--metrics-port",
+      description =
+          "Port of the Prometheus endpoint GET /metrics, on the same host (env"
+              + " TRACELAKE_METRICS_PORT; default "
+              + DEFAULT_METRICS_PORT
+              + "; -1 disables it).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description =
+          "Log format on stderr: text, or json (one object per line) for log collectors (env"
+              + " TRACELAKE_LOG_FORMAT; default text).")
+  LogFormat logFormat;
+
+  @Option(
+      names = "--health-check-interval-ms",
+      description =
+          "How often the catalog and warehouse are checked; while either fails, gRPC health"
+              + " reports NOT_SERVING (env TRACELAKE_HEALTH_CHECK_INTERVAL_MS; default 10000).")
+  Long healthCheckIntervalMs;
+
   @Override
   public Integer call() throws Exception {
     Properties file = loadConfigFile();
+    logFormat(file).apply();
     IngestConfig config = ingestConfig(file);
     int lineagePort = openLineagePort(file);
+    int metricsPortInForce = metricsPort(file);
+    java.time.Duration healthInterval = healthInterval(file);
     LakeConfig lakeConfig = lakeConfig(file);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
@@ -126,11 +155,42 @@ final class ServeCommand implements Callable<Integer> {
           emitTo == null
               ? LineageOptions.defaults().withManualRefresh()
               : LineageOptions.defaults();
-      TracelakeServer server = TracelakeServer.onNetty(lake, config, lineageOptions).start();
+      TracelakeServer server =
+          TracelakeServer.onNetty(lake, config, lineageOptions)
+              .healthCheckInterval(healthInterval)
+              .start();
       OpenLineageServer openLineage;
+      MetricsHttpServer metricsServer;
       try {
-        openLineage = startOpenLineage(server, config.host(), lineagePort, file);
+        openLineage =
+            startOptional(
+                "OpenLineage endpoint",
+                lineagePort,
+                openLineagePort,
+                "openlineage-port",
+                file,
+                () ->
+                    OpenLineageServer.start(
+                        server.lineage().openLineageHandler(),
+                        new InetSocketAddress(config.host(), lineagePort)));
       } catch (RuntimeException e) {
+        server.stop();
+        throw e;
+      }
+      try {
+        metricsServer =
+            startOptional(
+                "Metrics endpoint",
+                metricsPortInForce,
+                metricsPort,
+                "metrics-port",
+                file,
+                () ->
+                    MetricsHttpServer.start(
+                        server.metrics(),
+                        new InetSocketAddress(config.host(), metricsPortInForce)));
+      } catch (RuntimeException e) {
+        stopOpenLineage(openLineage);
         server.stop();
         throw e;
       }
@@ -152,6 +212,7 @@ final class ServeCommand implements Callable<Integer> {
                       .build());
         } catch (IllegalArgumentException e) {
           stopOpenLineage(openLineage);
+          stopMetrics(metricsServer);
           server.stop();
           throw new ParameterException(
               spec.commandLine(), "Invalid --openlineage-url '" + emitTo + "': " + e.getMessage());
@@ -163,6 +224,7 @@ final class ServeCommand implements Callable<Integer> {
                 // events arriving after the gRPC server stopped would find lineage closed
                 stopOpenLineage(openLineage);
                 server.stop();
+                stopMetrics(metricsServer);
                 stopped.countDown();
               },
               "tracelake-shutdown");
@@ -170,12 +232,19 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Tracelake serving gRPC on %s:%d%s (warehouse %s, catalog %s). Ctrl-C stops it.%n",
+              "Tracelake serving gRPC on %s:%d%s%s (warehouse %s, catalog %s). Ctrl-C stops it.%n",
               config.host(),
               server.port(),
               openLineage == null
                   ? ""
                   : ", OpenLineage on " + openLineage.baseUri() + OpenLineageEmitter.PATH,
+              metricsServer == null
+                  ? ""
+                  : ", metrics on http://"
+                      + config.host()
+                      + ":"
+                      + metricsServer.address().getPort()
+                      + MetricsHttpServer.PATH,
               lakeConfig.warehouse(),
               lakeConfig.describeCatalog());
       spec.commandLine().getOut().flush();
@@ -185,6 +254,7 @@ final class ServeCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         stopOpenLineage(openLineage);
         server.stop();
+        stopMetrics(metricsServer);
         Thread.currentThread().interrupt();
       } finally {
         try {
@@ -198,61 +268,127 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Starts the OpenLineage endpoint, or returns null when it is disabled. A busy default port only
-   * warns, so that a second server on one machine still starts; a port asked for must bind.
+   * Starts an HTTP endpoint beside the gRPC server, or returns null when its port is -1. A busy
+   * default port only warns, so that a second server on one machine still starts; a port asked for
+   * must bind.
    */
-  private OpenLineageServer startOpenLineage(
-      TracelakeServer server, String host, int port, Properties file) {
+  private <T> T startOptional(
+      String what,
+      int port,
+      Integer flag,
+      String key,
+      Properties file,
+      java.util.function.Supplier<T> start) {
     if (port < 0) {
       return null;
     }
     try {
-      return OpenLineageServer.start(
-          server.lineage().openLineageHandler(), new InetSocketAddress(host, port));
+      return start.get();
     } catch (UncheckedIOException e) {
-      if (openLineagePortGiven(file)) {
+      if (portGiven(flag, key, file)) {
         throw e;
       }
       spec.commandLine()
           .getErr()
           .printf(
-              "warning: OpenLineage endpoint not started: %s (%s); pass --openlineage-port to"
-                  + " choose another port or -1 to disable it%n",
-              e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
+              "warning: %s not started: %s (%s); pass --%s to choose another port or -1 to"
+                  + " disable it%n",
+              what, e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage(), key);
       spec.commandLine().getErr().flush();
       return null;
     }
   }
 
-  private boolean openLineagePortGiven(Properties file) {
-    String env = System.getenv("TRACELAKE_OPENLINEAGE_PORT");
-    return openLineagePort != null
-        || (env != null && !env.isBlank())
-        || file.getProperty("openlineage-port") != null;
+  private static boolean portGiven(Integer flag, String key, Properties file) {
+    String env = System.getenv(envName(key));
+    return flag != null || (env != null && !env.isBlank()) || file.getProperty(key) != null;
+  }
+
+  private static String envName(String key) {
+    return "TRACELAKE_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
   int openLineagePort(Properties file) {
+    return optionalPort(openLineagePort, "openlineage-port", DEFAULT_OPENLINEAGE_PORT, file);
+  }
+
+  int metricsPort(Properties file) {
+    return optionalPort(metricsPort, "metrics-port", DEFAULT_METRICS_PORT, file);
+  }
+
+  /** Returns the port in force for an optional endpoint: -1 (disabled) or 0 to 65535. */
+  private int optionalPort(Integer flag, String key, int fallback, Properties file) {
     int port;
     try {
-      port =
-          setting(
-              openLineagePort,
-              "TRACELAKE_OPENLINEAGE_PORT",
-              file,
-              "openlineage-port",
-              Integer::valueOf,
-              DEFAULT_OPENLINEAGE_PORT);
+      port = setting(flag, envName(key), file, key, Integer::valueOf, fallback);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     if (port < -1 || port > 65_535) {
       throw new ParameterException(
           spec.commandLine(),
-          "Setting openlineage-port (TRACELAKE_OPENLINEAGE_PORT) must be -1 (disabled) or a port"
-              + " from 0 to 65535, got "
+          "Setting "
+              + key
+              + " ("
+              + envName(key)
+              + ") must be -1 (disabled) or a port from 0 to 65535, got "
               + port);
     }
     return port;
+  }
+
+  private LogFormat logFormat(Properties file) {
+    try {
+      return setting(
+          logFormat,
+          "TRACELAKE_LOG_FORMAT",
+          file,
+          "log-format",
+          text -> {
+            for (LogFormat f : LogFormat.values()) {
+              if (f.name().equalsIgnoreCase(text)) {
+                return f;
+              }
+            }
+            throw new IllegalArgumentException(
+                "Setting log-format (TRACELAKE_LOG_FORMAT) must be text or json, got '"
+                    + text
+                    + "'");
+          },
+          LogFormat.TEXT);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private java.time.Duration healthInterval(Properties file) {
+    long ms;
+    try {
+      ms =
+          setting(
+              healthCheckIntervalMs,
+              "TRACELAKE_HEALTH_CHECK_INTERVAL_MS",
+              file,
+              "health-check-interval-ms",
+              Long::valueOf,
+              TracelakeServer.DEFAULT_HEALTH_INTERVAL.toMillis());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (ms <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Setting health-check-interval-ms (TRACELAKE_HEALTH_CHECK_INTERVAL_MS) must be"
+              + " positive, got "
+              + ms);
+    }
+    return java.time.Duration.ofMillis(ms);
+  }
+
+  private static void stopMetrics(MetricsHttpServer metrics) {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 
   private static void stopOpenLineage(OpenLineageServer openLineage) {

@@ -38,6 +38,7 @@ public final class Ingestor implements AutoCloseable {
   private final BufferAllocator allocator = new RootAllocator();
   private final MemoryBudget budget;
   private final ScheduledExecutorService executor;
+  private final ServerMetrics metrics;
   private final Map<TableName, TableIngest> tables = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
@@ -53,7 +54,7 @@ public final class Ingestor implements AutoCloseable {
 
     TableIngest(LakeTable table) {
       this.table = table;
-      this.committer = new TableCommitter(table, config, executor, this::offsets);
+      this.committer = new TableCommitter(table, config, executor, this::offsets, metrics);
       refreshChecker();
     }
 
@@ -80,10 +81,17 @@ public final class Ingestor implements AutoCloseable {
     }
   }
 
-  public Ingestor(Lake lake, IngestConfig config) {
+  /** Builds an ingestor that records what it does in {@code metrics}. */
+  public Ingestor(Lake lake, IngestConfig config, ServerMetrics metrics) {
     this.lake = lake;
     this.config = config;
+    this.metrics = metrics;
     this.budget = new MemoryBudget(config.inflightBytes());
+    metrics.gauge(
+        "tracelake.ingest.inflight.bytes",
+        "Bytes of requests received and not yet committed",
+        budget,
+        MemoryBudget::used);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newScheduledThreadPool(
@@ -125,6 +133,8 @@ public final class Ingestor implements AutoCloseable {
    * request's batches are closed when it completes.
    */
   public CompletableFuture<Ack> submit(AppendBatch request) {
+    long arrived = System.nanoTime();
+    metrics.received(request.table(), request.bytes());
     budget.acquire(request.bytes());
     CompletableFuture<Ack> result;
     try {
@@ -136,6 +146,12 @@ public final class Ingestor implements AutoCloseable {
         (ack, error) -> {
           request.close();
           budget.release(request.bytes());
+          if (error == null) {
+            metrics.acked(ack, System.nanoTime() - arrived);
+          } else {
+            metrics.failed(
+                request.table(), GrpcErrors.toStatus(error).getStatus().getCode().name());
+          }
         });
   }
 

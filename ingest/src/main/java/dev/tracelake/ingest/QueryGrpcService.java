@@ -40,8 +40,11 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
   private final java.util.concurrent.atomic.AtomicInteger active =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  QueryGrpcService(SqlEngine engine) {
+  private final ServerMetrics metrics;
+
+  QueryGrpcService(SqlEngine engine, ServerMetrics metrics) {
     this.engine = engine;
+    this.metrics = metrics;
   }
 
   @Override
@@ -71,6 +74,8 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
       options = options.withBatchSize(request.getBatchRows());
     }
     active.incrementAndGet();
+    long started = System.nanoTime();
+    String outcome = "error";
     try (QueryResult result = engine.execute(request.getSql(), options)) {
       ResultSchema.Builder head =
           ResultSchema.newBuilder()
@@ -98,6 +103,7 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
               .build());
       answered.set(true);
       call.onCompleted();
+      outcome = "ok";
     } catch (IOException e) {
       answered.set(true);
       call.onError(GrpcErrors.toStatus(new UncheckedIOException(e)));
@@ -108,6 +114,9 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
       }
     } finally {
       active.decrementAndGet();
+      metrics.queryEnded(
+          cancellation.isCancelled() && !"ok".equals(outcome) ? "cancelled" : outcome,
+          System.nanoTime() - started);
     }
   }
 

@@ -43,6 +43,7 @@ final class TableCommitter {
   private final IngestConfig config;
   private final ScheduledExecutorService executor;
   private final java.util.function.Function<String, WriterOffsets> offsets;
+  private final ServerMetrics metrics;
   private final Object flushLock = new Object();
   // guarded by this
   private final List<Pending> queue = new ArrayList<>();
@@ -57,11 +58,13 @@ final class TableCommitter {
       LakeTable table,
       IngestConfig config,
       ScheduledExecutorService executor,
-      java.util.function.Function<String, WriterOffsets> offsets) {
+      java.util.function.Function<String, WriterOffsets> offsets,
+      ServerMetrics metrics) {
     this.table = table;
     this.config = config;
     this.executor = executor;
     this.offsets = offsets;
+    this.metrics = metrics;
   }
 
   void enqueue(Pending pending) {
@@ -126,6 +129,7 @@ final class TableCommitter {
     List<Pending> todo = new ArrayList<>(group);
     WriterOffsets writerOffsets = offsets.apply(key.branch());
     while (!todo.isEmpty()) {
+      long started = System.nanoTime();
       Map<String, long[]> ranges = ranges(todo);
       try (PendingAppend append = table.newAppend(key.provenance(), key.branch())) {
         Map<Pending, List<String>> ids = new HashMap<>();
@@ -152,6 +156,11 @@ final class TableCommitter {
                 append.summary(WriterOffsets.SUMMARY_PREFIX + writer, range[0] + "-" + range[1]));
         append.check(head -> writerOffsets.checkNotCommitted(head, ranges));
         AppendResult result = append.commit();
+        metrics.commitEnded(
+            table.name(),
+            ServerMetrics.CommitOutcome.COMMITTED,
+            result,
+            System.nanoTime() - started);
         writerOffsets.committed(ranges, result.snapshotId());
         for (Pending p : todo) {
           AppendBatch r = p.request;
@@ -174,6 +183,11 @@ final class TableCommitter {
         todo.clear();
       } catch (WriterOffsets.WriterConflict conflict) {
         // Another replica committed some of these offsets after we checked them.
+        metrics.commitEnded(
+            table.name(),
+            ServerMetrics.CommitOutcome.WRITER_CONFLICT,
+            null,
+            System.nanoTime() - started);
         List<Pending> resolved = new ArrayList<>();
         for (Pending p : todo) {
           if (conflict.writers().contains(p.request.writerId())) {
@@ -183,6 +197,13 @@ final class TableCommitter {
         }
         todo.removeAll(resolved);
       } catch (LakeException e) {
+        metrics.commitEnded(
+            table.name(),
+            e.kind() == dev.tracelake.lake.ErrorKind.CONFLICT
+                ? ServerMetrics.CommitOutcome.RACES_LOST
+                : ServerMetrics.CommitOutcome.FAILED,
+            null,
+            System.nanoTime() - started);
         LOG.warn(
             "Table {}: commit of {} requests failed: {}",
             table.name(),
@@ -191,6 +212,8 @@ final class TableCommitter {
         todo.forEach(p -> p.future.completeExceptionally(e));
         todo.clear();
       } catch (RuntimeException e) {
+        metrics.commitEnded(
+            table.name(), ServerMetrics.CommitOutcome.FAILED, null, System.nanoTime() - started);
         LOG.error("Table {}: commit of {} requests failed", table.name(), todo.size(), e);
         todo.forEach(p -> p.future.completeExceptionally(e));
         todo.clear();

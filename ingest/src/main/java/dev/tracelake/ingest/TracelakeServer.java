@@ -29,6 +29,18 @@ public final class TracelakeServer implements AutoCloseable {
   public static final String QUERY_SERVICE_NAME = "tracelake.v1.QueryService";
   public static final String LINEAGE_SERVICE_NAME = "tracelake.v1.LineageService";
 
+  /**
+   * The health service name a liveness probe should ask for: SERVING while the process runs, even
+   * when the catalog or warehouse is unreachable (which the other names, and "", report).
+   */
+  public static final String LIVENESS_SERVICE = "liveness";
+
+  /** How often the catalog and warehouse are checked for the health service, by default. */
+  public static final java.time.Duration DEFAULT_HEALTH_INTERVAL = java.time.Duration.ofSeconds(10);
+
+  private static final java.util.List<String> READY_SERVICES =
+      java.util.List.of("", SERVICE_NAME, QUERY_SERVICE_NAME, LINEAGE_SERVICE_NAME);
+
   private final Lake lake;
   private final IngestConfig config;
   private final Ingestor ingestor;
@@ -38,6 +50,9 @@ public final class TracelakeServer implements AutoCloseable {
   private final Lineage lineage;
   private final QueryGrpcService queryService;
   private final Server server;
+  private final ServerMetrics metrics;
+  private java.time.Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
+  private HealthMonitor healthMonitor;
   private volatile boolean stopped;
 
   /**
@@ -56,11 +71,13 @@ public final class TracelakeServer implements AutoCloseable {
       Lake lake, IngestConfig config, ServerBuilder<?> builder, LineageOptions lineageOptions) {
     this.lake = lake;
     this.config = config;
-    this.ingestor = new Ingestor(lake, config);
+    this.metrics = ServerMetrics.create();
+    this.ingestor = new Ingestor(lake, config, metrics);
     this.ingestService = new IngestGrpcService(ingestor);
     this.sqlEngine = SqlEngine.create(lake);
     this.lineage = Lineage.open(lake, lineageOptions);
-    this.queryService = new QueryGrpcService(sqlEngine);
+    this.queryService = new QueryGrpcService(sqlEngine, metrics);
+    LineageLag.register(lineage, metrics);
     this.server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())
@@ -99,10 +116,11 @@ public final class TracelakeServer implements AutoCloseable {
       throw new UncheckedIOException(
           "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
-    health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
-    health.setStatus(QUERY_SERVICE_NAME, ServingStatus.SERVING);
-    health.setStatus(LINEAGE_SERVICE_NAME, ServingStatus.SERVING);
+    for (String service : READY_SERVICES) {
+      health.setStatus(service, ServingStatus.SERVING);
+    }
+    health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
+    healthMonitor = new HealthMonitor(lake, health, READY_SERVICES, healthInterval, metrics);
     LOG.info(
         "Tracelake serving gRPC on {}:{} (warehouse {}, catalog {})",
         config.host(),
@@ -110,6 +128,28 @@ public final class TracelakeServer implements AutoCloseable {
         lake.config().warehouse(),
         lake.config().describeCatalog());
     return this;
+  }
+
+  /**
+   * Sets how often the catalog and warehouse are checked for the health service (default {@link
+   * #DEFAULT_HEALTH_INTERVAL}); call before {@link #start()}.
+   */
+  public TracelakeServer healthCheckInterval(java.time.Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("Health check interval must be positive, got " + interval);
+    }
+    this.healthInterval = interval;
+    return this;
+  }
+
+  /** Returns the server's metrics, to serve them ({@link MetricsHttpServer}) or read them. */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Returns the last health check of the catalog and warehouse. */
+  public dev.tracelake.lake.LakeHealth lakeHealth() {
+    return healthMonitor == null ? lake.checkHealth() : healthMonitor.last();
   }
 
   /** Returns the port actually bound (useful with port 0). */
@@ -144,6 +184,9 @@ public final class TracelakeServer implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (healthMonitor != null) {
+      healthMonitor.close();
+    }
     health.enterTerminalState();
     server.shutdown();
     if (!ingestor.drain(config.shutdownGrace())) {

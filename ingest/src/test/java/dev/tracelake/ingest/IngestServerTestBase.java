@@ -55,11 +55,16 @@ abstract class IngestServerTestBase {
     return IngestConfig.defaults().withPort(0).withCommitInterval(Duration.ofMillis(100));
   }
 
+  /** Adjusts the server before it starts; tests override it. */
+  TracelakeServer configure(TracelakeServer unstarted) {
+    return unstarted;
+  }
+
   @BeforeEach
   void startServer() {
     allocator = new RootAllocator();
     lake = Lake.open(LakeConfig.embedded(warehouse));
-    server = TracelakeServer.onNetty(lake, config()).start();
+    server = configure(TracelakeServer.onNetty(lake, config())).start();
     channel = channel(server.port());
   }
 

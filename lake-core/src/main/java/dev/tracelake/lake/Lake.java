@@ -3,6 +3,7 @@ package dev.tracelake.lake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -18,6 +20,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +59,15 @@ public final class Lake implements AutoCloseable {
   private final java.util.concurrent.ConcurrentMap<TableName, Table> readTables =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private Lake(LakeConfig config, JdbcCatalog catalog) {
+  // the properties the catalog was initialized with, for FileIOs of our own (health probes)
+  private final Map<String, String> catalogProperties;
+  // guarded by this
+  private FileIO healthIo;
+
+  private Lake(LakeConfig config, JdbcCatalog catalog, Map<String, String> catalogProperties) {
     this.config = config;
     this.catalog = catalog;
+    this.catalogProperties = Map.copyOf(catalogProperties);
   }
 
   /**
@@ -102,7 +111,7 @@ public final class Lake implements AutoCloseable {
         config.warehouse(),
         config.catalogName(),
         config.describeCatalog());
-    return new Lake(config, catalog);
+    return new Lake(config, catalog, props);
   }
 
   public LakeConfig config() {
@@ -212,8 +221,65 @@ public final class Lake implements AutoCloseable {
     return TableIdentifier.of(name.namespace(), name.name());
   }
 
+  /**
+   * Checks that the catalog answers (it lists namespaces) and that the warehouse takes a write: a
+   * small probe object is written under {@code <warehouse>/.tracelake-health/} and deleted again,
+   * through a FileIO configured like the catalog's. Never throws; the failures are in the result.
+   */
+  public LakeHealth checkHealth() {
+    String catalogError = null;
+    try {
+      catalog.listNamespaces();
+    } catch (RuntimeException e) {
+      catalogError = config.describeCatalog() + ": " + rootMessage(e);
+    }
+    String warehouseError = null;
+    String root = catalogProperties.get(CatalogProperties.WAREHOUSE_LOCATION);
+    String probe =
+        (root.endsWith("/") ? root : root + "/")
+            + ".tracelake-health/"
+            + java.util.UUID.randomUUID();
+    try {
+      FileIO io = healthIo();
+      try (var out = io.newOutputFile(probe).createOrOverwrite()) {
+        out.write(Instant.now().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      io.deleteFile(probe);
+    } catch (IOException | RuntimeException e) {
+      warehouseError = config.warehouse() + ": " + rootMessage(e);
+    }
+    return new LakeHealth(Instant.now(), catalogError, warehouseError);
+  }
+
+  private synchronized FileIO healthIo() {
+    if (healthIo == null) {
+      healthIo =
+          CatalogUtil.loadFileIO(
+              catalogProperties.getOrDefault(
+                  CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.hadoop.HadoopFileIO"),
+              catalogProperties,
+              new org.apache.hadoop.conf.Configuration());
+    }
+    return healthIo;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root == e ? message : e.getMessage() + " (" + message + ")";
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      if (healthIo != null) {
+        healthIo.close();
+      }
+    }
     catalog.close();
   }
 }

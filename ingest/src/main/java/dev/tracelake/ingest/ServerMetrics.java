@@ -1,0 +1,216 @@
+package dev.tracelake.ingest;
+
+import dev.tracelake.lake.AppendResult;
+import dev.tracelake.lake.TableName;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The server's Prometheus metrics: what was ingested and committed, how long commits and
+ * acknowledgements took, commit retries and conflicts, query latency, lineage index lag, health and
+ * the JVM. Names follow Prometheus conventions once exported ({@code tracelake_commit_seconds} with
+ * {@code _bucket}, {@code _count} and {@code _sum}; counters end in {@code _total}).
+ *
+ * <p>Per-table series carry a {@code table} label ({@code namespace.name}); latency histograms
+ * carry none, so their cardinality stays fixed however many tables there are.
+ */
+public final class ServerMetrics {
+  /** Commit outcome label values. */
+  public enum CommitOutcome {
+    COMMITTED,
+    /** another replica committed some of the writer offsets first (resolved, nothing lost) */
+    WRITER_CONFLICT,
+    /** every commit attempt lost its race to other writers (nothing committed, retryable) */
+    RACES_LOST,
+    FAILED;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private static final Duration[] LATENCY_SLOS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofMillis(750),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(1500),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30)
+  };
+
+  private final PrometheusMeterRegistry registry;
+  private final Timer commitLatency;
+  private final Timer ackLatency;
+
+  private ServerMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.commitLatency =
+        histogram(
+            "tracelake.commit",
+            "Time to write one commit group's data files and commit its snapshot");
+    this.ackLatency =
+        histogram(
+            "tracelake.ack",
+            "Time from a request's arrival to its acknowledgement (after its durable commit)");
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /** Returns fresh metrics on their own Prometheus registry. */
+  public static ServerMetrics create() {
+    return new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** Returns the registry, e.g. to add meters or to read values in tests. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Returns the metrics in the Prometheus text format, or in OpenMetrics when {@code accept} asks
+   * for it.
+   */
+  public String scrape(String accept) {
+    return registry.scrape(contentType(accept));
+  }
+
+  /** Returns the content type {@link #scrape(String)} produces for {@code accept}. */
+  public static String contentType(String accept) {
+    return accept != null && accept.contains("application/openmetrics-text")
+        ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        : "text/plain; version=0.0.4; charset=utf-8";
+  }
+
+  private Timer histogram(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .serviceLevelObjectives(LATENCY_SLOS)
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
+  }
+
+  /** A request arrived for {@code table} with its Arrow bytes. */
+  void received(TableName table, long bytes) {
+    counter("tracelake.ingest.requests", "Append requests received", table).increment();
+    counter("tracelake.ingest.request.bytes", "Arrow bytes of append requests received", table)
+        .increment(bytes);
+  }
+
+  /** A request was acknowledged {@code nanos} after it arrived. */
+  void acked(Ack ack, long nanos) {
+    ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    if (ack.alreadyCommitted()) {
+      counter(
+              "tracelake.ingest.duplicates",
+              "Requests acknowledged as already committed (a writer's retry)",
+              ack.table())
+          .increment();
+    }
+  }
+
+  /** A commit group ended with {@code outcome} after {@code nanos}. */
+  void commitEnded(TableName table, CommitOutcome outcome, AppendResult result, long nanos) {
+    Counter.builder("tracelake.commits")
+        .description("Commit groups by outcome")
+        .tag("table", table.toString())
+        .tag("outcome", outcome.label())
+        .register(registry)
+        .increment();
+    if (outcome == CommitOutcome.WRITER_CONFLICT || outcome == CommitOutcome.RACES_LOST) {
+      Counter.builder("tracelake.commit.conflicts")
+          .description(
+              "Commits given up on conflict: writer offsets committed by another replica"
+                  + " (writer_conflict) or every attempt lost its race (races_lost)")
+          .tag("table", table.toString())
+          .tag("kind", outcome.label())
+          .register(registry)
+          .increment();
+    }
+    if (result == null) {
+      return;
+    }
+    commitLatency.record(nanos, TimeUnit.NANOSECONDS);
+    counter("tracelake.ingest.rows", "Rows committed", table).increment(result.rows());
+    counter("tracelake.ingest.bytes", "Parquet bytes committed", table).increment(result.bytes());
+    counter("tracelake.ingest.files", "Parquet data files committed", table)
+        .increment(result.dataFiles());
+    if (result.attempts() > 1) {
+      counter(
+              "tracelake.commit.retries",
+              "Commit attempts that lost a race to another writer and were retried",
+              table)
+          .increment(result.attempts() - 1);
+    }
+  }
+
+  /** A request was refused or failed; {@code reason} is its gRPC status code name. */
+  void failed(TableName table, String reason) {
+    Counter.builder("tracelake.ingest.failures")
+        .description("Append requests refused or failed, by gRPC status code")
+        .tag("table", table.toString())
+        .tag("code", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** A query ended with {@code outcome} ({@code ok}, {@code error}, {@code cancelled}). */
+  void queryEnded(String outcome, long nanos) {
+    Timer.builder("tracelake.query")
+        .description("SQL query time, from request to the last batch sent")
+        .tag("outcome", outcome)
+        .serviceLevelObjectives(LATENCY_SLOS)
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Registers a gauge read from {@code state} at each scrape; the gauge keeps {@code state}. */
+  <T> void gauge(String name, String description, T state, ToDoubleFunction<T> value) {
+    Gauge.builder(name, state, value)
+        .description(description)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Registers a gauge read from {@code value} at each scrape. */
+  void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  private Counter counter(String name, String description, TableName table) {
+    return Counter.builder(name)
+        .description(description)
+        .tag("table", table.toString())
+        .register(registry);
+  }
+}
