@@ -97,21 +97,56 @@ public final class Lake implements AutoCloseable {
       props.put("jdbc.journal_mode", "WAL");
     }
     props.putAll(config.catalogProperties());
-    JdbcCatalog catalog = new JdbcCatalog();
-    try {
-      catalog.initialize(config.catalogName(), props);
-    } catch (RuntimeException e) {
-      throw new LakeException(
-          ErrorKind.FAILED_PRECONDITION,
-          "Cannot open catalog " + config.describeCatalog() + ": " + e.getMessage(),
-          e);
-    }
+    JdbcCatalog catalog = initializeCatalog(config, props);
     LOG.info(
         "Opened lake: warehouse {}, catalog {} ({})",
         config.warehouse(),
         config.catalogName(),
         config.describeCatalog());
     return new Lake(config, catalog, props);
+  }
+
+  /**
+   * Initializes the JdbcCatalog, creating its tables in a fresh database. Replicas starting at once
+   * on a fresh shared catalog race to create those tables and all but one fail ("relation already
+   * exists"); a second attempt finds them. So a failed initialization is tried again, three times
+   * in all.
+   */
+  private static JdbcCatalog initializeCatalog(LakeConfig config, Map<String, String> props) {
+    for (int attempt = 1; ; attempt++) {
+      JdbcCatalog catalog = new JdbcCatalog();
+      try {
+        catalog.initialize(config.catalogName(), props);
+        return catalog;
+      } catch (RuntimeException e) {
+        try {
+          catalog.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+        if (attempt >= 3) {
+          throw new LakeException(
+              ErrorKind.FAILED_PRECONDITION,
+              "Cannot open catalog " + config.describeCatalog() + ": " + e.getMessage(),
+              e);
+        }
+        LOG.info(
+            "Opening catalog {} failed (attempt {}), trying again: {}",
+            config.describeCatalog(),
+            attempt,
+            e.getMessage());
+        try {
+          Thread.sleep(
+              100L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(100));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new LakeException(
+              ErrorKind.FAILED_PRECONDITION,
+              "Interrupted while opening catalog " + config.describeCatalog(),
+              interrupted);
+        }
+      }
+    }
   }
 
   public LakeConfig config() {

@@ -1,7 +1,6 @@
 package dev.tracelake.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,11 +33,18 @@ class SharedCatalogTest {
 
   @TempDir Path warehouse;
 
-  private static boolean postgresAnswers() {
+  /** Fails, not skips, without PostgreSQL: the shared catalog must be tested for real. */
+  private static void requirePostgres() {
     try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
-      return c.isValid(5);
+      assertThat(c.isValid(5)).isTrue();
     } catch (SQLException e) {
-      return false;
+      throw new AssertionError(
+          "PostgreSQL does not answer at "
+              + URL
+              + " ("
+              + e.getMessage()
+              + "); start it with: bash benchmarks/scripts/start-postgres.sh",
+          e);
     }
   }
 
@@ -54,7 +60,7 @@ class SharedCatalogTest {
 
   @Test
   void twoReplicasOnAPostgresCatalogShareTablesAndLoseNothing() throws Exception {
-    assumeTrue(postgresAnswers(), "no PostgreSQL at " + URL);
+    requirePostgres();
     // a catalog name of its own: the database may hold other runs' catalogs
     String catalog = "test_" + UUID.randomUUID().toString().replace("-", "");
     try (RootAllocator allocator = new RootAllocator();
@@ -110,6 +116,56 @@ class SharedCatalogTest {
           .extracting(SnapshotInfo::snapshotId)
           .isEqualTo(snapshots.get(0));
       assertThat(first.tables()).containsExactly(TableName.parse("events"));
+    }
+  }
+
+  @Test
+  void replicasOpeningAFreshCatalogDatabaseAtOnceAllSucceed() throws Exception {
+    requirePostgres();
+    // a database of its own: the catalog's tables must not exist yet
+    String database = "tl_fresh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String admin = URL.substring(0, URL.lastIndexOf('/') + 1) + "postgres";
+    try (Connection c = DriverManager.getConnection(admin, USER, PASSWORD)) {
+      c.createStatement().execute("CREATE DATABASE " + database);
+    }
+    try {
+      LakeConfig config =
+          LakeConfig.builder()
+              .warehouse(warehouse.toString())
+              .catalogUri(URL.substring(0, URL.lastIndexOf('/') + 1) + database)
+              .catalogProperty("jdbc.user", USER)
+              .catalogProperty("jdbc.password", PASSWORD)
+              .build();
+      int replicas = 4;
+      ExecutorService pool = Executors.newFixedThreadPool(replicas);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<Future<Lake>> opened = new ArrayList<>();
+      for (int i = 0; i < replicas; i++) {
+        opened.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return Lake.open(config);
+                }));
+      }
+      go.countDown();
+      List<Lake> lakes = new ArrayList<>();
+      try {
+        for (Future<Lake> f : opened) {
+          lakes.add(f.get());
+        }
+        lakes.get(0).createTable(TableName.parse("events"), TestBatches.EVENTS);
+        for (Lake lake : lakes) {
+          assertThat(lake.tables()).containsExactly(TableName.parse("events"));
+        }
+      } finally {
+        lakes.forEach(Lake::close);
+        pool.shutdown();
+      }
+    } finally {
+      try (Connection c = DriverManager.getConnection(admin, USER, PASSWORD)) {
+        c.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      }
     }
   }
 }
