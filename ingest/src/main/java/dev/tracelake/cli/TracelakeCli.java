@@ -57,9 +57,11 @@ public final class TracelakeCli implements Callable<Integer> {
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
     // Before anything touches SLF4J: the CLI's own INFO lines are noise on a terminal, while the
-    // server, which shares logback.xml, keeps them.
+    // server (serve), which shares logback.xml, keeps them: operators read them.
     boolean verbose = Arrays.asList(args).contains("--verbose");
-    System.setProperty(LOG_LEVEL_PROPERTY, verbose ? "INFO" : "WARN");
+    boolean server =
+        Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("").equals("serve");
+    System.setProperty(LOG_LEVEL_PROPERTY, verbose || server ? "INFO" : "WARN");
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = newCommandLine(out, err).execute(args);
