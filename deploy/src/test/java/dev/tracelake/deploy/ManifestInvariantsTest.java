@@ -64,8 +64,11 @@ class ManifestInvariantsTest {
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
       JsonNode grpc = server.path(probe).path("grpc");
       assertThat(grpc.path("port").asInt()).as("%s grpc.port", probe).isEqualTo(7420);
-      // the server's overall health is the empty service name
-      assertThat(grpc.path("service").asText("")).as("%s grpc.service", probe).isEmpty();
+      // readiness asks the overall health (""), which follows the catalog and warehouse;
+      // startup and liveness ask "liveness", so an unreachable catalog never restarts pods
+      assertThat(grpc.path("service").asText(""))
+          .as("%s grpc.service", probe)
+          .isEqualTo(probe.equals("readinessProbe") ? "" : "liveness");
       assertThat(server.path(probe).has("httpGet") || server.path(probe).has("tcpSocket"))
           .as("%s uses only gRPC", probe)
           .isFalse();
