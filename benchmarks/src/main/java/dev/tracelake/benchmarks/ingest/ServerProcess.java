@@ -49,6 +49,21 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(
       Path jar, Path warehouse, long commitIntervalMs, List<String> jvmOptions, Path log)
       throws IOException {
+    return start(jar, warehouse, commitIntervalMs, jvmOptions, List.of(), log);
+  }
+
+  /**
+   * Starts {@code serve} as {@link #start(Path, Path, long, List, Path)} does, with {@code
+   * serveArgs} added (e.g. a shared catalog: {@code --catalog-uri jdbc:postgresql://...}).
+   */
+  static ServerProcess start(
+      Path jar,
+      Path warehouse,
+      long commitIntervalMs,
+      List<String> jvmOptions,
+      List<String> serveArgs,
+      Path log)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
           "Server jar "
@@ -73,6 +88,7 @@ final class ServerProcess implements AutoCloseable {
             "0",
             "--commit-interval-ms",
             Long.toString(commitIntervalMs)));
+    command.addAll(serveArgs);
     Files.createDirectories(log.getParent());
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
