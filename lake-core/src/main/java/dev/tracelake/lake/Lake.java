@@ -63,7 +63,10 @@ public final class Lake implements AutoCloseable {
 
   /**
    * Opens the lake that {@code config} describes, creating the embedded warehouse and catalog on
-   * first use.
+   * first use. An object-store warehouse is checked first: its bucket must answer a listing.
+   *
+   * @throws LakeException FAILED_PRECONDITION when the catalog cannot be opened or the object-store
+   *     warehouse cannot be reached (the message names the warehouse, bucket and endpoint)
    */
   public static Lake open(LakeConfig config) {
     Map<String, String> props = new HashMap<>();
@@ -88,6 +91,10 @@ public final class Lake implements AutoCloseable {
       props.put("jdbc.journal_mode", "WAL");
     }
     props.putAll(config.catalogProperties());
+    if (!config.isLocalWarehouse()) {
+      ObjectStoreWarehouse.addFileIo(config, props);
+      ObjectStoreWarehouse.requireReachable(config, props);
+    }
     JdbcCatalog catalog = new JdbcCatalog();
     try {
       catalog.initialize(config.catalogName(), props);
