@@ -2,14 +2,27 @@ package dev.tracelake.cli;
 
 import dev.tracelake.lake.LakeConfig;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /**
  * Where the lake is: the options every command that opens the lake takes. {@link GlobalOptions}
  * adds the table|json {@code --format}; {@code sql} and {@code explain} mix this in alone since
  * their {@code --format} has other values.
+ *
+ * <p>Each option falls back to an environment variable; the names are a contract with the
+ * deployment manifests. The catalog password is read from the environment only, so that it never
+ * shows in a process listing or a shell history. S3 credentials come from the AWS SDK's default
+ * chain ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, web identity, ...).
  */
 final class LakeLocation {
+  static final String CATALOG_PASSWORD_ENV = "TRACELAKE_CATALOG_PASSWORD";
+
+  /** Where environment variables are read; tests replace it. */
+  UnaryOperator<String> environment = System::getenv;
+
   @Option(
       names = "--warehouse",
       paramLabel = "<dir>",
@@ -27,15 +40,96 @@ final class LakeLocation {
               + " warehouse).")
   String catalogUri;
 
+  @Option(
+      names = "--catalog-user",
+      paramLabel = "<user>",
+      defaultValue = "${env:TRACELAKE_CATALOG_USER}",
+      description =
+          "Catalog database user (env TRACELAKE_CATALOG_USER); the password is read from env "
+              + CATALOG_PASSWORD_ENV
+              + " only.")
+  String catalogUser;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "<url>",
+      defaultValue = "${env:TRACELAKE_S3_ENDPOINT}",
+      description =
+          "Endpoint of an S3-compatible store for an s3:// warehouse, e.g. http://minio:9000 (env"
+              + " TRACELAKE_S3_ENDPOINT; default: AWS). Credentials come from the AWS SDK's"
+              + " default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...).")
+  String s3Endpoint;
+
+  @Option(
+      names = "--s3-path-style-access",
+      paramLabel = "true|false",
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "${env:TRACELAKE_S3_PATH_STYLE_ACCESS}",
+      description =
+          "Address buckets as <endpoint>/<bucket> instead of <bucket>.<endpoint>, as MinIO and"
+              + " most S3-compatible stores need (env TRACELAKE_S3_PATH_STYLE_ACCESS).")
+  Boolean s3PathStyleAccess;
+
+  @Option(
+      names = "--s3-region",
+      paramLabel = "<region>",
+      defaultValue = "${env:TRACELAKE_S3_REGION}",
+      description =
+          "Region of the S3 bucket (env TRACELAKE_S3_REGION; default: the AWS SDK's chain, e.g."
+              + " AWS_REGION).")
+  String s3Region;
+
   @Option(names = "--verbose", description = "Print stack traces and Tracelake's own log lines.")
   boolean verbose;
 
-  /** Returns the lake configuration these options describe. */
+  /**
+   * Returns the lake configuration these options describe.
+   *
+   * @throws IllegalArgumentException for a malformed warehouse or catalog URI, or an object-store
+   *     warehouse without a catalog URI
+   */
   LakeConfig lakeConfig() {
-    return LakeConfig.builder()
-        .warehouse(warehouse)
-        .catalogUri(catalogUri == null || catalogUri.isBlank() ? null : catalogUri)
-        .build();
+    String catalog = blankToNull(catalogUri);
+    if (catalog == null && warehouse.contains("://") && !warehouse.startsWith("file:")) {
+      throw new IllegalArgumentException(
+          "Warehouse "
+              + warehouse
+              + " is not a local directory, so the catalog cannot live inside it: pass"
+              + " --catalog-uri <jdbc-url> (or set TRACELAKE_CATALOG_URI), e.g."
+              + " jdbc:postgresql://db:5432/tracelake");
+    }
+    LakeConfig.Builder builder = LakeConfig.builder().warehouse(warehouse).catalogUri(catalog);
+    catalogProperties().forEach(builder::catalogProperty);
+    return builder.build();
+  }
+
+  /**
+   * Returns the Iceberg catalog properties that the catalog and S3 options set: {@code jdbc.user},
+   * {@code jdbc.password}, {@code s3.endpoint}, {@code s3.path-style-access}, {@code
+   * client.region}. Options left unset add nothing.
+   */
+  Map<String, String> catalogProperties() {
+    Map<String, String> props = new LinkedHashMap<>();
+    putIfSet(props, "jdbc.user", catalogUser);
+    putIfSet(props, "jdbc.password", environment.apply(CATALOG_PASSWORD_ENV));
+    putIfSet(props, "s3.endpoint", s3Endpoint);
+    if (s3PathStyleAccess != null) {
+      props.put("s3.path-style-access", s3PathStyleAccess.toString());
+    }
+    putIfSet(props, "client.region", s3Region);
+    return props;
+  }
+
+  private static void putIfSet(Map<String, String> props, String key, String value) {
+    String v = blankToNull(value);
+    if (v != null) {
+      props.put(key, v);
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /** Returns whether the warehouse was given explicitly rather than left at the default. */

@@ -473,6 +473,8 @@ final class ServeCommand implements Callable<Integer> {
         builder.catalogProperty(key.substring("catalog.".length()), e.getValue().toString());
       }
     }
+    // catalog user/password and S3 flags or env variables win over the file's catalog.* keys
+    global.location.catalogProperties().forEach(builder::catalogProperty);
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {

@@ -72,7 +72,10 @@ public final class Lake implements AutoCloseable {
 
   /**
    * Opens the lake that {@code config} describes, creating the embedded warehouse and catalog on
-   * first use.
+   * first use. An object-store warehouse is checked first: its bucket must answer a listing.
+   *
+   * @throws LakeException FAILED_PRECONDITION when the catalog cannot be opened or the object-store
+   *     warehouse cannot be reached (the message names the warehouse, bucket and endpoint)
    */
   public static Lake open(LakeConfig config) {
     Map<String, String> props = new HashMap<>();
@@ -97,6 +100,10 @@ public final class Lake implements AutoCloseable {
       props.put("jdbc.journal_mode", "WAL");
     }
     props.putAll(config.catalogProperties());
+    if (!config.isLocalWarehouse()) {
+      ObjectStoreWarehouse.addFileIo(config, props);
+      ObjectStoreWarehouse.requireReachable(config, props);
+    }
     JdbcCatalog catalog = initializeCatalog(config, props);
     LOG.info(
         "Opened lake: warehouse {}, catalog {} ({})",

@@ -13,8 +13,17 @@ import java.util.Objects;
  * an SQLite file ({@code <warehouse>/catalog.db}); no external service. A shared deployment sets
  * {@code catalogUri} to a PostgreSQL JDBC URL; the code path is the same.
  *
- * @param warehouse a local directory, a {@code file:} URI, or an object-store URI ({@code s3://})
- * @param catalogUri the catalog's JDBC URL, or null for the embedded SQLite catalog
+ * <p>A warehouse in an S3-compatible bucket ({@code s3://bucket/prefix}) is read and written
+ * through Iceberg's {@code S3FileIO}; it needs an explicit {@code catalogUri}, since the default
+ * SQLite file lives inside a local warehouse directory. The S3 client takes its settings from the
+ * catalog properties ({@code s3.endpoint}, {@code s3.path-style-access}, {@code client.region}) and
+ * its credentials from the AWS SDK's default chain ({@code AWS_ACCESS_KEY_ID}, ...).
+ *
+ * @param warehouse a local directory, a {@code file:} URI, or an S3 URI ({@code
+ *     s3://bucket/prefix}); other schemes need an {@code io-impl} catalog property naming a FileIO
+ *     that reads them
+ * @param catalogUri the catalog's JDBC URL, or null for the embedded SQLite catalog (local
+ *     warehouses only)
  * @param catalogName the catalog's name; Spark and Trino must use the same name to see the tables
  * @param catalogProperties extra Iceberg catalog properties ({@code jdbc.user}, {@code
  *     jdbc.password}, {@code io-impl}, {@code s3.endpoint}, ...)
@@ -41,7 +50,29 @@ public record LakeConfig(
     }
     catalogName = catalogName == null ? DEFAULT_CATALOG_NAME : catalogName;
     catalogProperties = Map.copyOf(catalogProperties == null ? Map.of() : catalogProperties);
+    if (!isLocal(warehouse)) {
+      if (catalogUri == null) {
+        throw new IllegalArgumentException(
+            "Warehouse "
+                + warehouse
+                + " is not a local directory, so it needs an explicit catalog URI (a JDBC URL"
+                + " such as jdbc:postgresql://host:5432/db or jdbc:sqlite:/path/catalog.db); the"
+                + " default SQLite catalog lives only inside a local warehouse");
+      }
+      if (!isS3(warehouse) && !catalogProperties.containsKey(IO_IMPL)) {
+        throw new IllegalArgumentException(
+            "Warehouse "
+                + warehouse
+                + " has a scheme Tracelake cannot read: use a local directory, a file: URI or"
+                + " s3://bucket/prefix (or name a FileIO in the catalog property "
+                + IO_IMPL
+                + ")");
+      }
+    }
   }
+
+  /** The catalog property naming the Iceberg FileIO class. */
+  static final String IO_IMPL = "io-impl";
 
   /** Returns the embedded default on a local warehouse directory. */
   public static LakeConfig embedded(Path warehouseDir) {
@@ -54,7 +85,24 @@ public record LakeConfig(
 
   /** Returns whether the warehouse is on the local file system. */
   public boolean isLocalWarehouse() {
+    return isLocal(warehouse);
+  }
+
+  /**
+   * Returns whether the warehouse is in an S3-compatible bucket ({@code s3://}, {@code s3a://}).
+   */
+  public boolean isS3Warehouse() {
+    return isS3(warehouse);
+  }
+
+  private static boolean isLocal(String warehouse) {
     return warehouse.startsWith("file:") || !warehouse.contains("://");
+  }
+
+  private static boolean isS3(String warehouse) {
+    return warehouse.startsWith("s3://")
+        || warehouse.startsWith("s3a://")
+        || warehouse.startsWith("s3n://");
   }
 
   /** Returns the local warehouse directory; only for a local warehouse. */
@@ -76,6 +124,27 @@ public record LakeConfig(
   /** Returns the catalog URI with any password in it masked, for logs and status output. */
   public String describeCatalog() {
     return effectiveCatalogUri().replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  /** Shows the configuration with passwords, secrets and tokens masked. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new java.util.TreeMap<>();
+    catalogProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "***" : v));
+    return "LakeConfig[warehouse="
+        + warehouse
+        + ", catalogUri="
+        + (catalogUri == null ? null : describeCatalog())
+        + ", catalogName="
+        + catalogName
+        + ", catalogProperties="
+        + shown
+        + "]";
+  }
+
+  private static boolean isSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("secret") || k.contains("token");
   }
 
   /** Builds a {@link LakeConfig}. */

@@ -23,7 +23,9 @@ import org.apache.iceberg.io.SeekableInputStream;
  * Iceberg ships none outside its tests, and Hadoop's would drag most of Hadoop in.
  *
  * <p>Every file is forced to disk when its stream closes, together with its directory entry, so a
- * commit that Iceberg reports as done survives a crash of the machine.
+ * commit that Iceberg reports as done survives a crash of the machine. An S3 warehouse gets the
+ * same guarantee from S3 itself: an object exists, whole, only once its upload completes when the
+ * stream closes, and Iceberg commits only after that (see {@link ObjectStoreWarehouse}).
  */
 public final class LocalFileIO implements FileIO {
   private Map<String, String> properties = Map.of();

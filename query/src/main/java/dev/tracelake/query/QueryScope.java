@@ -124,7 +124,9 @@ final class QueryScope {
   }
 
   /**
-   * Returns the local paths of a plan's files.
+   * Returns the local paths of a plan's files. DuckDB reads Parquet by path; reading objects would
+   * need its httpfs extension, which is not bundled with duckdb_jdbc and cannot be installed
+   * offline, so SQL over an object-store warehouse is refused rather than half-working.
    *
    * @throws QueryException FAILED_PRECONDITION when a file is not on the local file system
    */
@@ -141,7 +143,8 @@ final class QueryScope {
                     QueryErrorKind.FAILED_PRECONDITION,
                     String.format(
                         "Table %s: data file %s is not on the local file system; SQL reads local"
-                            + " warehouses only",
+                            + " warehouses only (DuckDB's httpfs extension is not available)."
+                            + " Read object-store tables with the Scan API, Spark or Trino",
                         table, f.location()));
               }
               return f.localPath();
