@@ -36,6 +36,20 @@ import org.slf4j.LoggerFactory;
 public final class Lake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
 
+  /** The JVM-wide Iceberg setting that plans scans of several manifests on its worker pool. */
+  static final String PLAN_IN_WORKER_POOL = "iceberg.scan.plan-in-worker-pool";
+
+  static {
+    // Iceberg plans a scan of more than one manifest on its worker pool, and the planning thread
+    // polls for the pool's results with 10 ms sleeps: planning a 22-manifest table took ~60 ms,
+    // serially ~10 ms. Tracelake's tables have many small manifests (one per append until they
+    // are merged), and a SQL query or an explain plans several scans. Iceberg reads this
+    // property once, when its scan classes load; a value set by the user is kept.
+    if (System.getProperty(PLAN_IN_WORKER_POOL) == null) {
+      System.setProperty(PLAN_IN_WORKER_POOL, "false");
+    }
+  }
+
   /** Table properties every Tracelake table is created with. */
   static final Map<String, String> TABLE_DEFAULTS =
       Map.of(
@@ -63,6 +77,7 @@ public final class Lake implements AutoCloseable {
   private final Map<String, String> catalogProperties;
   // guarded by this
   private FileIO healthIo;
+  private final SnapshotFiles snapshotFiles = new SnapshotFiles();
 
   private Lake(LakeConfig config, JdbcCatalog catalog, Map<String, String> catalogProperties) {
     this.config = config;
@@ -154,6 +169,11 @@ public final class Lake implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The planned data files of whole snapshots, shared by every scan of this lake. */
+  SnapshotFiles snapshotFiles() {
+    return snapshotFiles;
   }
 
   public LakeConfig config() {

@@ -145,30 +145,52 @@ public final class LakeScan {
               field.isRequired(),
               ArrowSchemas.toArrowField(field)));
     }
-    List<DataFileInfo> files = new ArrayList<>();
-    int deletes = 0;
+    SnapshotFiles.Files files = new SnapshotFiles.Files(List.of(), 0);
     Long from = checkedAppendedAfter(iceberg, snapshot);
     if (snapshot != null && (from == null || from != snapshot.snapshotId())) {
-      try (CloseableIterable<FileScanTask> tasks = planTasks(iceberg, snapshot, from, projected)) {
-        for (FileScanTask task : tasks) {
-          String location = task.file().location();
-          files.add(
-              new DataFileInfo(
-                  location,
-                  location.contains("://") && !location.startsWith("file:")
-                      ? null
-                      : LocalFileIO.toPath(location).toString(),
-                  task.file().recordCount(),
-                  task.file().fileSizeInBytes()));
-          deletes += task.deletes().size();
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(
-            "Table " + table.name() + ": cannot plan snapshot " + snapshot.snapshotId(), e);
+      if (from == null && filters.isEmpty()) {
+        // a whole snapshot: its files never change, plan them once
+        files =
+            table
+                .lake()
+                .snapshotFiles()
+                .get(
+                    new SnapshotFiles.Key(iceberg.uuid().toString(), snapshot.snapshotId()),
+                    () -> planFiles(iceberg, snapshot, null, projected));
+      } else {
+        files = planFiles(iceberg, snapshot, from, projected);
       }
     }
     return new ScanPlan(
-        table.name(), Optional.ofNullable(snapshot).map(SnapshotInfo::of), columns, files, deletes);
+        table.name(),
+        Optional.ofNullable(snapshot).map(SnapshotInfo::of),
+        columns,
+        files.files(),
+        files.deleteFiles());
+  }
+
+  private SnapshotFiles.Files planFiles(
+      Table iceberg, Snapshot snapshot, Long from, Schema projected) {
+    List<DataFileInfo> files = new ArrayList<>();
+    int deletes = 0;
+    try (CloseableIterable<FileScanTask> tasks = planTasks(iceberg, snapshot, from, projected)) {
+      for (FileScanTask task : tasks) {
+        String location = task.file().location();
+        files.add(
+            new DataFileInfo(
+                location,
+                location.contains("://") && !location.startsWith("file:")
+                    ? null
+                    : LocalFileIO.toPath(location).toString(),
+                task.file().recordCount(),
+                task.file().fileSizeInBytes()));
+        deletes += task.deletes().size();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "Table " + table.name() + ": cannot plan snapshot " + snapshot.snapshotId(), e);
+    }
+    return new SnapshotFiles.Files(List.copyOf(files), deletes);
   }
 
   /**

@@ -40,6 +40,10 @@ public final class LakeTable {
     return name;
   }
 
+  Lake lake() {
+    return lake;
+  }
+
   /** Loads a private instance of the table, for operations that commit. */
   Table load() {
     return lake.load(name);

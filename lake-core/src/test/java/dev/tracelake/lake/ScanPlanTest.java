@@ -76,4 +76,53 @@ class ScanPlanTest extends LakeTestBase {
         .hasMessageContaining(
             "snapshot " + s3.snapshotId() + " is not an ancestor of snapshot " + s1.snapshotId());
   }
+
+  @Test
+  void aSnapshotsFilesArePlannedOnceAndStayItsOwnAsTheTableGrows() {
+    LakeTable table = events();
+    AppendResult s1 = appendEvents(table, 0, 10);
+    ScanPlan first = table.scan().plan();
+    // a second plan of the same snapshot comes from the cache: the very same file list
+    assertThat(table.scan().atSnapshot(s1.snapshotId()).plan().files()).isSameAs(first.files());
+
+    AppendResult s2 = appendEvents(table, 10, 5);
+    assertThat(table.scan().plan().files())
+        .extracting(DataFileInfo::recordCount)
+        .containsExactlyInAnyOrder(10L, 5L);
+    assertThat(table.scan().atSnapshot(s1.snapshotId()).plan().files())
+        .extracting(DataFileInfo::recordCount)
+        .containsExactly(10L);
+    // a filtered plan prunes files, so it is planned, not taken from the cache
+    assertThat(table.scan().atSnapshot(s2.snapshotId()).filter(Filter.lt("event_id", 3L)).plan())
+        .extracting(ScanPlan::files)
+        .satisfies(files -> assertThat(files).hasSize(1));
+  }
+
+  @Test
+  void theSnapshotFileCacheKeepsAtMostItsBoundOfFiles() {
+    SnapshotFiles cache = new SnapshotFiles();
+    DataFileInfo file = new DataFileInfo("file:/x.parquet", "/x.parquet", 1, 1);
+    int perSnapshot = SnapshotFiles.MAX_FILES / 4;
+    SnapshotFiles.Files big =
+        new SnapshotFiles.Files(java.util.Collections.nCopies(perSnapshot, file), 0);
+    int[] planned = {0};
+    for (long snapshot = 1; snapshot <= 5; snapshot++) {
+      cache.get(
+          new SnapshotFiles.Key("t", snapshot),
+          () -> {
+            planned[0]++;
+            return big;
+          });
+    }
+    assertThat(planned[0]).isEqualTo(5);
+    // the newest four fit; the first was evicted and is planned again
+    cache.get(new SnapshotFiles.Key("t", 5), () -> big);
+    cache.get(
+        new SnapshotFiles.Key("t", 1),
+        () -> {
+          planned[0]++;
+          return big;
+        });
+    assertThat(planned[0]).isEqualTo(6);
+  }
 }

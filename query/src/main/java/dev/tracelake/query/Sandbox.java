@@ -6,7 +6,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the DuckDB database one query runs in: in memory, fresh per query, and locked down before
@@ -16,12 +22,89 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>These settings confine where DuckDB reaches, not what it does there (COPY TO an allowed path
  * would succeed), so {@link StatementGuard} must admit the statement first.
+ *
+ * <p>Creating a database costs ~15 ms, so one is prepared ahead, off the query's path: a spare that
+ * has its startup settings and time zone but has run nothing else. A query takes the spare, adds
+ * its allowed files and locks it; a new spare is prepared in the background.
  */
-final class Sandbox {
-  private Sandbox() {}
+final class Sandbox implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
-  static DuckDBConnection open(SqlEngineConfig config, Collection<String> allowedFiles)
-      throws SQLException {
+  private final SqlEngineConfig config;
+  private final ExecutorService preparer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "tracelake-sql-sandbox");
+            t.setDaemon(true);
+            return t;
+          });
+  // guarded by this; null when none is being prepared
+  private Future<Connection> spare;
+  // guarded by this
+  private boolean closed;
+
+  Sandbox(SqlEngineConfig config) {
+    this.config = config;
+    synchronized (this) {
+      prepareSpare();
+    }
+  }
+
+  /** Returns a locked-down database that may read exactly {@code allowedFiles}. */
+  DuckDBConnection open(Collection<String> allowedFiles) throws SQLException {
+    Connection connection = takeSpare();
+    if (connection == null) {
+      connection = create(config);
+    }
+    try {
+      // allowed_paths cannot change once external access is off. The spare ran nothing else.
+      if (!allowedFiles.isEmpty()) {
+        execute(connection, "SET allowed_paths = " + SqlText.stringList(allowedFiles));
+      }
+      execute(connection, "SET enable_external_access = false");
+      execute(connection, "SET lock_configuration = true");
+      return connection.unwrap(DuckDBConnection.class);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  private Connection takeSpare() {
+    Future<Connection> ready;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("SQL engine is closed");
+      }
+      ready = spare != null && spare.isDone() ? spare : null;
+      if (ready != null) {
+        spare = null;
+      }
+      if (spare == null) {
+        prepareSpare();
+      }
+    }
+    if (ready == null) {
+      return null; // still being prepared (queries arriving faster than ~60/s): create inline
+    }
+    try {
+      return ready.get();
+    } catch (ExecutionException e) {
+      LOG.warn("Preparing a spare DuckDB database failed; creating one inline", e.getCause());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  // guarded by this
+  private void prepareSpare() {
+    spare = preparer.submit(() -> create(config));
+  }
+
+  /** Creates a database with the startup settings; nothing locked yet. */
+  private static Connection create(SqlEngineConfig config) throws SQLException {
     Properties props = new Properties();
     props.setProperty("autoinstall_known_extensions", "false");
     props.setProperty("autoload_known_extensions", "false");
@@ -32,16 +115,10 @@ final class Sandbox {
     props.setProperty("errors_as_json", "true");
     Connection connection = DriverManager.getConnection("jdbc:duckdb:", props);
     try {
-      // Set by SQL, not as startup properties: the property parser mangles quotes in paths, and
-      // allowed_paths cannot change once external access is off. Nothing else runs before these.
-      if (!allowedFiles.isEmpty()) {
-        execute(connection, "SET allowed_paths = " + SqlText.stringList(allowedFiles));
-      }
-      execute(connection, "SET enable_external_access = false");
-      // TimeZone needs the bundled icu extension, which loads only after startup
+      // Set by SQL, not as startup properties: the property parser mangles quotes. TimeZone
+      // needs the bundled icu extension, which loads only after startup.
       execute(connection, "SET TimeZone = 'UTC'");
-      execute(connection, "SET lock_configuration = true");
-      return connection.unwrap(DuckDBConnection.class);
+      return connection;
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
@@ -51,6 +128,26 @@ final class Sandbox {
   private static void execute(Connection connection, String sql) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() {
+    Future<Connection> left;
+    synchronized (this) {
+      closed = true;
+      left = spare;
+      spare = null;
+    }
+    preparer.shutdown();
+    if (left != null) {
+      try {
+        left.get().close();
+      } catch (ExecutionException | SQLException e) {
+        // nothing to release
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -58,6 +58,7 @@ public final class SqlEngine implements AutoCloseable {
   private final SqlEngineConfig config;
   private final ParserDatabase parser;
   private final StatementGuard guard;
+  private final Sandbox sandbox;
   private final FileOrigins origins = new FileOrigins(CACHED_SNAPSHOT_FILE_LISTS);
   private final ScheduledExecutorService timer;
   private final RootAllocator allocator = new RootAllocator();
@@ -69,6 +70,7 @@ public final class SqlEngine implements AutoCloseable {
     this.config = config;
     this.parser = ParserDatabase.open();
     this.guard = new StatementGuard(parser);
+    this.sandbox = new Sandbox(config);
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -123,13 +125,25 @@ public final class SqlEngine implements AutoCloseable {
     // closed in reverse order of opening when the query fails before it has a result
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
+      long started = System.nanoTime();
       RewrittenQuery rewritten = SqlRewriter.rewrite(sql);
       ParsedQuery parsed = guard.check(rewritten.sql());
+      long checked = System.nanoTime();
       SessionPlan session =
           RelationResolver.resolve(new QueryScope(lake, parser), origins, rewritten, parsed);
+      long resolved = System.nanoTime();
       execution.checkNotStopped();
       LOG.debug("Query {} runs as: {}", id, rewritten.sql());
-      return run(id, rewritten.sql(), session, options, execution, opened);
+      QueryResult result = run(id, rewritten.sql(), session, options, execution, opened);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "Query {}: checked in {} ms, resolved in {} ms, sandboxed and run in {} ms",
+            id,
+            (checked - started) / 1_000_000,
+            (resolved - checked) / 1_000_000,
+            (System.nanoTime() - resolved) / 1_000_000);
+      }
+      return result;
     } catch (Exception e) {
       execution.finish();
       try {
@@ -151,13 +165,21 @@ public final class SqlEngine implements AutoCloseable {
       QueryExecution execution,
       Deque<AutoCloseable> opened)
       throws SQLException {
-    DuckDBConnection connection = Sandbox.open(config, session.files());
+    long started = System.nanoTime();
+    DuckDBConnection connection = sandbox.open(session.files());
     opened.push(connection);
+    long sandboxed = System.nanoTime();
     for (String setup : session.setupStatements()) {
       try (Statement s = connection.createStatement()) {
         execution.run(s, () -> s.execute(setup));
       }
     }
+    LOG.debug(
+        "Query {}: sandbox opened in {} ms, {} setup statements in {} ms",
+        id,
+        (sandboxed - started) / 1_000_000,
+        session.setupStatements().size(),
+        (System.nanoTime() - sandboxed) / 1_000_000);
     Statement statement = connection.createStatement();
     opened.push(statement);
     DuckDBResultSet rs =
@@ -213,6 +235,7 @@ public final class SqlEngine implements AutoCloseable {
       return;
     }
     timer.shutdownNow();
+    sandbox.close();
     parser.close();
     allocator.close();
   }
