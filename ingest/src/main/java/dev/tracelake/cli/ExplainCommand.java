@@ -12,6 +12,7 @@ import dev.tracelake.lineage.LineageFormat;
 import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.Problem;
 import dev.tracelake.lineage.RecordKey;
+import dev.tracelake.query.DuckDbRowSource;
 import io.grpc.Status;
 import java.io.PrintWriter;
 import java.util.List;
@@ -91,7 +92,8 @@ final class ExplainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     try (Lake lake = Lake.open(config);
-        Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh())) {
+        Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
+        DuckDbRowSource rows = DuckDbRowSource.attachTo(lineage, lake)) {
       Explanation explanation = lineage.explain(RecordKey.of(table, recordId), options);
       List<Problem> notFound = explanation.problems(Problem.Kind.RECORD_NOT_FOUND);
       if (!notFound.isEmpty()) {

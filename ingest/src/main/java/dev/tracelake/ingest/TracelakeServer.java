@@ -48,6 +48,8 @@ public final class TracelakeServer implements AutoCloseable {
   private final IngestGrpcService ingestService;
   private final SqlEngine sqlEngine;
   private final Lineage lineage;
+  // reads explained records with DuckDB (local warehouses); null otherwise
+  private final dev.tracelake.query.DuckDbRowSource rowSource;
   private final QueryGrpcService queryService;
   private final Server server;
   private final ServerMetrics metrics;
@@ -76,6 +78,7 @@ public final class TracelakeServer implements AutoCloseable {
     this.ingestService = new IngestGrpcService(ingestor);
     this.sqlEngine = SqlEngine.create(lake);
     this.lineage = Lineage.open(lake, lineageOptions);
+    this.rowSource = dev.tracelake.query.DuckDbRowSource.attachTo(lineage, lake);
     this.queryService = new QueryGrpcService(sqlEngine, metrics);
     LineageLag.register(lineage, metrics);
     this.server =
@@ -207,6 +210,9 @@ public final class TracelakeServer implements AutoCloseable {
     }
     ingestor.close();
     lineage.close();
+    if (rowSource != null) {
+      rowSource.close();
+    }
     sqlEngine.close();
     LOG.info("Tracelake server stopped");
   }

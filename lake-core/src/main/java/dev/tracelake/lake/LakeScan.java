@@ -148,15 +148,15 @@ public final class LakeScan {
     SnapshotFiles.Files files = new SnapshotFiles.Files(List.of(), 0);
     Long from = checkedAppendedAfter(iceberg, snapshot);
     if (snapshot != null && (from == null || from != snapshot.snapshotId())) {
-      if (from == null && filters.isEmpty()) {
-        // a whole snapshot: its files never change, plan them once
+      if (filters.isEmpty()) {
+        // a snapshot's files (or those appended since an ancestor) never change: plan them once
         files =
             table
                 .lake()
                 .snapshotFiles()
                 .get(
-                    new SnapshotFiles.Key(iceberg.uuid().toString(), snapshot.snapshotId()),
-                    () -> planFiles(iceberg, snapshot, null, projected));
+                    new SnapshotFiles.Key(iceberg.uuid().toString(), snapshot.snapshotId(), from),
+                    () -> planFiles(iceberg, snapshot, from, projected));
       } else {
         files = planFiles(iceberg, snapshot, from, projected);
       }

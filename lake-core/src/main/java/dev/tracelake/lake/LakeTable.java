@@ -169,6 +169,14 @@ public final class LakeTable {
     return SnapshotInfo.of(snapshot);
   }
 
+  /**
+   * Returns whether {@code ancestorId} is {@code snapshotId} or one of its ancestors, i.e. whether
+   * the rows committed by {@code ancestorId} are visible at {@code snapshotId}.
+   */
+  public boolean isAncestor(long ancestorId, long snapshotId) {
+    return org.apache.iceberg.util.SnapshotUtil.isAncestorOf(loadForRead(), snapshotId, ancestorId);
+  }
+
   /** Returns the head of a branch and its ancestors, newest first. */
   public List<SnapshotInfo> history(String branch) {
     Table table = loadForRead();

@@ -15,7 +15,10 @@ final class SnapshotFiles {
   /** At most this many file entries are kept (about 200 bytes each). */
   static final int MAX_FILES = 200_000;
 
-  record Key(String tableUuid, long snapshotId) {}
+  /**
+   * @param appendedAfter the ancestor whose files are left out; null for every file
+   */
+  record Key(String tableUuid, long snapshotId, Long appendedAfter) {}
 
   record Files(List<DataFileInfo> files, int deleteFiles) {}
 

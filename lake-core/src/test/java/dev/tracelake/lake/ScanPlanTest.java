@@ -108,7 +108,7 @@ class ScanPlanTest extends LakeTestBase {
     int[] planned = {0};
     for (long snapshot = 1; snapshot <= 5; snapshot++) {
       cache.get(
-          new SnapshotFiles.Key("t", snapshot),
+          new SnapshotFiles.Key("t", snapshot, null),
           () -> {
             planned[0]++;
             return big;
@@ -116,9 +116,9 @@ class ScanPlanTest extends LakeTestBase {
     }
     assertThat(planned[0]).isEqualTo(5);
     // the newest four fit; the first was evicted and is planned again
-    cache.get(new SnapshotFiles.Key("t", 5), () -> big);
+    cache.get(new SnapshotFiles.Key("t", 5, null), () -> big);
     cache.get(
-        new SnapshotFiles.Key("t", 1),
+        new SnapshotFiles.Key("t", 1, null),
         () -> {
           planned[0]++;
           return big;

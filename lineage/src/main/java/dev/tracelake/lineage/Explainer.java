@@ -1,12 +1,17 @@
 package dev.tracelake.lineage;
 
+import dev.tracelake.lake.DataFileInfo;
 import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.Filter;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeException;
+import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.MetadataColumns;
+import dev.tracelake.lake.PlannedColumn;
 import dev.tracelake.lake.ScanBatches;
+import dev.tracelake.lake.ScanPlan;
 import dev.tracelake.lake.TableName;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -30,10 +36,16 @@ final class Explainer {
 
   private final Lake lake;
   private final BufferAllocator allocator;
+  // null: read through lake-core's scan
+  private volatile RowSource rowSource;
 
   Explainer(Lake lake, BufferAllocator allocator) {
     this.lake = lake;
     this.allocator = allocator;
+  }
+
+  void rowSource(RowSource source) {
+    this.rowSource = source;
   }
 
   /** A record in the tree, before its row is read. */
@@ -128,6 +140,12 @@ final class Explainer {
   private Map<Read, Map<String, Map<String, Object>>> readAll(Shape root, Set<Problem> problems) {
     Map<Read, Set<String>> wanted = new LinkedHashMap<>();
     collect(root, wanted);
+    RowSource source = rowSource;
+    if (source != null) {
+      Map<RecordKey, Long> committedIn = new HashMap<>();
+      collectCommits(root, committedIn);
+      return readAllFrom(source, wanted, committedIn, problems);
+    }
     Map<Read, Map<String, Map<String, Object>>> rows = new HashMap<>();
     for (Map.Entry<Read, Set<String>> e : wanted.entrySet()) {
       rows.put(e.getKey(), read(e.getKey(), new ArrayList<>(e.getValue()), problems));
@@ -144,6 +162,131 @@ final class Explainer {
           .add(shape.key.recordId());
     }
     shape.inputs.forEach(s -> collect(s, wanted));
+  }
+
+  private static void collectCommits(Shape shape, Map<RecordKey, Long> committedIn) {
+    if (shape.node.snapshotId() != null) {
+      committedIn.put(shape.key, shape.node.snapshotId());
+    }
+    shape.inputs.forEach(s -> collectCommits(s, committedIn));
+  }
+
+  /** The reads of one table that share their columns (one schema): one query for all of them. */
+  private record ReadGroup(String table, List<PlannedColumn> columns) {}
+
+  /**
+   * Reads every wanted record with {@code source}, one query per table and schema: each record from
+   * the files its own snapshot added (the index knows which snapshot committed it), read with the
+   * columns of the snapshot it was cited at. A record whose committing snapshot is unknown or not
+   * visible at the cited snapshot is looked for in all of the cited snapshot's files.
+   */
+  private Map<Read, Map<String, Map<String, Object>>> readAllFrom(
+      RowSource source,
+      Map<Read, Set<String>> wanted,
+      Map<RecordKey, Long> committedIn,
+      Set<Problem> problems) {
+    Map<Read, Map<String, Map<String, Object>>> rows = new HashMap<>();
+    Map<ReadGroup, List<Read>> reads = new LinkedHashMap<>();
+    Map<ReadGroup, Map<String, DataFileInfo>> files = new HashMap<>();
+    Map<ReadGroup, Set<String>> ids = new HashMap<>();
+    for (Map.Entry<Read, Set<String>> e : wanted.entrySet()) {
+      Read read = e.getKey();
+      rows.put(read, new HashMap<>());
+      LakeTable table;
+      ScanPlan cited;
+      try {
+        table = lake.table(TableName.parse(read.table()));
+        cited = table.scan().atSnapshot(read.snapshotId()).plan();
+      } catch (LakeException ex) {
+        if (ex.kind() != ErrorKind.INVALID_ARGUMENT) { // a bad name: the trace reported it
+          problems.add(readProblem(read, ex));
+        }
+        continue;
+      }
+      if (cited.files().isEmpty()) {
+        continue;
+      }
+      ReadGroup group = new ReadGroup(read.table(), cited.columns());
+      reads.computeIfAbsent(group, g -> new ArrayList<>()).add(read);
+      ids.computeIfAbsent(group, g -> new LinkedHashSet<>()).addAll(e.getValue());
+      Map<String, DataFileInfo> groupFiles =
+          files.computeIfAbsent(group, g -> new LinkedHashMap<>());
+      for (String id : e.getValue()) {
+        for (DataFileInfo f :
+            filesOf(table, cited, committedIn.get(new RecordKey(read.table(), id)))) {
+          groupFiles.putIfAbsent(f.location(), f);
+        }
+      }
+    }
+    for (Map.Entry<ReadGroup, List<Read>> e : reads.entrySet()) {
+      ReadGroup group = e.getKey();
+      ScanPlan plan =
+          new ScanPlan(
+              TableName.parse(group.table()),
+              java.util.Optional.empty(),
+              group.columns(),
+              new ArrayList<>(files.get(group).values()),
+              0);
+      Map<String, Map<String, Object>> found = new HashMap<>();
+      List<String> all = new ArrayList<>(ids.get(group));
+      try {
+        for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
+          source.read(
+              plan,
+              all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK)),
+              allocator,
+              root -> {
+                FieldVector idVector = root.getVector(MetadataColumns.RECORD_ID);
+                for (int r = 0; r < root.getRowCount(); r++) {
+                  found.putIfAbsent(
+                      RowValues.value(idVector, r).toString(),
+                      RowValues.row(root.getFieldVectors(), r));
+                }
+              });
+        }
+      } catch (IOException | RuntimeException ex) {
+        for (Read read : e.getValue()) {
+          problems.add(
+              Problem.of(
+                  Problem.Kind.READ_FAILED,
+                  null,
+                  "Cannot read table %s at snapshot %d: %s",
+                  read.table(),
+                  read.snapshotId(),
+                  ex.getMessage()));
+        }
+        continue;
+      }
+      for (Read read : e.getValue()) {
+        Map<String, Map<String, Object>> readRows = rows.get(read);
+        for (String id : wanted.get(read)) {
+          Map<String, Object> row = found.get(id);
+          if (row != null) {
+            readRows.put(id, row);
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Returns the files that can hold a record committed by {@code committedIn} and cited at {@code
+   * cited}'s snapshot: those the committing snapshot added, when it is visible at the cited one;
+   * otherwise all of the cited snapshot's files.
+   */
+  private static List<DataFileInfo> filesOf(LakeTable table, ScanPlan cited, Long committedIn) {
+    long citedId = cited.snapshot().orElseThrow().snapshotId();
+    if (committedIn == null || !table.isAncestor(committedIn, citedId)) {
+      return cited.files();
+    }
+    try {
+      Long parent = table.snapshot(committedIn).parentId();
+      var scan = table.scan().atSnapshot(committedIn);
+      return (parent == null ? scan : scan.appendedAfter(parent)).plan().files();
+    } catch (LakeException e) {
+      return cited.files();
+    }
   }
 
   private Map<String, Map<String, Object>> read(

@@ -96,6 +96,14 @@ public final class Lineage implements AutoCloseable {
 
   private volatile RunEventPublisher publisher;
 
+  /**
+   * Reads the rows of explained records with {@code source} instead of lake-core's scan, e.g. a
+   * columnar reader that evaluates the record-id filter before decoding other columns.
+   */
+  public void readRowsWith(RowSource source) {
+    explainer.rowSource(Objects.requireNonNull(source, "source"));
+  }
+
   public LineageOptions options() {
     return options;
   }

@@ -7,7 +7,13 @@ import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.PendingAppend;
 import dev.tracelake.lake.Provenance;
 import dev.tracelake.lake.TableName;
+import dev.tracelake.lineage.ExplainNode;
+import dev.tracelake.lineage.Explanation;
+import dev.tracelake.lineage.Lineage;
+import dev.tracelake.lineage.LineageOptions;
+import dev.tracelake.lineage.RecordKey;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
@@ -178,6 +184,68 @@ class LineageSqlTest extends QueryTestBase {
     append(runs, PROV, row(42, "r-42"));
     assertThat(query("SELECT id FROM runs").value()).isEqualTo(42L);
     assertThat(query("SELECT count(*) FROM tracelake.runs").value()).isEqualTo(4L);
+  }
+
+  @Test
+  void explainReadsTheSameRowsThroughDuckDbAsThroughTheLakeScan() {
+    LakeTable typed = TypesSqlTest.typedTable(lake, allocator);
+    // a later rename: records are read with the schema of the snapshot they were cited at
+    lake.table(TableName.parse("features"))
+        .updateSchema()
+        .renameColumn("id", "feature_id")
+        .commit();
+    List<RecordKey> records = new ArrayList<>();
+    records.add(new RecordKey("default.decisions", "d-1"));
+    for (Object id : query("SELECT _record_id FROM typed").column(0)) {
+      records.add(new RecordKey("default.typed", (String) id));
+    }
+    assertThat(typed.scan().plan().files()).hasSize(1);
+    try (Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
+        DuckDbRowSource duckDb = DuckDbRowSource.open(lake, config())) {
+      lineage.catchUp();
+      List<Explanation> byScan = records.stream().map(lineage::explain).toList();
+      lineage.readRowsWith(duckDb);
+      List<Explanation> byDuckDb = records.stream().map(lineage::explain).toList();
+      for (int i = 0; i < records.size(); i++) {
+        assertThat(byDuckDb.get(i).problems()).isEmpty();
+        assertThat(byScan.get(i).problems()).isEmpty();
+        assertThat(byDuckDb.get(i).root())
+            .as("explanation of %s", records.get(i))
+            .usingRecursiveComparison()
+            .isEqualTo(byScan.get(i).root());
+      }
+      ExplainNode decision = byDuckDb.get(0).root();
+      assertThat(decision.value("id")).isEqualTo(20L);
+      ExplainNode prediction = decision.inputs().get(0);
+      assertThat(prediction.value("id")).isEqualTo(10L);
+      assertThat(prediction.inputs()).extracting(n -> n.value("id")).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void anInputCitedAtASnapshotThatDoesNotHoldItIsReportedAlikeByBothReaders() {
+    LakeTable featureTable = lake.table(TableName.parse("features"));
+    AppendResult late = append(featureTable, PROV, row(9, "f-9"));
+    // cited at the first features snapshot, which was committed before f-9 existed
+    append(
+        lake.table(TableName.parse("predictions")),
+        SCORING,
+        row(12, "p-9", new Input("default.features", "f-9", features.snapshotId())));
+    assertThat(late.snapshotId()).isNotEqualTo(features.snapshotId());
+    RecordKey prediction = new RecordKey("default.predictions", "p-9");
+    try (Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
+        DuckDbRowSource duckDb = DuckDbRowSource.open(lake, config())) {
+      lineage.catchUp();
+      Explanation byScan = lineage.explain(prediction);
+      lineage.readRowsWith(duckDb);
+      Explanation byDuckDb = lineage.explain(prediction);
+      assertThat(byScan.problems())
+          .extracting(dev.tracelake.lineage.Problem::kind)
+          .containsExactly(dev.tracelake.lineage.Problem.Kind.MISSING_INPUT);
+      assertThat(byDuckDb.problems()).isEqualTo(byScan.problems());
+      assertThat(byDuckDb.root()).usingRecursiveComparison().isEqualTo(byScan.root());
+      assertThat(byDuckDb.root().inputs().get(0).values()).isEmpty();
+    }
   }
 
   private static Object[] row(long id, String recordId, Input... inputs) {

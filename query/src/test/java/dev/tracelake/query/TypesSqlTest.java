@@ -42,6 +42,21 @@ class TypesSqlTest extends QueryTestBase {
 
   @Test
   void everyStoredTypeReadsAsIcebergReadsIt() {
+    LakeTable table = typedTable(lake, allocator);
+
+    assertThat(sorted(rows("SELECT * FROM typed"))).isEqualTo(sorted(lakeRows(table.scan())));
+    assertThat(
+            rows(
+                "SELECT point.x, attrs['k'], tags[2], typeof(price), typeof(\"at\"), typeof(attrs)"
+                    + " FROM typed WHERE flag"))
+        .containsExactly(
+            Arrays.asList(
+                3, 9, "b", "DECIMAL(10,2)", "TIMESTAMP WITH TIME ZONE", "MAP(VARCHAR, INTEGER)"));
+  }
+
+  /** Creates table {@code typed}: a row of every stored type, and a row of nulls. */
+  static LakeTable typedTable(
+      dev.tracelake.lake.Lake lake, org.apache.arrow.memory.BufferAllocator allocator) {
     Schema schema =
         new Schema(
             List.of(
@@ -112,14 +127,6 @@ class TypesSqlTest extends QueryTestBase {
       root.setRowCount(2);
       table.append(PROV, root);
     }
-
-    assertThat(sorted(rows("SELECT * FROM typed"))).isEqualTo(sorted(lakeRows(table.scan())));
-    assertThat(
-            rows(
-                "SELECT point.x, attrs['k'], tags[2], typeof(price), typeof(\"at\"), typeof(attrs)"
-                    + " FROM typed WHERE flag"))
-        .containsExactly(
-            Arrays.asList(
-                3, 9, "b", "DECIMAL(10,2)", "TIMESTAMP WITH TIME ZONE", "MAP(VARCHAR, INTEGER)"));
+    return table;
   }
 }

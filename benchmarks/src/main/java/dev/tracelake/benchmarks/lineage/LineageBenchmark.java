@@ -14,6 +14,7 @@ import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.RecordKey;
 import dev.tracelake.lineage.TableRecords;
 import dev.tracelake.lineage.TraceResult;
+import dev.tracelake.query.DuckDbRowSource;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,11 @@ public final class LineageBenchmark {
     try (BufferAllocator allocator = new RootAllocator();
         Lake lake = Lake.open(LakeConfig.embedded(warehouse));
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
+        // as the server reads explained records: through DuckDB (--explain-reader scan: lake-core)
+        DuckDbRowSource rows =
+            options.explainReader().equals("scan")
+                ? null
+                : DuckDbRowSource.attachTo(lineage, lake);
         PostgresLineage postgres =
             PostgresLineage.connect(
                 options.pgUrl(), options.pgUser(), options.pgPassword(), options.pgSchema())) {

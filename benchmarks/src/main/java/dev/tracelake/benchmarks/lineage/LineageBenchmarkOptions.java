@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param pgPassword PostgreSQL password
  * @param pgSchema the PostgreSQL schema the tables go to (dropped and reloaded each run)
  * @param seed picks the records traced
+ * @param explainReader how explain reads records: {@code duckdb} (as the server does) or {@code
+ *     scan} (lake-core's row reader)
  */
 record LineageBenchmarkOptions(
     Path warehouse,
@@ -30,7 +32,8 @@ record LineageBenchmarkOptions(
     String pgUser,
     String pgPassword,
     String pgSchema,
-    long seed) {
+    long seed,
+    String explainReader) {
   static final String USAGE =
       """
       Usage: LineageBenchmark [options]
@@ -46,6 +49,7 @@ record LineageBenchmarkOptions(
         --pg-password PW    (default from PGPASSWORD, else 'bench')
         --pg-schema NAME    schema of the benchmark's tables (default lineage_bench)
         --seed N            picks the traced records (default 42)
+        --explain-reader R  duckdb (as the server reads explained records) or scan (default duckdb)
       """;
 
   LineageBenchmarkOptions {
@@ -55,6 +59,10 @@ record LineageBenchmarkOptions(
               "Features must be at least 100 and the other sizes positive; got features=%d,"
                   + " append rows=%d, traces=%d, explains=%d, impacts=%d",
               features, appendRows, traces, explains, impacts));
+    }
+    if (!explainReader.equals("duckdb") && !explainReader.equals("scan")) {
+      throw new IllegalArgumentException(
+          "Explain reader must be duckdb or scan, got '" + explainReader + "'");
     }
     if (lateRecords <= 0) {
       throw new IllegalArgumentException("Late records must be positive, got " + lateRecords);
@@ -80,6 +88,7 @@ record LineageBenchmarkOptions(
     String password = env != null ? env : "bench";
     String schema = "lineage_bench";
     long seed = 42;
+    String explainReader = "duckdb";
     for (int i = 0; i < args.length; i += 2) {
       String arg = args[i];
       if (i + 1 >= args.length) {
@@ -99,6 +108,7 @@ record LineageBenchmarkOptions(
         case "--pg-password" -> password = value;
         case "--pg-schema" -> schema = value;
         case "--seed" -> seed = number(arg, value);
+        case "--explain-reader" -> explainReader = value;
         default -> throw new IllegalArgumentException("Unknown option " + arg);
       }
     }
@@ -114,7 +124,8 @@ record LineageBenchmarkOptions(
         user,
         password,
         schema,
-        seed);
+        seed,
+        explainReader);
   }
 
   private static long number(String option, String value) {
