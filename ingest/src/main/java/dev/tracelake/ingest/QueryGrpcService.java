@@ -75,7 +75,15 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
     }
     active.incrementAndGet();
     long started = System.nanoTime();
-    String outcome = "error";
+    // recorded before the call ends, so a client that sees the end also sees the metric
+    java.util.concurrent.atomic.AtomicBoolean recorded =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.Consumer<String> record =
+        outcome -> {
+          if (recorded.compareAndSet(false, true)) {
+            metrics.queryEnded(outcome, System.nanoTime() - started);
+          }
+        };
     try (QueryResult result = engine.execute(request.getSql(), options)) {
       ResultSchema.Builder head =
           ResultSchema.newBuilder()
@@ -102,21 +110,21 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
               .setSummary(ResultSummary.newBuilder().setRowCount(rows))
               .build());
       answered.set(true);
+      record.accept("ok");
       call.onCompleted();
-      outcome = "ok";
     } catch (IOException e) {
       answered.set(true);
+      record.accept("error");
       call.onError(GrpcErrors.toStatus(new UncheckedIOException(e)));
     } catch (RuntimeException e) {
       if (!call.isCancelled()) {
         answered.set(true);
+        record.accept(cancellation.isCancelled() ? "cancelled" : "error");
         call.onError(GrpcErrors.toStatus(e));
       }
     } finally {
       active.decrementAndGet();
-      metrics.queryEnded(
-          cancellation.isCancelled() && !"ok".equals(outcome) ? "cancelled" : outcome,
-          System.nanoTime() - started);
+      record.accept(cancellation.isCancelled() ? "cancelled" : "error");
     }
   }
 
