@@ -109,7 +109,6 @@ final class Tracer {
   /** Reports what is wrong with one lineage step, once per input and per cited snapshot. */
   private void checkEdge(RecordKey output, int input, RecordKey inputKey, int snapRef) {
     TableState table = graph.table(graph.tableOf(input));
-    String at = snapRef < 0 ? "" : " read at snapshot " + graph.snapshotId(snapRef);
     if (snapRef >= 0
         && table.inLake
         && !graph.snapshotExists(snapRef)
@@ -121,7 +120,7 @@ final class Tracer {
               "Record %s lists input %s%s, but table %s has no snapshot %d",
               output,
               inputKey,
-              at,
+              readAt(snapRef),
               table.name,
               graph.snapshotId(snapRef)));
     }
@@ -138,7 +137,7 @@ final class Tracer {
                       + " at %s",
                   output,
                   inputKey,
-                  at,
+                  readAt(snapRef),
                   graph.snapshotId(graph.commitRef(input)),
                   Instant.ofEpochMilli(committedMillis)));
         }
@@ -157,7 +156,7 @@ final class Tracer {
                   + " as-of time %s",
               output,
               inputKey,
-              at,
+              readAt(snapRef),
               Instant.ofEpochMilli(graph.committedMillis(input)),
               Instant.ofEpochMilli(asOf)));
     } else if (!table.inLake) {
@@ -168,7 +167,7 @@ final class Tracer {
               "Record %s lists input %s%s, but table %s does not exist",
               output,
               inputKey,
-              at,
+              readAt(snapRef),
               table.name));
     } else if (table.snapshotsBehind > 0) {
       problems.add(
@@ -191,10 +190,15 @@ final class Tracer {
               "Record %s lists input %s%s, but %s was never ingested into %s",
               output,
               inputKey,
-              at,
+              readAt(snapRef),
               inputKey.recordId(),
               table.name));
     }
+  }
+
+  /** Describes where an edge was read, for problem messages only (built when one is reported). */
+  private String readAt(int snapRef) {
+    return snapRef < 0 ? "" : " read at snapshot " + graph.snapshotId(snapRef);
   }
 
   private Problem notFound(RecordKey key, int node) {
