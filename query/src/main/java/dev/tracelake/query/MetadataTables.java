@@ -69,7 +69,15 @@ final class MetadataTables {
           "Unknown metadata table '%s': metadata tables are %s",
           relationName, KINDS.stream().map(k -> parsed.table() + "$" + k).toList());
     }
-    TableName table = scope.require(lakeSchema, parsed.table());
+    String tableSchema = lakeSchema;
+    String tableName = parsed.table();
+    int dot = tableName.lastIndexOf('.');
+    if (tableSchema.isEmpty() && dot > 0) {
+      // "ns.t$snapshots", the namespace inside the quotes: the same as ns."t$snapshots"
+      tableSchema = tableName.substring(0, dot);
+      tableName = tableName.substring(dot + 1);
+    }
+    TableName table = scope.require(tableSchema, tableName);
     boolean current = version instanceof VersionSpec.Current;
     if (!current && !kind.equals("files")) {
       throw QueryException.invalid(

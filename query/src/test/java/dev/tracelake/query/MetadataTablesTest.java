@@ -7,6 +7,7 @@ import dev.tracelake.lake.AppendResult;
 import dev.tracelake.lake.DataFileInfo;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.Provenance;
+import dev.tracelake.lake.TableName;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,31 @@ class MetadataTablesTest extends QueryTestBase {
           .runId("run-2")
           .producer("backfill")
           .build();
+
+  @Test
+  void aNamespaceInsideTheQuotesNamesTheSameMetadataTable() {
+    LakeTable table = lake.createTable(TableName.parse("fraud.scores"), EVENTS);
+    AppendResult s1 = appendEvents(table, 0, 3);
+    appendEvents(table, 3, 2);
+    for (String relation :
+        List.of(
+            "fraud.\"scores$snapshots\"",
+            "\"fraud.scores$snapshots\"",
+            "\"fraud\".\"scores$snapshots\"")) {
+      assertThat(
+              query(
+                      "SELECT count(*), bool_or(snapshot_id = "
+                          + s1.snapshotId()
+                          + ") FROM "
+                          + relation)
+                  .rows())
+          .as(relation)
+          .containsExactly(Arrays.asList(2L, true));
+    }
+    assertThatThrownBy(() -> query("SELECT * FROM \"fraud.nosuch$snapshots\""))
+        .isInstanceOf(QueryException.class)
+        .hasMessageContaining("Table 'fraud.nosuch' does not exist");
+  }
 
   @Test
   void snapshotsListEverySnapshotWithItsProvenance() {
