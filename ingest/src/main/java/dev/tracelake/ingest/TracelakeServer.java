@@ -53,6 +53,7 @@ public final class TracelakeServer implements AutoCloseable {
   private final QueryGrpcService queryService;
   private final Server server;
   private final ServerMetrics metrics;
+  private final LineageLag lineageLag;
   private java.time.Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
   private HealthMonitor healthMonitor;
   private volatile boolean stopped;
@@ -80,7 +81,7 @@ public final class TracelakeServer implements AutoCloseable {
     this.lineage = Lineage.open(lake, lineageOptions);
     this.rowSource = dev.tracelake.query.DuckDbRowSource.attachTo(lineage, lake);
     this.queryService = new QueryGrpcService(sqlEngine, metrics);
-    LineageLag.register(lineage, metrics);
+    this.lineageLag = LineageLag.register(lineage, metrics);
     this.server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())
@@ -165,6 +166,11 @@ public final class TracelakeServer implements AutoCloseable {
     return lineage;
   }
 
+  /** Waits until the lineage lag gauges have a current value (tests). */
+  void awaitLineageLag(java.time.Duration timeout) throws InterruptedException {
+    lineageLag.awaitRefreshed(timeout);
+  }
+
   int activeQueries() {
     return queryService.activeQueries();
   }
@@ -209,6 +215,7 @@ public final class TracelakeServer implements AutoCloseable {
       server.shutdownNow();
     }
     ingestor.close();
+    lineageLag.close();
     lineage.close();
     if (rowSource != null) {
       rowSource.close();
