@@ -89,7 +89,12 @@ public final class ReplicaScalingBenchmark {
   public static void main(String[] args) throws Exception {
     Options options = parse(args);
     Path dir = Files.createTempDirectory("replica-bench");
-    new ReplicaScalingBenchmark(options, System.out, dir).run();
+    run(options, System.out, dir);
+  }
+
+  /** Runs every configuration, printing each run and the summary; returns every sample. */
+  static List<Sample> run(Options options, PrintStream out, Path runDirectory) throws Exception {
+    return new ReplicaScalingBenchmark(options, out, runDirectory).run();
   }
 
   static Options parse(String[] args) {
@@ -140,7 +145,7 @@ public final class ReplicaScalingBenchmark {
     return o;
   }
 
-  List<Sample> run() throws Exception {
+  private List<Sample> run() throws Exception {
     String database = "tl_replica_bench_" + System.currentTimeMillis();
     admin("CREATE DATABASE " + database);
     List<Sample> samples = new ArrayList<>();
@@ -270,6 +275,23 @@ public final class ReplicaScalingBenchmark {
       writers.forEach(TableWriter::close);
       if (acked != rows) {
         throw new IllegalStateException("Acknowledged " + acked + " rows, expected " + rows);
+      }
+      // every row exactly once, whichever replica committed it
+      try (var allocator = new org.apache.arrow.memory.RootAllocator();
+          var result =
+              clients
+                  .get(clients.size() - 1)
+                  .sql("SELECT count(*), count(DISTINCT event_id) FROM " + table, allocator)) {
+        result.loadNextBatch();
+        var root = result.root();
+        long count = ((Number) root.getVector(0).getObject(0)).longValue();
+        long distinct = ((Number) root.getVector(1).getObject(0)).longValue();
+        if (count != rows || distinct != rows) {
+          throw new IllegalStateException(
+              String.format(
+                  "Table %s holds %d rows, %d distinct event ids; expected %d",
+                  table, count, distinct, rows));
+        }
       }
       double retries = 0;
       double commits = 0;
