@@ -59,6 +59,7 @@ public final class SqlEngine implements AutoCloseable {
   private final ParserDatabase parser;
   private final StatementGuard guard;
   private final Sandbox sandbox;
+  private final WarmSandboxes warmSandboxes = new WarmSandboxes();
   private final FileOrigins origins = new FileOrigins(CACHED_SNAPSHOT_FILE_LISTS);
   private final ScheduledExecutorService timer;
   private final RootAllocator allocator = new RootAllocator();
@@ -166,19 +167,25 @@ public final class SqlEngine implements AutoCloseable {
       Deque<AutoCloseable> opened)
       throws SQLException {
     long started = System.nanoTime();
-    DuckDBConnection connection = sandbox.open(session.files());
-    opened.push(connection);
+    WarmSandboxes.Key key = new WarmSandboxes.Key(session.files(), session.setupStatements());
+    DuckDBConnection warm = warmSandboxes.take(key);
+    DuckDBConnection connection = warm != null ? warm : sandbox.open(session.files());
+    SandboxLease lease = new SandboxLease(key, connection, execution);
+    opened.push(lease);
     long sandboxed = System.nanoTime();
-    for (String setup : session.setupStatements()) {
-      try (Statement s = connection.createStatement()) {
-        execution.run(s, () -> s.execute(setup));
+    if (warm == null) {
+      for (String setup : session.setupStatements()) {
+        try (Statement s = connection.createStatement()) {
+          execution.run(s, () -> s.execute(setup));
+        }
       }
     }
     LOG.debug(
-        "Query {}: sandbox opened in {} ms, {} setup statements in {} ms",
+        "Query {}: sandbox {} in {} ms, {} setup statements in {} ms",
         id,
+        warm != null ? "reused" : "opened",
         (sandboxed - started) / 1_000_000,
-        session.setupStatements().size(),
+        warm != null ? 0 : session.setupStatements().size(),
         (System.nanoTime() - sandboxed) / 1_000_000);
     Statement statement = connection.createStatement();
     opened.push(statement);
@@ -191,6 +198,7 @@ public final class SqlEngine implements AutoCloseable {
     ArrowReader source = (ArrowReader) rs.arrowExportStream(queryAllocator, options.batchSize());
     ResultReader reader =
         new ResultReader(queryAllocator, source, execution, e -> translate(id, e));
+    lease.resultOpened(reader);
     // the result closes its reader first, then these: Arrow memory, result set, database
     return new QueryResult(reader, session.references(), execution, List.copyOf(opened));
   }
@@ -225,6 +233,46 @@ public final class SqlEngine implements AutoCloseable {
     }
   }
 
+  /** Returns how many databases are kept warm for repeated queries (tests). */
+  int warmSandboxCount() {
+    return warmSandboxes.idleCount();
+  }
+
+  /**
+   * The query's database until the query is closed: then kept for the next query over the same
+   * files and relations when its result was read to the end (not failed, cancelled or timed out),
+   * closed otherwise. Closed last, after the result set and statement.
+   */
+  private final class SandboxLease implements AutoCloseable {
+    private final WarmSandboxes.Key key;
+    private final DuckDBConnection connection;
+    private final QueryExecution execution;
+    private ResultReader reader;
+
+    SandboxLease(WarmSandboxes.Key key, DuckDBConnection connection, QueryExecution execution) {
+      this.key = key;
+      this.connection = connection;
+      this.execution = execution;
+    }
+
+    void resultOpened(ResultReader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      if (reader != null
+          && reader.rowCount().isPresent()
+          && execution.stoppedException() == null
+          && !connection.isClosed()
+          && !closed.get()) {
+        warmSandboxes.offer(key, connection);
+      } else {
+        connection.close();
+      }
+    }
+  }
+
   /**
    * Stops the engine. Close every {@link QueryResult} first: Arrow memory still held by a result
    * makes this fail.
@@ -236,6 +284,7 @@ public final class SqlEngine implements AutoCloseable {
     }
     timer.shutdownNow();
     sandbox.close();
+    warmSandboxes.close();
     parser.close();
     allocator.close();
   }
