@@ -192,9 +192,17 @@ public final class Lake implements AutoCloseable {
     return names;
   }
 
-  /** Returns whether the table exists. */
+  /**
+   * Returns whether the table exists. Asks through the read cache: Iceberg's {@code tableExists}
+   * loads the whole table (parses its metadata file, 10 MB at 10,000 snapshots) every time.
+   */
   public boolean exists(TableName name) {
-    return catalog.tableExists(identifier(name));
+    try {
+      readTable(name);
+      return true;
+    } catch (NoSuchTableException e) {
+      return false;
+    }
   }
 
   /**
@@ -245,6 +253,15 @@ public final class Lake implements AutoCloseable {
    * refresh could move its base between a check and the commit. Writers use {@link #load}.
    */
   Table loadForRead(TableName name) {
+    try {
+      return readTable(name);
+    } catch (NoSuchTableException e) {
+      throw notFound(name);
+    }
+  }
+
+  /** The shared read instance, refreshed; throws Iceberg's NoSuchTableException when missing. */
+  private Table readTable(TableName name) {
     Table cached = readTables.get(name);
     if (cached != null) {
       try {
@@ -252,10 +269,10 @@ public final class Lake implements AutoCloseable {
         return cached;
       } catch (NoSuchTableException e) {
         readTables.remove(name, cached);
-        throw notFound(name);
+        throw e;
       }
     }
-    Table fresh = load(name);
+    Table fresh = catalog.loadTable(identifier(name));
     Table raced = readTables.putIfAbsent(name, fresh);
     return raced == null ? fresh : raced;
   }
