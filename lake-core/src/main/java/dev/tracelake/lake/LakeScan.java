@@ -166,7 +166,8 @@ public final class LakeScan {
         Optional.ofNullable(snapshot).map(SnapshotInfo::of),
         columns,
         files.files(),
-        files.deleteFiles());
+        files.deleteFiles(),
+        iceberg.schemas().size() == 1);
   }
 
   private SnapshotFiles.Files planFiles(

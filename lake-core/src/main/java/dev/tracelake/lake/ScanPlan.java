@@ -14,13 +14,16 @@ import java.util.Optional;
  * @param files the snapshot's data files
  * @param deleteFiles how many row-level delete files apply; Tracelake writes none, other engines
  *     may
+ * @param singleSchema the table has had one schema all its life: every data file's columns carry
+ *     the planned names and types, so reading them by name is exact too
  */
 public record ScanPlan(
     TableName table,
     Optional<SnapshotInfo> snapshot,
     List<PlannedColumn> columns,
     List<DataFileInfo> files,
-    int deleteFiles) {
+    int deleteFiles,
+    boolean singleSchema) {
   public ScanPlan {
     columns = List.copyOf(columns);
     files = List.copyOf(files);

@@ -226,7 +226,8 @@ final class Explainer {
               java.util.Optional.empty(),
               group.columns(),
               new ArrayList<>(files.get(group).values()),
-              0);
+              0,
+              false);
       Map<String, Map<String, Object>> found = new HashMap<>();
       List<String> all = new ArrayList<>(ids.get(group));
       try {

@@ -101,7 +101,8 @@ final class RelationResolver {
     ScanPlan plan = scope.plan(table, version);
     List<String> files = QueryScope.localFiles(plan);
     session.allowFiles(files);
-    session.view(duckSchema, name, ParquetSql.select(plan.columns(), files, ""));
+    session.view(
+        duckSchema, name, ParquetSql.select(plan.columns(), files, "", plan.singleSchema()));
     session.reference(
         new TableReference(
             table,
