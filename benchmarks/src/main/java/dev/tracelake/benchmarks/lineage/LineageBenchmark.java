@@ -115,7 +115,7 @@ public final class LineageBenchmark {
         graph.edges(),
         Machine.loadAverage());
     try (BufferAllocator allocator = new RootAllocator();
-        Lake lake = Lake.open(LakeConfig.embedded(warehouse));
+        Lake lake = Lake.open(lakeConfig(warehouse, options.rowGroupBytes()));
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
         // as the server reads explained records: through DuckDB (--explain-reader scan: lake-core)
         DuckDbRowSource rows =
@@ -439,5 +439,15 @@ public final class LineageBenchmark {
               c.tracelake().p99()));
     }
     return String.join(System.lineSeparator(), lines);
+  }
+
+  /** The lake's config; a positive row group size is set on every table created. */
+  static LakeConfig lakeConfig(Path warehouse, long rowGroupBytes) {
+    LakeConfig.Builder builder = LakeConfig.builder().warehouse(warehouse.toString());
+    if (rowGroupBytes > 0) {
+      builder.catalogProperty(
+          "table-override.write.parquet.row-group-size-bytes", Long.toString(rowGroupBytes));
+    }
+    return builder.build();
   }
 }

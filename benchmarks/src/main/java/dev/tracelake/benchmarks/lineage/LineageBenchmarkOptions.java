@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param pgPassword PostgreSQL password
  * @param pgSchema the PostgreSQL schema the tables go to (dropped and reloaded each run)
  * @param seed picks the records traced
+ * @param rowGroupBytes when positive, the Parquet row group size of the tables written (Iceberg's
+ *     {@code write.parquet.row-group-size-bytes}, through the catalog's {@code table-override.})
  * @param explainReader how explain reads records: {@code duckdb} (as the server does) or {@code
  *     scan} (lake-core's row reader)
  */
@@ -33,6 +35,7 @@ record LineageBenchmarkOptions(
     String pgPassword,
     String pgSchema,
     long seed,
+    long rowGroupBytes,
     String explainReader) {
   static final String USAGE =
       """
@@ -49,6 +52,7 @@ record LineageBenchmarkOptions(
         --pg-password PW    (default from PGPASSWORD, else 'bench')
         --pg-schema NAME    schema of the benchmark's tables (default lineage_bench)
         --seed N            picks the traced records (default 42)
+        --row-group-bytes N Parquet row group size of the tables written (default: Tracelake's)
         --explain-reader R  duckdb (as the server reads explained records) or scan (default duckdb)
       """;
 
@@ -89,6 +93,7 @@ record LineageBenchmarkOptions(
     String schema = "lineage_bench";
     long seed = 42;
     String explainReader = "duckdb";
+    long rowGroupBytes = 0;
     for (int i = 0; i < args.length; i += 2) {
       String arg = args[i];
       if (i + 1 >= args.length) {
@@ -109,6 +114,7 @@ record LineageBenchmarkOptions(
         case "--pg-schema" -> schema = value;
         case "--seed" -> seed = number(arg, value);
         case "--explain-reader" -> explainReader = value;
+        case "--row-group-bytes" -> rowGroupBytes = number(arg, value);
         default -> throw new IllegalArgumentException("Unknown option " + arg);
       }
     }
@@ -125,6 +131,7 @@ record LineageBenchmarkOptions(
         password,
         schema,
         seed,
+        rowGroupBytes,
         explainReader);
   }
 
