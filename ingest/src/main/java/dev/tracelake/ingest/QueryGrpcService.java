@@ -19,6 +19,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -34,11 +38,9 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
   private final SqlEngine engine;
   // queries stopped because their client went away (observable in tests and, later, metrics)
-  private final java.util.concurrent.atomic.AtomicLong cancelledByClient =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong cancelledByClient = new AtomicLong();
 
-  private final java.util.concurrent.atomic.AtomicInteger active =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger active = new AtomicInteger();
 
   private final ServerMetrics metrics;
 
@@ -52,8 +54,7 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
     ServerCallStreamObserver<ExecuteResponse> call =
         (ServerCallStreamObserver<ExecuteResponse>) responses;
     QueryCancellation cancellation = QueryCancellation.create();
-    java.util.concurrent.atomic.AtomicBoolean answered =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean answered = new AtomicBoolean();
     // The call's own cancel handler would run only after this method returns (same serializing
     // executor); the context is cancelled at once when the client goes away, so listen there.
     io.grpc.Context.current()
@@ -76,9 +77,8 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
     active.incrementAndGet();
     long started = System.nanoTime();
     // recorded before the call ends, so a client that sees the end also sees the metric
-    java.util.concurrent.atomic.AtomicBoolean recorded =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.function.Consumer<String> record =
+    AtomicBoolean recorded = new AtomicBoolean();
+    Consumer<String> record =
         outcome -> {
           if (recorded.compareAndSet(false, true)) {
             metrics.queryEnded(outcome, System.nanoTime() - started);

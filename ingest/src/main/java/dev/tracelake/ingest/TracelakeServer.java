@@ -1,8 +1,10 @@
 package dev.tracelake.ingest;
 
 import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeHealth;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageOptions;
+import dev.tracelake.query.DuckDbRowSource;
 import dev.tracelake.query.SqlEngine;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -11,6 +13,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +40,10 @@ public final class TracelakeServer implements AutoCloseable {
   public static final String LIVENESS_SERVICE = "liveness";
 
   /** How often the catalog and warehouse are checked for the health service, by default. */
-  public static final java.time.Duration DEFAULT_HEALTH_INTERVAL = java.time.Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
 
-  private static final java.util.List<String> READY_SERVICES =
-      java.util.List.of("", SERVICE_NAME, QUERY_SERVICE_NAME, LINEAGE_SERVICE_NAME);
+  private static final List<String> READY_SERVICES =
+      List.of("", SERVICE_NAME, QUERY_SERVICE_NAME, LINEAGE_SERVICE_NAME);
 
   private final Lake lake;
   private final IngestConfig config;
@@ -49,12 +53,12 @@ public final class TracelakeServer implements AutoCloseable {
   private final SqlEngine sqlEngine;
   private final Lineage lineage;
   // reads explained records with DuckDB (local warehouses); null otherwise
-  private final dev.tracelake.query.DuckDbRowSource rowSource;
+  private final DuckDbRowSource rowSource;
   private final QueryGrpcService queryService;
   private final Server server;
   private final ServerMetrics metrics;
   private final LineageLag lineageLag;
-  private java.time.Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
+  private Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
   private HealthMonitor healthMonitor;
   private volatile boolean stopped;
 
@@ -79,7 +83,7 @@ public final class TracelakeServer implements AutoCloseable {
     this.ingestService = new IngestGrpcService(ingestor);
     this.sqlEngine = SqlEngine.create(lake);
     this.lineage = Lineage.open(lake, lineageOptions);
-    this.rowSource = dev.tracelake.query.DuckDbRowSource.attachTo(lineage, lake);
+    this.rowSource = DuckDbRowSource.attachTo(lineage, lake);
     this.queryService = new QueryGrpcService(sqlEngine, metrics);
     this.lineageLag = LineageLag.register(lineage, metrics);
     this.server =
@@ -138,7 +142,7 @@ public final class TracelakeServer implements AutoCloseable {
    * Sets how often the catalog and warehouse are checked for the health service (default {@link
    * #DEFAULT_HEALTH_INTERVAL}); call before {@link #start()}.
    */
-  public TracelakeServer healthCheckInterval(java.time.Duration interval) {
+  public TracelakeServer healthCheckInterval(Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("Health check interval must be positive, got " + interval);
     }
@@ -152,7 +156,7 @@ public final class TracelakeServer implements AutoCloseable {
   }
 
   /** Returns the last health check of the catalog and warehouse. */
-  public dev.tracelake.lake.LakeHealth lakeHealth() {
+  public LakeHealth lakeHealth() {
     return healthMonitor == null ? lake.checkHealth() : healthMonitor.last();
   }
 
@@ -167,7 +171,7 @@ public final class TracelakeServer implements AutoCloseable {
   }
 
   /** Waits until the lineage lag gauges have a current value (tests). */
-  void awaitLineageLag(java.time.Duration timeout) throws InterruptedException {
+  void awaitLineageLag(Duration timeout) throws InterruptedException {
     lineageLag.awaitRefreshed(timeout);
   }
 
@@ -203,7 +207,7 @@ public final class TracelakeServer implements AutoCloseable {
     }
     // Streams left open would hold shutdown for the whole grace period; their queued requests
     // are committed by now: acknowledge them, end the streams retryably, then cut the rest.
-    ingestService.endStreamsForShutdown(java.time.Duration.ofSeconds(5));
+    ingestService.endStreamsForShutdown(Duration.ofSeconds(5));
     try {
       // with every call ended, the server terminates once their last frames are flushed
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
