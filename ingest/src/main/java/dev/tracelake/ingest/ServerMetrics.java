@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -64,17 +66,21 @@ public final class ServerMetrics {
   private final PrometheusMeterRegistry registry;
   private final Timer commitLatency;
   private final Timer ackLatency;
+  private final ConcurrentMap<String, Timer> queryLatency = new ConcurrentHashMap<>();
+  private final ConcurrentMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
   private ServerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.commitLatency =
         histogram(
             "tracelake.commit",
-            "Time to write one commit group's data files and commit its snapshot");
+            "Time to write one commit group's data files and commit its snapshot",
+            null);
     this.ackLatency =
         histogram(
             "tracelake.ack",
-            "Time from a request's arrival to its acknowledgement (after its durable commit)");
+            "Time from a request's arrival to its acknowledgement (after its durable commit)",
+            null);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -109,9 +115,9 @@ public final class ServerMetrics {
         : "text/plain; version=0.0.4; charset=utf-8";
   }
 
-  private Timer histogram(String name, String description) {
-    return Timer.builder(name)
-        .description(description)
+  private Timer histogram(String name, String description, String outcome) {
+    Timer.Builder builder = Timer.builder(name).description(description);
+    return (outcome == null ? builder : builder.tag("outcome", outcome))
         .serviceLevelObjectives(LATENCY_SLOS)
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(60))
@@ -139,20 +145,16 @@ public final class ServerMetrics {
 
   /** A commit group ended with {@code outcome} after {@code nanos}. */
   void commitEnded(TableName table, CommitOutcome outcome, AppendResult result, long nanos) {
-    Counter.builder("tracelake.commits")
-        .description("Commit groups by outcome")
-        .tag("table", table.toString())
-        .tag("outcome", outcome.label())
-        .register(registry)
+    counter("tracelake.commits", "Commit groups by outcome", table, "outcome", outcome.label())
         .increment();
     if (outcome == CommitOutcome.WRITER_CONFLICT || outcome == CommitOutcome.RACES_LOST) {
-      Counter.builder("tracelake.commit.conflicts")
-          .description(
+      counter(
+              "tracelake.commit.conflicts",
               "Commits given up on conflict: writer offsets committed by another replica"
-                  + " (writer_conflict) or every attempt lost its race (races_lost)")
-          .tag("table", table.toString())
-          .tag("kind", outcome.label())
-          .register(registry)
+                  + " (writer_conflict) or every attempt lost its race (races_lost)",
+              table,
+              "kind",
+              outcome.label())
           .increment();
     }
     if (result == null) {
@@ -174,23 +176,23 @@ public final class ServerMetrics {
 
   /** A request was refused or failed; {@code reason} is its gRPC status code name. */
   void failed(TableName table, String reason) {
-    Counter.builder("tracelake.ingest.failures")
-        .description("Append requests refused or failed, by gRPC status code")
-        .tag("table", table.toString())
-        .tag("code", reason)
-        .register(registry)
+    counter(
+            "tracelake.ingest.failures",
+            "Append requests refused or failed, by gRPC status code",
+            table,
+            "code",
+            reason)
         .increment();
   }
 
   /** A query ended with {@code outcome} ({@code ok}, {@code error}, {@code cancelled}). */
   void queryEnded(String outcome, long nanos) {
-    Timer.builder("tracelake.query")
-        .description("SQL query time, from request to the last batch sent")
-        .tag("outcome", outcome)
-        .serviceLevelObjectives(LATENCY_SLOS)
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(60))
-        .register(registry)
+    queryLatency
+        .computeIfAbsent(
+            outcome,
+            o ->
+                histogram(
+                    "tracelake.query", "SQL query time, from request to the last batch sent", o))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -207,10 +209,21 @@ public final class ServerMetrics {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
+  /** The per-table counters, looked up once: they are bumped on every request and commit. */
+  private record CounterKey(String name, TableName table, String tagValue) {}
+
   private Counter counter(String name, String description, TableName table) {
-    return Counter.builder(name)
-        .description(description)
-        .tag("table", table.toString())
-        .register(registry);
+    return counter(name, description, table, null, null);
+  }
+
+  private Counter counter(
+      String name, String description, TableName table, String tag, String tagValue) {
+    return counters.computeIfAbsent(
+        new CounterKey(name, table, tagValue),
+        k -> {
+          Counter.Builder builder =
+              Counter.builder(name).description(description).tag("table", table.toString());
+          return (tag == null ? builder : builder.tag(tag, tagValue)).register(registry);
+        });
   }
 }

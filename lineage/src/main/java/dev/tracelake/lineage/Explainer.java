@@ -211,9 +211,11 @@ final class Explainer {
       ids.computeIfAbsent(group, g -> new LinkedHashSet<>()).addAll(e.getValue());
       Map<String, DataFileInfo> groupFiles =
           files.computeIfAbsent(group, g -> new LinkedHashMap<>());
+      // the records of one read mostly share committing snapshots: find each one's files once
+      Map<Long, List<DataFileInfo>> byCommit = new HashMap<>();
       for (String id : e.getValue()) {
-        for (DataFileInfo f :
-            filesOf(table, cited, committedIn.get(new RecordKey(read.table(), id)))) {
+        Long commit = committedIn.get(new RecordKey(read.table(), id));
+        for (DataFileInfo f : byCommit.computeIfAbsent(commit, c -> filesOf(table, cited, c))) {
           groupFiles.putIfAbsent(f.location(), f);
         }
       }

@@ -33,14 +33,20 @@ import org.duckdb.DuckDBResultSet;
 public final class DuckDbRowSource implements RowSource, AutoCloseable {
   private static final int BATCH_ROWS = 1024;
 
-  private final DuckDBConnection database;
+  private final Lake lake;
+  private final SqlEngineConfig config;
+  // opened on the first read: a server that is never asked to explain starts no DuckDB for it
+  private DuckDBConnection database;
+  private boolean closed;
 
-  private DuckDbRowSource(DuckDBConnection database) {
-    this.database = database;
+  private DuckDbRowSource(Lake lake, SqlEngineConfig config) {
+    this.lake = lake;
+    this.config = config;
   }
 
   /**
-   * Opens a reader for a lake whose warehouse is a local directory.
+   * Returns a reader for a lake whose warehouse is a local directory; its database opens on the
+   * first read.
    *
    * @throws IllegalArgumentException for an object-store warehouse (DuckDB cannot read it here)
    */
@@ -51,13 +57,20 @@ public final class DuckDbRowSource implements RowSource, AutoCloseable {
               + lake.config().warehouse()
               + " is not local; DuckDB reads local files only");
     }
-    Properties props = new Properties();
-    props.setProperty("autoinstall_known_extensions", "false");
-    props.setProperty("autoload_known_extensions", "false");
-    props.setProperty("threads", Integer.toString(config.threads()));
-    props.setProperty("memory_limit", (config.memoryLimitBytes() >> 20) + "MiB");
-    props.setProperty("temp_directory", "");
-    try {
+    return new DuckDbRowSource(lake, config);
+  }
+
+  private synchronized DuckDBConnection database() throws SQLException {
+    if (closed) {
+      throw new IllegalStateException("The record reader is closed");
+    }
+    if (database == null) {
+      Properties props = new Properties();
+      props.setProperty("autoinstall_known_extensions", "false");
+      props.setProperty("autoload_known_extensions", "false");
+      props.setProperty("threads", Integer.toString(config.threads()));
+      props.setProperty("memory_limit", (config.memoryLimitBytes() >> 20) + "MiB");
+      props.setProperty("temp_directory", "");
       Connection connection = DriverManager.getConnection("jdbc:duckdb:", props);
       try (Statement s = connection.createStatement()) {
         s.execute(
@@ -70,10 +83,9 @@ public final class DuckDbRowSource implements RowSource, AutoCloseable {
         connection.close();
         throw e;
       }
-      return new DuckDbRowSource(connection.unwrap(DuckDBConnection.class));
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot open DuckDB for reading records", e);
+      database = connection.unwrap(DuckDBConnection.class);
     }
+    return database;
   }
 
   /**
@@ -106,7 +118,7 @@ public final class DuckDbRowSource implements RowSource, AutoCloseable {
             + SqlText.identifier(MetadataColumns.RECORD_ID)
             + " IN "
             + recordIds.stream().map(SqlText::string).collect(Collectors.joining(", ", "(", ")"));
-    try (DuckDBConnection connection = (DuckDBConnection) database.duplicate();
+    try (DuckDBConnection connection = (DuckDBConnection) database().duplicate();
         Statement statement = connection.createStatement();
         DuckDBResultSet rs = (DuckDBResultSet) statement.executeQuery(sql);
         ArrowReader reader = (ArrowReader) rs.arrowExportStream(allocator, BATCH_ROWS)) {
@@ -120,11 +132,14 @@ public final class DuckDbRowSource implements RowSource, AutoCloseable {
   }
 
   @Override
-  public void close() {
-    try {
-      database.close();
-    } catch (SQLException e) {
-      // nothing left to release
+  public synchronized void close() {
+    closed = true;
+    if (database != null) {
+      try {
+        database.close();
+      } catch (SQLException e) {
+        // nothing left to release
+      }
     }
   }
 }
