@@ -220,7 +220,13 @@ public final class Lake implements AutoCloseable {
       try {
         catalog.createNamespace(namespace);
       } catch (AlreadyExistsException e) {
-        // created concurrently: fine
+        // created concurrently in this process: fine
+      } catch (RuntimeException e) {
+        // created concurrently by another process: the JDBC catalog reports the duplicate key
+        // as an SQL failure, not as AlreadyExistsException
+        if (!catalog.namespaceExists(namespace)) {
+          throw e;
+        }
       }
     }
     try {

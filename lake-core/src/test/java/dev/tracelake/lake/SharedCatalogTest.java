@@ -155,8 +155,24 @@ class SharedCatalogTest {
           lakes.add(f.get());
         }
         lakes.get(0).createTable(TableName.parse("events"), TestBatches.EVENTS);
+        // replicas creating tables in one new namespace at once: all succeed
+        List<Future<LakeTable>> created = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+          Lake lake = lakes.get(i);
+          TableName table = TableName.parse("fraud.t" + i);
+          created.add(pool.submit(() -> lake.createTable(table, TestBatches.EVENTS)));
+        }
+        for (Future<LakeTable> f : created) {
+          f.get();
+        }
         for (Lake lake : lakes) {
-          assertThat(lake.tables()).containsExactly(TableName.parse("events"));
+          assertThat(lake.tables())
+              .containsExactly(
+                  TableName.parse("default.events"),
+                  TableName.parse("fraud.t0"),
+                  TableName.parse("fraud.t1"),
+                  TableName.parse("fraud.t2"),
+                  TableName.parse("fraud.t3"));
         }
       } finally {
         lakes.forEach(Lake::close);
