@@ -45,6 +45,8 @@ final class StreamingTableWriter implements TableWriter {
     final long rows;
     final long bytes;
     final CompletableFuture<AppendAck> future = new CompletableFuture<>();
+    // guarded by the writer's lock: how many streams this request was sent on
+    int sends;
 
     Unacked(AppendRowsRequest request, List<String> recordIds) {
       this.request = request;
@@ -192,6 +194,7 @@ final class StreamingTableWriter implements TableWriter {
       unacked.addLast(u);
       unackedBytes += u.bytes;
       if (stream != null) {
+        u.sends++;
         stream.onNext(u.request);
       } else if (!reconnectScheduled) {
         openStream();
@@ -240,6 +243,7 @@ final class StreamingTableWriter implements TableWriter {
     int current = ++generation;
     stream = (ClientCallStreamObserver<AppendRowsRequest>) stub.appendRows(new Responses(current));
     for (Unacked u : unacked) {
+      u.sends++;
       stream.onNext(u.request);
     }
   }
@@ -330,6 +334,21 @@ final class StreamingTableWriter implements TableWriter {
                   + response.getOffset()
                   + " before offset "
                   + head.offset()),
+          completions);
+      return;
+    }
+    if (response.getAlreadyCommitted() && head.sends <= 1) {
+      // Committed before this writer ever resent it: another live producer holds this writer id
+      // (or an earlier instance's request landed after this one read the offsets). Its rows, not
+      // ours, are at this offset; acknowledging would drop ours silently.
+      fail(
+          Status.ALREADY_EXISTS.withDescription(
+              "offset "
+                  + head.offset()
+                  + " was already committed by another producer using writer id "
+                  + writerId
+                  + "; this request's rows were not written. Give each live producer its own"
+                  + " writer id"),
           completions);
       return;
     }

@@ -271,6 +271,25 @@ class TracelakeClientTest extends ClientTestBase {
   }
 
   @Test
+  void twoLiveProducersSharingAWriterIdMakeTheLaterOneFailNotVanish() {
+    createEvents("events");
+    try (TracelakeClient other = TracelakeClient.connect("127.0.0.1:" + port);
+        // opened while the writer id has no committed offset: it starts at offset 0 too
+        TableWriter late = other.openWriter("events", "shared-id", PROVENANCE)) {
+      try (TableWriter early = client.openWriter("events", "shared-id", PROVENANCE)) {
+        early.appendRows(eventRows(0, 10)).join();
+      }
+      assertThatThrownBy(() -> late.appendRows(eventRows(100, 10)).join())
+          .hasCauseInstanceOf(TracelakeException.class)
+          .cause()
+          .hasMessageContaining("offset 0 was already committed by another producer")
+          .hasMessageContaining("writer id shared-id");
+    }
+    // only the first producer's rows were written; the second was told so
+    assertThat(eventIds("events")).isEqualTo(LongStream.range(0, 10).boxed().toList());
+  }
+
+  @Test
   void aClosedWriterRefusesAppendsAndAClosedClientRefusesWriters() {
     createEvents("events");
     TableWriter writer = client.openWriter("events", "w1", PROVENANCE);
