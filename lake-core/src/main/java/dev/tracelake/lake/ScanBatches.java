@@ -2,9 +2,11 @@ package dev.tracelake.lake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -18,6 +20,7 @@ import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
@@ -63,25 +66,33 @@ public final class ScanBatches implements AutoCloseable {
       BufferAllocator allocator,
       int batchSize) {
     Expression where = Expressions.alwaysTrue();
+    Schema bindSchema =
+        snapshot != null
+                && snapshot.schemaId() != null
+                && table.schemas().get(snapshot.schemaId()) != null
+            ? table.schemas().get(snapshot.schemaId())
+            : table.schema();
+    Set<Integer> filterColumns = new HashSet<>();
     for (Filter filter : filters) {
       Expression e = filter.toExpression();
-      Schema bindSchema =
-          snapshot != null
-                  && snapshot.schemaId() != null
-                  && table.schemas().get(snapshot.schemaId()) != null
-              ? table.schemas().get(snapshot.schemaId())
-              : table.schema();
       try {
-        Binder.bind(bindSchema.asStruct(), e, true);
+        filterColumns.addAll(Binder.boundReferences(bindSchema.asStruct(), List.of(e), true));
       } catch (ValidationException | IllegalArgumentException | UnsupportedOperationException ex) {
         throw LakeException.invalid("Table %s: bad filter '%s': %s", name, filter, ex.getMessage());
       }
       where = Expressions.and(where, e);
     }
+    // rows a file's statistics cannot rule out are filtered on the read records, so the read
+    // schema holds the filtered columns too; they come after the projected ones, which keeps the
+    // projected positions (only those reach the batches)
+    filterColumns.removeIf(id -> projected.findField(id) != null);
+    Schema read =
+        filterColumns.isEmpty()
+            ? projected
+            : TypeUtil.join(projected, TypeUtil.select(bindSchema, filterColumns));
     CloseableIterable<Record> records = null;
     if (snapshot != null && (appendedAfter == null || appendedAfter != snapshot.snapshotId())) {
-      IcebergGenerics.ScanBuilder builder =
-          IcebergGenerics.read(table).project(projected).where(where);
+      IcebergGenerics.ScanBuilder builder = IcebergGenerics.read(table).project(read).where(where);
       records =
           appendedAfter == null
               ? builder.useSnapshot(snapshot.snapshotId()).build()

@@ -55,6 +55,21 @@ class TimeTravelTest extends LakeTestBase {
     assertThat(rows)
         .extracting(r -> (Long) r.get("event_id"))
         .containsExactlyInAnyOrder(90L, 93L, 96L, 99L);
+    // a filter on a column the scan does not select still filters the rows it returns
+    var selected =
+        rows(
+            table
+                .scan()
+                .atSnapshot(s1.snapshotId())
+                .select("event_id")
+                .filter(Filter.ge("event_id", 90L))
+                .filter(Filter.eq("user", "u0")));
+    assertThat(selected)
+        .extracting(r -> r.keySet().stream().toList())
+        .allSatisfy(keys -> assertThat(keys).containsExactly("event_id"));
+    assertThat(selected)
+        .extracting(r -> (Long) r.get("event_id"))
+        .containsExactlyInAnyOrder(90L, 93L, 96L, 99L);
     assertThat(rows(table.scan().filter(Filter.in("event_id", java.util.List.of(5L, 150L, 999L)))))
         .hasSize(2);
     assertThat(rows(table.scan().filter(Filter.isNull("user")))).isEmpty();
