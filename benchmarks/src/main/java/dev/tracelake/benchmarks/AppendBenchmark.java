@@ -69,7 +69,7 @@ public final class AppendBenchmark {
             EventBatches.generate(options.rows(), options.batchSize(), options.seed());
         MetadataColumnBatches withMetadata =
             options.targets().contains(RawParquetTarget.WITH_METADATA_LABEL)
-                ? MetadataColumnBatches.of(data, provenance, options.seed())
+                ? MetadataColumnBatches.of(data, options.seed())
                 : null;
         Lake lake = Lake.open(LakeConfig.embedded(runDirectory.resolve("lake")))) {
       out.printf(

@@ -1,8 +1,6 @@
 package dev.tracelake.benchmarks;
 
 import dev.tracelake.lake.MetadataColumns;
-import dev.tracelake.lake.Provenance;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,11 +18,12 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The benchmark's batches with lake-core's seven metadata columns added, holding the values
- * lake-core writes for them: a UUIDv7 text id per row, one ingestion timestamp, the provenance
- * strings and a null lineage list. Writing these through raw parquet-java prices the extra columns
- * alone, without lake-core's code path, which splits lake-core's gap to the baseline into "more
- * data" and "slower path".
+ * The benchmark's batches with the metadata columns lake-core stores in its data files added,
+ * holding the values lake-core writes for them: a UUIDv7 text id per row, one ingestion timestamp
+ * and a null lineage list. (The provenance columns are identity-partition values in the manifests,
+ * not in the files.) Writing these through raw parquet-java prices the extra columns alone, without
+ * lake-core's code path, which splits lake-core's gap to the baseline into "more data" and "slower
+ * path".
  *
  * <p>The user columns are shared with the {@link EventBatches} they extend: close this first, then
  * the events.
@@ -38,10 +37,6 @@ final class MetadataColumnBatches implements AutoCloseable {
                   MetadataColumns.INGESTED_AT,
                   false,
                   new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
-              field(MetadataColumns.RUN_ID, true, ArrowType.Utf8.INSTANCE),
-              field(MetadataColumns.CODE_COMMIT, true, ArrowType.Utf8.INSTANCE),
-              field(MetadataColumns.MODEL_NAME, true, ArrowType.Utf8.INSTANCE),
-              field(MetadataColumns.MODEL_VERSION, true, ArrowType.Utf8.INSTANCE),
               new Field(
                   MetadataColumns.LINEAGE,
                   FieldType.nullable(ArrowType.List.INSTANCE),
@@ -78,15 +73,15 @@ final class MetadataColumnBatches implements AutoCloseable {
     this.batches = batches;
   }
 
-  /** Returns {@code events} with metadata columns for {@code provenance}, generated once. */
-  static MetadataColumnBatches of(EventBatches events, Provenance provenance, long seed) {
+  /** Returns {@code events} with metadata columns, generated once. */
+  static MetadataColumnBatches of(EventBatches events, long seed) {
     BufferAllocator allocator = new RootAllocator();
     List<VectorSchemaRoot> metadata = new ArrayList<>();
     List<VectorSchemaRoot> batches = new ArrayList<>();
     RecordIdSequence ids = new RecordIdSequence(new SplittableRandom(seed ^ 0x5DEECE66DL));
     try {
       for (VectorSchemaRoot batch : events.batches()) {
-        VectorSchemaRoot meta = metadataBatch(allocator, batch.getRowCount(), ids, provenance);
+        VectorSchemaRoot meta = metadataBatch(allocator, batch.getRowCount(), ids);
         metadata.add(meta);
         List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
         vectors.addAll(meta.getFieldVectors());
@@ -103,7 +98,7 @@ final class MetadataColumnBatches implements AutoCloseable {
   }
 
   private static VectorSchemaRoot metadataBatch(
-      BufferAllocator allocator, int count, RecordIdSequence ids, Provenance provenance) {
+      BufferAllocator allocator, int count, RecordIdSequence ids) {
     VectorSchemaRoot meta = VectorSchemaRoot.create(METADATA_SCHEMA, allocator);
     for (FieldVector vector : meta.getFieldVectors()) {
       if (vector instanceof ListVector list) {
@@ -123,25 +118,8 @@ final class MetadataColumnBatches implements AutoCloseable {
       ingestedAt.setSafe(i, INGESTED_AT_MICROS);
       lineage.setNull(i);
     }
-    fill(meta, MetadataColumns.RUN_ID, provenance.runId(), count);
-    fill(meta, MetadataColumns.CODE_COMMIT, provenance.codeCommit(), count);
-    fill(meta, MetadataColumns.MODEL_NAME, provenance.modelName(), count);
-    fill(meta, MetadataColumns.MODEL_VERSION, provenance.modelVersion(), count);
     meta.setRowCount(count);
     return meta;
-  }
-
-  /** Sets every row of a string column to {@code value}, or to null when it is null. */
-  private static void fill(VectorSchemaRoot root, String column, String value, int count) {
-    VarCharVector vector = (VarCharVector) root.getVector(column);
-    byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < count; i++) {
-      if (bytes == null) {
-        vector.setNull(i);
-      } else {
-        vector.setSafe(i, bytes);
-      }
-    }
   }
 
   /** Returns the batches: user columns then metadata columns. Do not close them. */

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Namespace;
@@ -232,7 +231,7 @@ public final class Lake implements AutoCloseable {
     try {
       catalog
           .buildTable(identifier(name), schema)
-          .withPartitionSpec(PartitionSpec.unpartitioned())
+          .withPartitionSpec(MetadataColumns.provenanceSpec(schema))
           .withProperties(TABLE_DEFAULTS)
           .create();
     } catch (AlreadyExistsException e) {

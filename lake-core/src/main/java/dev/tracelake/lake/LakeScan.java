@@ -2,15 +2,21 @@ package dev.tracelake.lake;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.SnapshotUtil;
 
@@ -173,10 +179,13 @@ public final class LakeScan {
   private SnapshotFiles.Files planFiles(
       Table iceberg, Snapshot snapshot, Long from, Schema projected) {
     List<DataFileInfo> files = new ArrayList<>();
+    // the files of one append share their partition: share one constants map between them
+    Map<Map<Integer, Object>, Map<Integer, Object>> sharedConstants = new HashMap<>();
     int deletes = 0;
     try (CloseableIterable<FileScanTask> tasks = planTasks(iceberg, snapshot, from, projected)) {
       for (FileScanTask task : tasks) {
         String location = task.file().location();
+        Map<Integer, Object> constants = identityConstants(task.spec(), task.file().partition());
         files.add(
             new DataFileInfo(
                 location,
@@ -184,7 +193,8 @@ public final class LakeScan {
                     ? null
                     : LocalFileIO.toPath(location).toString(),
                 task.file().recordCount(),
-                task.file().fileSizeInBytes()));
+                task.file().fileSizeInBytes(),
+                sharedConstants.computeIfAbsent(constants, c -> c)));
         deletes += task.deletes().size();
       }
     } catch (java.io.IOException e) {
@@ -192,6 +202,38 @@ public final class LakeScan {
           "Table " + table.name() + ": cannot plan snapshot " + snapshot.snapshotId(), e);
     }
     return new SnapshotFiles.Files(List.copyOf(files), deletes);
+  }
+
+  /**
+   * Returns the identity-partition values of a file by source field id, as {@link DataFileInfo}
+   * documents them. Values of types it does not list (dates, timestamps, decimals, binary) are left
+   * out; Tracelake partitions by string columns only.
+   */
+  static Map<Integer, Object> identityConstants(PartitionSpec spec, StructLike partition) {
+    if (spec.isUnpartitioned()) {
+      return Map.of();
+    }
+    Map<Integer, Object> constants = new HashMap<>();
+    List<PartitionField> fields = spec.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      PartitionField field = fields.get(i);
+      if (!field.transform().isIdentity()) {
+        continue;
+      }
+      Type type = spec.schema().findType(field.sourceId());
+      switch (type.typeId()) {
+        case STRING -> {
+          CharSequence value = partition.get(i, CharSequence.class);
+          constants.put(field.sourceId(), value == null ? null : value.toString());
+        }
+        case INTEGER, LONG, BOOLEAN, FLOAT, DOUBLE ->
+            constants.put(field.sourceId(), partition.get(i, Object.class));
+        default -> {
+          // not representable in DataFileInfo: engines read the file's own column
+        }
+      }
+    }
+    return constants;
   }
 
   /**

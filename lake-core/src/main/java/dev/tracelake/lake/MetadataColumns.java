@@ -2,6 +2,7 @@ package dev.tracelake.lake;
 
 import java.util.List;
 import java.util.Set;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
@@ -16,7 +17,11 @@ import org.apache.iceberg.types.Types.NestedField;
  *       canonical text form), assigned at write time unless the writer gives one.
  *   <li>{@code _ingested_at} timestamptz, required: when the batch was written.
  *   <li>{@code _run_id}, {@code _code_commit}, {@code _model_name}, {@code _model_version} string,
- *       optional: the batch's {@link Provenance}.
+ *       optional: the batch's {@link Provenance}. They hold one value per append, so tables are
+ *       identity-partitioned by them ({@link #PARTITION_COLUMNS}) and the values live in each data
+ *       file's partition tuple in the manifest, not in the file: Iceberg readers (lake-core, Spark,
+ *       Trino) fill a column a file lacks from its identity-partition value, as the spec's column
+ *       projection rules say, and filters on them prune whole files.
  *   <li>{@code _lineage} list of struct {@code <table string, record_id string, snapshot_id long>},
  *       optional: the input records this record was derived from, each at the snapshot it was read
  *       in. A record's lineage is part of the record, so both commit atomically.
@@ -38,6 +43,13 @@ public final class MetadataColumns {
   public static final List<String> NAMES =
       List.of(RECORD_ID, INGESTED_AT, RUN_ID, CODE_COMMIT, MODEL_NAME, MODEL_VERSION, LINEAGE);
 
+  /**
+   * The metadata columns new tables are identity-partitioned by: constant within an append, so they
+   * are kept once per data file (as its partition) instead of once per row.
+   */
+  public static final List<String> PARTITION_COLUMNS =
+      List.of(RUN_ID, CODE_COMMIT, MODEL_NAME, MODEL_VERSION);
+
   /** The metadata columns a writer may supply itself. */
   public static final Set<String> WRITER_SUPPLIED = Set.of(RECORD_ID, LINEAGE);
 
@@ -46,6 +58,13 @@ public final class MetadataColumns {
   /** Returns whether {@code column} is reserved for metadata (starts with an underscore). */
   public static boolean isReserved(String column) {
     return column.startsWith("_");
+  }
+
+  /** Returns the partition spec of a new table: identity on {@link #PARTITION_COLUMNS}. */
+  static PartitionSpec provenanceSpec(Schema schema) {
+    PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
+    PARTITION_COLUMNS.forEach(spec::identity);
+    return spec.build();
   }
 
   /** Appends the metadata columns to user columns; ids are placeholders the catalog reassigns. */

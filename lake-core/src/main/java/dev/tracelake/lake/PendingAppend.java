@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +18,19 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.avro.util.Utf8;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.parquet.InternalWriter;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types.NestedField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,10 @@ public final class PendingAppend implements AutoCloseable {
   private final TableName name;
   private final Table table;
   private final Schema schema;
+  // the columns stored in the data files: the table's minus those kept as partition values
+  private final Schema fileSchema;
+  private final PartitionSpec spec;
+  private final StructLike partition;
   private final String branch;
   private final Provenance provenance;
   private final String appendId = UUID.randomUUID().toString();
@@ -73,6 +81,11 @@ public final class PendingAppend implements AutoCloseable {
     this.name = name;
     this.table = table;
     this.schema = table.schema();
+    this.spec = table.spec();
+    this.partition = partitionOf(name, schema, spec, provenance);
+    Set<Integer> inPartition = new HashSet<>();
+    spec.fields().forEach(f -> inPartition.add(f.sourceId()));
+    this.fileSchema = inPartition.isEmpty() ? schema : TypeUtil.selectNot(schema, inPartition);
     this.branch = branch;
     this.provenance = provenance;
     this.targetFileBytes =
@@ -127,7 +140,7 @@ public final class PendingAppend implements AutoCloseable {
    */
   public List<String> write(VectorSchemaRoot batch) {
     requireState(State.OPEN);
-    BatchBinding binding = BatchBinding.bind(name, schema, batch, provenance);
+    BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
     int count = batch.getRowCount();
     String[] ids = new String[count];
     RecordIds.next(ids, count);
@@ -136,7 +149,7 @@ public final class PendingAppend implements AutoCloseable {
       if (writer == null) {
         writer = newWriter();
       }
-      RowStruct row = new RowStruct(schema.columns().size());
+      RowStruct row = new RowStruct(fileSchema.columns().size());
       for (int i = 0; i < count; i++) {
         ids[i] = binding.fill(row, i, ids[i], rows);
         writer.write(row);
@@ -254,9 +267,10 @@ public final class PendingAppend implements AutoCloseable {
       return Parquet.writeData(
               table.io().newOutputFile(table.locationProvider().newDataLocation(file)))
           .forTable(table)
-          .schema(schema)
-          .withSpec(PartitionSpec.unpartitioned())
-          .createWriterFunc(message -> InternalWriter.create(schema.asStruct(), message))
+          .schema(fileSchema)
+          .withSpec(spec)
+          .withPartition(partition)
+          .createWriterFunc(message -> InternalWriter.create(fileSchema.asStruct(), message))
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("Table " + name + ": cannot create data file " + file, e);
@@ -279,6 +293,44 @@ public final class PendingAppend implements AutoCloseable {
     } else {
       table.io().deleteFile(file.location());
     }
+  }
+
+  /**
+   * Returns the partition tuple of every file of an append: the provenance values of the
+   * identity-partitioned metadata columns; null for an unpartitioned table (written before
+   * provenance was partitioned: its files hold the provenance columns).
+   *
+   * @throws LakeException FAILED_PRECONDITION when the table is partitioned otherwise (by another
+   *     engine): Tracelake cannot place rows in such partitions
+   */
+  private static StructLike partitionOf(
+      TableName name, Schema schema, PartitionSpec spec, Provenance provenance) {
+    if (spec.isUnpartitioned()) {
+      return null;
+    }
+    GenericRecord partition = GenericRecord.create(spec.partitionType());
+    List<PartitionField> fields = spec.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      PartitionField field = fields.get(i);
+      String source = schema.findColumnName(field.sourceId());
+      if (!field.transform().isIdentity() || !MetadataColumns.PARTITION_COLUMNS.contains(source)) {
+        throw new LakeException(
+            ErrorKind.FAILED_PRECONDITION,
+            String.format(
+                "Table %s is partitioned by %s; Tracelake appends only to tables partitioned by"
+                    + " identity on %s",
+                name, spec, MetadataColumns.PARTITION_COLUMNS));
+      }
+      partition.set(
+          i,
+          switch (source) {
+            case MetadataColumns.RUN_ID -> provenance.runId();
+            case MetadataColumns.CODE_COMMIT -> provenance.codeCommit();
+            case MetadataColumns.MODEL_NAME -> provenance.modelName();
+            default -> provenance.modelVersion();
+          });
+    }
+    return partition;
   }
 
   private void requireState(State expected) {
@@ -319,7 +371,7 @@ public final class PendingAppend implements AutoCloseable {
 
   /** Reads every value of a batch as {@link #write} would, without writing. */
   static void checkBatch(TableName name, Schema schema, VectorSchemaRoot batch) {
-    BatchBinding binding = BatchBinding.bind(name, schema, batch, Provenance.none());
+    BatchBinding binding = BatchBinding.bind(name, schema, schema, batch, Provenance.none());
     RowStruct row = new RowStruct(schema.columns().size());
     for (int i = 0; i < batch.getRowCount(); i++) {
       binding.fill(row, i, "", 0);
@@ -336,8 +388,16 @@ public final class PendingAppend implements AutoCloseable {
       ArrowValueReaders.ValueReader recordIdReader,
       Object[] constants) {
 
+    /**
+     * Binds {@code batch}, checked against the table's {@code schema}, to the columns of {@code
+     * fileSchema} (those the data files store), in their order.
+     */
     static BatchBinding bind(
-        TableName table, Schema schema, VectorSchemaRoot batch, Provenance provenance) {
+        TableName table,
+        Schema schema,
+        Schema fileSchema,
+        VectorSchemaRoot batch,
+        Provenance provenance) {
       String tableName = table.toString();
       for (Field field : batch.getSchema().getFields()) {
         String column = field.getName();
@@ -352,7 +412,7 @@ public final class PendingAppend implements AutoCloseable {
               "Table %s: column '%s' is set by Tracelake and cannot be written", table, column);
         }
       }
-      List<NestedField> columns = schema.columns();
+      List<NestedField> columns = fileSchema.columns();
       int n = columns.size();
       ArrowValueReaders.ValueReader[] readers = new ArrowValueReaders.ValueReader[n];
       boolean[] required = new boolean[n];

@@ -112,9 +112,11 @@ public final class DuckDbRowSource implements RowSource, AutoCloseable {
     if (plan.files().isEmpty() || recordIds.isEmpty()) {
       return;
     }
+    QueryScope.localFiles(plan); // refuses files not on the local file system
     String sql =
-        ParquetSql.select(plan.columns(), QueryScope.localFiles(plan), "")
-            + " WHERE "
+        "SELECT * FROM ("
+            + ParquetSql.select(plan.columns(), plan.files(), "")
+            + ") WHERE "
             + SqlText.identifier(MetadataColumns.RECORD_ID)
             + " IN "
             + recordIds.stream().map(SqlText::string).collect(Collectors.joining(", ", "(", ")"));

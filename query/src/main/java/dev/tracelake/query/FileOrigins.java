@@ -1,5 +1,7 @@
 package dev.tracelake.query;
 
+import dev.tracelake.lake.DataFileInfo;
+import dev.tracelake.lake.ScanPlan;
 import dev.tracelake.lake.SnapshotInfo;
 import dev.tracelake.lake.TableName;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.Set;
 final class FileOrigins {
   private final int maxSnapshots;
   // guarded by this
-  private final Map<SnapshotKey, List<String>> filesBySnapshot;
+  private final Map<SnapshotKey, List<DataFileInfo>> filesBySnapshot;
 
   private record SnapshotKey(TableName table, long snapshotId) {}
 
@@ -28,11 +30,16 @@ final class FileOrigins {
    * The data files one snapshot added.
    *
    * @param snapshot the snapshot
-   * @param files local paths of the files it added
+   * @param files the files it added, all local
    */
-  record AddedFiles(SnapshotInfo snapshot, List<String> files) {
+  record AddedFiles(SnapshotInfo snapshot, List<DataFileInfo> files) {
     AddedFiles {
       files = List.copyOf(files);
+    }
+
+    /** Returns the local paths of the files. */
+    List<String> paths() {
+      return files.stream().map(DataFileInfo::localPath).toList();
     }
   }
 
@@ -41,7 +48,7 @@ final class FileOrigins {
     this.filesBySnapshot =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<SnapshotKey, List<String>> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<SnapshotKey, List<DataFileInfo>> eldest) {
             return size() > FileOrigins.this.maxSnapshots;
           }
         };
@@ -65,11 +72,12 @@ final class FileOrigins {
         break;
       }
       SnapshotInfo snapshot = found.get();
-      List<String> added = new ArrayList<>(files(scope, table, snapshot.snapshotId()));
+      List<DataFileInfo> added = new ArrayList<>(files(scope, table, snapshot.snapshotId()));
       Long parent = snapshot.parentId();
       if (parent != null && scope.snapshot(table, parent).isPresent()) {
-        Set<String> before = new HashSet<>(files(scope, table, parent));
-        added.removeIf(before::contains);
+        Set<String> before = new HashSet<>();
+        files(scope, table, parent).forEach(f -> before.add(f.location()));
+        added.removeIf(f -> before.contains(f.location()));
       }
       out.add(new AddedFiles(snapshot, added));
       current = parent;
@@ -83,16 +91,17 @@ final class FileOrigins {
     return out;
   }
 
-  private List<String> files(QueryScope scope, TableName table, long snapshotId) {
+  private List<DataFileInfo> files(QueryScope scope, TableName table, long snapshotId) {
     SnapshotKey key = new SnapshotKey(table, snapshotId);
     synchronized (this) {
-      List<String> cached = filesBySnapshot.get(key);
+      List<DataFileInfo> cached = filesBySnapshot.get(key);
       if (cached != null) {
         return cached;
       }
     }
-    List<String> files =
-        QueryScope.localFiles(scope.plan(table, new VersionSpec.AtSnapshot(snapshotId)));
+    ScanPlan plan = scope.plan(table, new VersionSpec.AtSnapshot(snapshotId));
+    QueryScope.localFiles(plan); // refuses files not on the local file system
+    List<DataFileInfo> files = plan.files();
     synchronized (this) {
       filesBySnapshot.put(key, files);
     }

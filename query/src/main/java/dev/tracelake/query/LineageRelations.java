@@ -106,7 +106,7 @@ final class LineageRelations {
       session.allowFiles(files);
       long headId = head.snapshot().map(SnapshotInfo::snapshotId).orElseThrow();
       for (FileOrigins.AddedFiles added : origins.addedBetween(scope, table, null, headId)) {
-        for (String file : added.files()) {
+        for (String file : added.paths()) {
           originRows.add(List.of(table.toString(), file, added.snapshot().snapshotId()));
         }
       }

@@ -1,7 +1,13 @@
 package dev.tracelake.query;
 
+import dev.tracelake.lake.DataFileInfo;
 import dev.tracelake.lake.PlannedColumn;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -20,9 +26,10 @@ final class ParquetSql {
    * Returns {@code SELECT <columns>[, <extra>] FROM read_parquet(<files>)}; without files, a SELECT
    * of typed NULLs that returns no rows, since {@code read_parquet} needs at least one file.
    *
+   * @param files local data files (their {@link DataFileInfo#localPath()} is read)
    * @param extra more select-list items (constants) after the columns, or empty
    */
-  static String select(List<PlannedColumn> columns, List<String> files, String extra) {
+  static String select(List<PlannedColumn> columns, List<DataFileInfo> files, String extra) {
     return select(columns, files, extra, false);
   }
 
@@ -30,9 +37,15 @@ final class ParquetSql {
    * As {@link #select(List, List, String)}; with {@code byName} (the table never changed its
    * schema, so the files' columns carry the planned names and types) the files are read without the
    * field-id schema map, which costs DuckDB a few milliseconds per query.
+   *
+   * <p>A column a file holds as a constant ({@link DataFileInfo#constants()}: Tracelake's
+   * provenance columns, kept as identity-partition values) is selected as that literal, not read.
+   * Files are grouped by those constants, one {@code read_parquet} per group, in a {@code UNION
+   * ALL}: an append's files share one group, so there are as many groups as distinct provenances.
+   * Wrap the result in a subquery before adding a WHERE.
    */
   static String select(
-      List<PlannedColumn> columns, List<String> files, String extra, boolean byName) {
+      List<PlannedColumn> columns, List<DataFileInfo> files, String extra, boolean byName) {
     String tail = extra.isEmpty() ? "" : ", " + extra;
     if (files.isEmpty()) {
       return columns.stream()
@@ -41,14 +54,54 @@ final class ParquetSql {
           + tail
           + " WHERE false";
     }
-    return columns.stream()
-            .map(c -> SqlText.identifier(c.name()))
-            .collect(Collectors.joining(", ", "SELECT ", ""))
-        + tail
-        + " FROM "
-        + (byName
-            ? "read_parquet(" + SqlText.stringList(files) + ", hive_partitioning => false)"
-            : readParquet(columns, files, false));
+    Map<Map<Integer, Object>, List<String>> groups = new LinkedHashMap<>();
+    for (DataFileInfo file : files) {
+      Map<Integer, Object> constants = new HashMap<>();
+      for (PlannedColumn c : columns) {
+        if (file.constants().containsKey(c.fieldId())) {
+          constants.put(c.fieldId(), file.constants().get(c.fieldId()));
+        }
+      }
+      groups
+          .computeIfAbsent(constants, k -> new ArrayList<>())
+          .add(
+              Objects.requireNonNull(
+                  file.localPath(), () -> "data file " + file.location() + " is not local"));
+    }
+    List<String> branches = new ArrayList<>();
+    for (Map.Entry<Map<Integer, Object>, List<String>> group : groups.entrySet()) {
+      Map<Integer, Object> constants = group.getKey();
+      List<PlannedColumn> stored =
+          columns.stream().filter(c -> !constants.containsKey(c.fieldId())).toList();
+      String from =
+          byName || stored.isEmpty()
+              ? "read_parquet("
+                  + SqlText.stringList(group.getValue())
+                  + ", hive_partitioning => false)"
+              : readParquet(stored, group.getValue(), false);
+      branches.add(
+          columns.stream()
+                  .map(
+                      c ->
+                          constants.containsKey(c.fieldId())
+                              ? literal(constants.get(c.fieldId()), c)
+                                  + " AS "
+                                  + SqlText.identifier(c.name())
+                              : SqlText.identifier(c.name()))
+                  .collect(Collectors.joining(", ", "SELECT ", ""))
+              + tail
+              + " FROM "
+              + from);
+    }
+    return String.join(" UNION ALL ", branches);
+  }
+
+  private static String literal(Object value, PlannedColumn column) {
+    return "CAST("
+        + (value == null ? "NULL" : SqlText.string(String.valueOf(value)))
+        + " AS "
+        + type(column)
+        + ")";
   }
 
   /**

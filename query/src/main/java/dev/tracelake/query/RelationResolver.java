@@ -102,7 +102,7 @@ final class RelationResolver {
     List<String> files = QueryScope.localFiles(plan);
     session.allowFiles(files);
     session.view(
-        duckSchema, name, ParquetSql.select(plan.columns(), files, "", plan.singleSchema()));
+        duckSchema, name, ParquetSql.select(plan.columns(), plan.files(), "", plan.singleSchema()));
     session.reference(
         new TableReference(
             table,

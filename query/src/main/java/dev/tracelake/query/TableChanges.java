@@ -33,7 +33,7 @@ final class TableChanges {
       long toId = to.snapshot().get().snapshotId();
       for (FileOrigins.AddedFiles added : origins.addedBetween(scope, table, fromId, toId)) {
         if (!added.files().isEmpty()) {
-          session.allowFiles(added.files());
+          session.allowFiles(added.paths());
           branches.add(
               ParquetSql.select(to.columns(), added.files(), changeColumns(added.snapshot())));
         }
