@@ -22,6 +22,7 @@ import org.apache.arrow.vector.TimeNanoVector;
 import org.apache.arrow.vector.TimeSecVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VariableWidthFieldVector;
 import org.apache.arrow.vector.complex.BaseListVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
@@ -63,6 +64,28 @@ final class ArrowValueReaders {
               table, column, type, given));
     }
     return reader;
+  }
+
+  /**
+   * As {@link #forVector}, for a column whose value the caller consumes before reading the next row
+   * (a top-level column written row by row): strings are read into one reused {@link Utf8} instead
+   * of a new array and object per value. Never use it where values are kept (lists).
+   */
+  static ValueReader forWrittenColumn(String table, String column, Type type, ValueVector vector) {
+    if (type.typeId() == Type.TypeID.STRING && vector instanceof VarCharVector v) {
+      Utf8 reused = new Utf8();
+      return row -> {
+        if (v.isNull(row)) {
+          return null;
+        }
+        int start = v.getStartOffset(row);
+        int length = v.getEndOffset(row) - start;
+        reused.setByteLength(length);
+        v.getDataBuffer().getBytes(start, reused.getBytes(), 0, length);
+        return reused;
+      };
+    }
+    return forVector(table, column, type, vector);
   }
 
   private static ValueReader create(

@@ -3,7 +3,6 @@ package dev.tracelake.lake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,8 +141,7 @@ public final class PendingAppend implements AutoCloseable {
     requireState(State.OPEN);
     BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
     int count = batch.getRowCount();
-    String[] ids = new String[count];
-    RecordIds.next(ids, count);
+    BatchIds ids = BatchIds.fresh(count);
     boolean ok = false;
     try {
       if (writer == null) {
@@ -151,7 +149,7 @@ public final class PendingAppend implements AutoCloseable {
       }
       RowStruct row = new RowStruct(fileSchema.columns().size());
       for (int i = 0; i < count; i++) {
-        ids[i] = binding.fill(row, i, ids[i], rows);
+        binding.fill(row, i, ids, rows);
         writer.write(row);
         if ((i & 1023) == 1023 && writer.length() >= targetFileBytes) {
           rollFile();
@@ -165,7 +163,7 @@ public final class PendingAppend implements AutoCloseable {
       }
     }
     rows += count;
-    return Collections.unmodifiableList(java.util.Arrays.asList(ids));
+    return ids;
   }
 
   /**
@@ -374,7 +372,7 @@ public final class PendingAppend implements AutoCloseable {
     BatchBinding binding = BatchBinding.bind(name, schema, schema, batch, Provenance.none());
     RowStruct row = new RowStruct(schema.columns().size());
     for (int i = 0; i < batch.getRowCount(); i++) {
-      binding.fill(row, i, "", 0);
+      binding.fill(row, i, null, 0);
     }
   }
 
@@ -386,7 +384,8 @@ public final class PendingAppend implements AutoCloseable {
       String[] names,
       int recordIdPos,
       ArrowValueReaders.ValueReader recordIdReader,
-      Object[] constants) {
+      Object[] constants,
+      Utf8 idBuffer) {
 
     /**
      * Binds {@code batch}, checked against the table's {@code schema}, to the columns of {@code
@@ -429,7 +428,10 @@ public final class PendingAppend implements AutoCloseable {
         ArrowValueReaders.ValueReader reader =
             vector == null
                 ? null
-                : ArrowValueReaders.forVector(tableName, column.name(), column.type(), vector);
+                : column.name().equals(MetadataColumns.RECORD_ID)
+                    ? ArrowValueReaders.forVector(tableName, column.name(), column.type(), vector)
+                    : ArrowValueReaders.forWrittenColumn(
+                        tableName, column.name(), column.type(), vector);
         switch (column.name()) {
           case MetadataColumns.RECORD_ID -> {
             recordIdPos = i;
@@ -452,11 +454,15 @@ public final class PendingAppend implements AutoCloseable {
         }
       }
       return new BatchBinding(
-          table, readers, required, names, recordIdPos, recordIdReader, constants);
+          table, readers, required, names, recordIdPos, recordIdReader, constants, new Utf8());
     }
 
-    /** Fills {@code row} from batch row {@code i}; returns the row's record id. */
-    String fill(RowStruct row, int i, String freshId, long rowsBefore) {
+    /**
+     * Fills {@code row} from batch row {@code i}, its record id from the batch when the writer gave
+     * one (noted in {@code ids}), else from {@code ids}; with null {@code ids} (a check only), the
+     * id is checked but not set.
+     */
+    void fill(RowStruct row, int i, BatchIds ids, long rowsBefore) {
       for (int c = 0; c < readers.length; c++) {
         Object value = readers[c] == null ? constants[c] : readers[c].read(i);
         if (value == null && required[c] && c != recordIdPos) {
@@ -467,19 +473,25 @@ public final class PendingAppend implements AutoCloseable {
         }
         row.set(c, value);
       }
-      String id = freshId;
       if (recordIdReader != null) {
         Object given = recordIdReader.read(i);
         if (given != null) {
-          id = given.toString();
+          String id = given.toString();
           if (id.isBlank()) {
             throw LakeException.invalid(
                 "Table %s: column '_record_id' is blank at row %d of the batch", table, i);
           }
+          if (ids != null) {
+            ids.given(i, id);
+            row.set(recordIdPos, new Utf8(id));
+          }
+          return;
         }
       }
-      row.set(recordIdPos, new Utf8(id));
-      return id;
+      if (ids != null) {
+        ids.copyFresh(i, idBuffer);
+        row.set(recordIdPos, idBuffer);
+      }
     }
 
     private static Utf8 utf8(String value) {

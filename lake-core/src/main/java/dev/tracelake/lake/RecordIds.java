@@ -1,5 +1,6 @@
 package dev.tracelake.lake;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -9,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * from different processes collide with negligible probability.
  */
 final class RecordIds {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final Object LOCK = new Object();
 
   // guarded by LOCK
@@ -19,8 +20,14 @@ final class RecordIds {
 
   private RecordIds() {}
 
-  /** Fills {@code out} with fresh, increasing ids. */
-  static void next(String[] out, int count) {
+  /** The length of an id in its canonical text form, in bytes (and chars). */
+  static final int LENGTH = 36;
+
+  /**
+   * Fills {@code out} with {@code count} fresh, increasing ids as ASCII bytes, {@link #LENGTH}
+   * bytes each, one after another.
+   */
+  static void next(byte[] out, int count) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     synchronized (LOCK) {
       for (int i = 0; i < count; i++) {
@@ -35,26 +42,35 @@ final class RecordIds {
         }
         long msb = (lastMillis << 16) | (0x7L << 12) | counter;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        out[i] = format(msb, lsb);
+        format(out, i * LENGTH, msb, lsb);
       }
     }
   }
 
-  private static String format(long msb, long lsb) {
-    char[] c = new char[36];
-    hex(c, 0, msb >>> 32, 8);
-    c[8] = '-';
-    hex(c, 9, msb >>> 16, 4);
-    c[13] = '-';
-    hex(c, 14, msb, 4);
-    c[18] = '-';
-    hex(c, 19, lsb >>> 48, 4);
-    c[23] = '-';
-    hex(c, 24, lsb, 12);
-    return new String(c);
+  /** Returns {@code count} fresh, increasing ids. */
+  static String[] next(int count) {
+    byte[] bytes = new byte[count * LENGTH];
+    next(bytes, count);
+    String[] ids = new String[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = new String(bytes, i * LENGTH, LENGTH, StandardCharsets.ISO_8859_1);
+    }
+    return ids;
   }
 
-  private static void hex(char[] out, int offset, long value, int digits) {
+  private static void format(byte[] out, int at, long msb, long lsb) {
+    hex(out, at, msb >>> 32, 8);
+    out[at + 8] = '-';
+    hex(out, at + 9, msb >>> 16, 4);
+    out[at + 13] = '-';
+    hex(out, at + 14, msb, 4);
+    out[at + 18] = '-';
+    hex(out, at + 19, lsb >>> 48, 4);
+    out[at + 23] = '-';
+    hex(out, at + 24, lsb, 12);
+  }
+
+  private static void hex(byte[] out, int offset, long value, int digits) {
     for (int i = digits - 1; i >= 0; i--) {
       out[offset + i] = HEX[(int) (value & 0xF)];
       value >>>= 4;

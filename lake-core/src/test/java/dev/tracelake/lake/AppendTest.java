@@ -113,6 +113,51 @@ class AppendTest extends LakeTestBase {
   }
 
   @Test
+  void givenAndFreshRecordIdsMixInOneBatchAndAreReturnedInRowOrder() {
+    Schema schema =
+        new Schema(
+            List.of(
+                new Field("event_id", FieldType.notNullable(new ArrowType.Int(64, true)), null),
+                new Field("user", FieldType.nullable(ArrowType.Utf8.INSTANCE), null),
+                new Field("_record_id", FieldType.nullable(ArrowType.Utf8.INSTANCE), null)));
+    LakeTable table =
+        lake.createTable(TableName.parse("mixed"), new Schema(schema.getFields().subList(0, 2)));
+    List<String> ids;
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        PendingAppend append = table.newAppend(PROV)) {
+      root.allocateNew();
+      VarCharVector user = (VarCharVector) root.getVector("user");
+      VarCharVector given = (VarCharVector) root.getVector("_record_id");
+      for (int i = 0; i < 4; i++) {
+        ((BigIntVector) root.getVector("event_id")).setSafe(i, i);
+        // strings of different lengths, one null: each row's value is its own
+        if (i != 2) {
+          user.setSafe(i, ("user-" + "x".repeat(i * 7)).getBytes(StandardCharsets.UTF_8));
+        }
+        if (i == 1) {
+          given.setSafe(i, "order-42".getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      root.setRowCount(4);
+      ids = append.write(root);
+      append.commit();
+    }
+
+    assertThat(ids).hasSize(4);
+    assertThat(ids.get(1)).isEqualTo("order-42");
+    for (int i : new int[] {0, 2, 3}) {
+      assertThat(java.util.UUID.fromString(ids.get(i)).version()).isEqualTo(7);
+    }
+    Map<Long, Map<String, Object>> byEvent = new HashMap<>();
+    rows(table.scan()).forEach(r -> byEvent.put((Long) r.get("event_id"), r));
+    for (int i = 0; i < 4; i++) {
+      assertThat(byEvent.get((long) i).get("_record_id")).isEqualTo(ids.get(i));
+      assertThat(byEvent.get((long) i).get("user"))
+          .isEqualTo(i == 2 ? null : "user-" + "x".repeat(i * 7));
+    }
+  }
+
+  @Test
   void writerGivenRecordIdsAndLineageAreKept() {
     LakeTable features = lake.createTable(TableName.parse("features"), TestBatches.EVENTS);
     AppendResult featureCommit = appendEvents(features, 0, 2);

@@ -160,9 +160,14 @@ class TypesRoundTripTest extends LakeTestBase {
 
   @Test
   void recordIdsStayUniqueAndIncreasingUnderLoad() {
-    String[] ids = new String[200_000];
-    RecordIds.next(ids, ids.length);
+    String[] ids = RecordIds.next(200_000);
     assertThat(new java.util.HashSet<>(List.of(ids))).hasSize(ids.length);
+    for (String id : List.of(ids[0], ids[ids.length / 2], ids[ids.length - 1])) {
+      java.util.UUID uuid = java.util.UUID.fromString(id);
+      assertThat(uuid.version()).isEqualTo(7);
+      assertThat(uuid.variant()).isEqualTo(2);
+      assertThat(uuid.toString()).isEqualTo(id);
+    }
     for (int i = 1; i < ids.length; i++) {
       assertThat(ids[i].compareTo(ids[i - 1])).isPositive();
     }
