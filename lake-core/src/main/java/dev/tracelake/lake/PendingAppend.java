@@ -24,7 +24,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.parquet.InternalWriter;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.io.DataWriter;
@@ -63,7 +62,10 @@ public final class PendingAppend implements AutoCloseable {
   private final List<DataFile> files = new ArrayList<>();
   private final Map<String, String> extraSummary = new LinkedHashMap<>();
   private CommitCheck check = head -> {};
-  private DataWriter<StructLike> writer;
+  private DataWriter<ArrowRowWriter.Cursor> writer;
+  // the value writer of the current data file, bound to the batch being written
+  private ArrowRowWriter rowWriter;
+  private final ArrowRowWriter.Cursor cursor = new ArrowRowWriter.Cursor();
   private long rows;
   private long committedBytes;
   private int fileSeq;
@@ -147,13 +149,15 @@ public final class PendingAppend implements AutoCloseable {
       if (writer == null) {
         writer = newWriter();
       }
-      RowStruct row = new RowStruct(fileSchema.columns().size());
+      ArrowValueReaders.ValueReader[] readers = binding.slotReaders();
+      rowWriter.bind(name, batch, readers, binding.constants(), ids, rows);
       for (int i = 0; i < count; i++) {
-        binding.fill(row, i, ids, rows);
-        writer.write(row);
+        cursor.row = i;
+        writer.write(cursor);
         if ((i & 1023) == 1023 && writer.length() >= targetFileBytes) {
           rollFile();
           writer = newWriter();
+          rowWriter.bind(name, batch, readers, binding.constants(), ids, rows);
         }
       }
       ok = true;
@@ -259,7 +263,7 @@ public final class PendingAppend implements AutoCloseable {
     }
   }
 
-  private DataWriter<StructLike> newWriter() {
+  private DataWriter<ArrowRowWriter.Cursor> newWriter() {
     String file = String.format("%s-%05d.parquet", appendId, fileSeq++);
     try {
       return Parquet.writeData(
@@ -268,7 +272,11 @@ public final class PendingAppend implements AutoCloseable {
           .schema(fileSchema)
           .withSpec(spec)
           .withPartition(partition)
-          .createWriterFunc(message -> InternalWriter.create(fileSchema.asStruct(), message))
+          .createWriterFunc(
+              message -> {
+                rowWriter = ArrowRowWriter.create(fileSchema, message);
+                return rowWriter;
+              })
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("Table " + name + ": cannot create data file " + file, e);
@@ -276,7 +284,7 @@ public final class PendingAppend implements AutoCloseable {
   }
 
   private void rollFile() {
-    DataWriter<StructLike> current = writer;
+    DataWriter<ArrowRowWriter.Cursor> current = writer;
     writer = null;
     try {
       current.close();
@@ -370,9 +378,8 @@ public final class PendingAppend implements AutoCloseable {
   /** Reads every value of a batch as {@link #write} would, without writing. */
   static void checkBatch(TableName name, Schema schema, VectorSchemaRoot batch) {
     BatchBinding binding = BatchBinding.bind(name, schema, schema, batch, Provenance.none());
-    RowStruct row = new RowStruct(schema.columns().size());
     for (int i = 0; i < batch.getRowCount(); i++) {
-      binding.fill(row, i, null, 0);
+      binding.check(i);
     }
   }
 
@@ -384,8 +391,7 @@ public final class PendingAppend implements AutoCloseable {
       String[] names,
       int recordIdPos,
       ArrowValueReaders.ValueReader recordIdReader,
-      Object[] constants,
-      Utf8 idBuffer) {
+      Object[] constants) {
 
     /**
      * Binds {@code batch}, checked against the table's {@code schema}, to the columns of {@code
@@ -454,43 +460,41 @@ public final class PendingAppend implements AutoCloseable {
         }
       }
       return new BatchBinding(
-          table, readers, required, names, recordIdPos, recordIdReader, constants, new Utf8());
+          table, readers, required, names, recordIdPos, recordIdReader, constants);
     }
 
     /**
-     * Fills {@code row} from batch row {@code i}, its record id from the batch when the writer gave
-     * one (noted in {@code ids}), else from {@code ids}; with null {@code ids} (a check only), the
-     * id is checked but not set.
+     * Returns the value readers by column position, {@code _record_id}'s included (null where the
+     * batch does not hold the column).
      */
-    void fill(RowStruct row, int i, BatchIds ids, long rowsBefore) {
+    ArrowValueReaders.ValueReader[] slotReaders() {
+      ArrowValueReaders.ValueReader[] all = readers.clone();
+      if (recordIdPos >= 0) {
+        all[recordIdPos] = recordIdReader;
+      }
+      return all;
+    }
+
+    /**
+     * Reads every value of batch row {@code i} as writing would, without writing: fails as writing
+     * would on a null in a required column, a bad nested value or a blank record id.
+     */
+    void check(int i) {
       for (int c = 0; c < readers.length; c++) {
         Object value = readers[c] == null ? constants[c] : readers[c].read(i);
         if (value == null && required[c] && c != recordIdPos) {
           throw LakeException.invalid(
               "Table %s: column '%s' is required but is null at row %d of the batch (row %d of"
                   + " the append)",
-              table, names[c], i, rowsBefore + i);
+              table, names[c], i, i);
         }
-        row.set(c, value);
       }
       if (recordIdReader != null) {
         Object given = recordIdReader.read(i);
-        if (given != null) {
-          String id = given.toString();
-          if (id.isBlank()) {
-            throw LakeException.invalid(
-                "Table %s: column '_record_id' is blank at row %d of the batch", table, i);
-          }
-          if (ids != null) {
-            ids.given(i, id);
-            row.set(recordIdPos, new Utf8(id));
-          }
-          return;
+        if (given != null && given.toString().isBlank()) {
+          throw LakeException.invalid(
+              "Table %s: column '_record_id' is blank at row %d of the batch", table, i);
         }
-      }
-      if (ids != null) {
-        ids.copyFresh(i, idBuffer);
-        row.set(recordIdPos, idBuffer);
       }
     }
 

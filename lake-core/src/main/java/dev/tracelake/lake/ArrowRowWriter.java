@@ -1,0 +1,482 @@
+package dev.tracelake.lake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.avro.util.Utf8;
+import org.apache.iceberg.DoubleFieldMetrics;
+import org.apache.iceberg.FieldMetrics;
+import org.apache.iceberg.FloatFieldMetrics;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.parquet.InternalWriter;
+import org.apache.iceberg.parquet.ParquetValueWriter;
+import org.apache.iceberg.parquet.ParquetValueWriters;
+import org.apache.iceberg.parquet.TripleWriter;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * The value writer of one data file: writes a row of an Arrow batch straight from its vectors into
+ * Parquet's column writers, without building a row object or boxing its values. Top-level columns
+ * of simple types (boolean, int, long, float, double, string, date, timestamp) are read from their
+ * vectors; other columns (decimals, binaries, lists, structs, maps...) go through Iceberg's own
+ * writer for that column, fed by {@link ArrowValueReaders}, exactly as before.
+ *
+ * <p>Rows are written in two passes: first every value that can fail is read (nested values, given
+ * record ids), then the row is written, so a bad value never leaves half a row in the file.
+ * Required columns are checked for nulls once per batch in {@link #bind}, before any of its rows is
+ * written.
+ *
+ * <p>Not thread-safe; one per data file. Bind each batch before writing its rows.
+ */
+final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> {
+  /** The row of the bound batch to write next. */
+  static final class Cursor {
+    int row;
+  }
+
+  private final Slot[] slots;
+  private final List<Slot> readFirst = new ArrayList<>();
+
+  private ArrowRowWriter(Schema fileSchema, MessageType message) {
+    List<NestedField> columns = fileSchema.columns();
+    slots = new Slot[columns.size()];
+    for (int c = 0; c < slots.length; c++) {
+      NestedField field = columns.get(c);
+      org.apache.parquet.schema.Type parquetField = fieldById(message, field.fieldId());
+      if (field.name().equals(MetadataColumns.RECORD_ID)
+          && field.type().typeId() == Type.TypeID.STRING) {
+        slots[c] = new RecordIdSlot(descriptor(message, parquetField));
+        readFirst.add(slots[c]);
+      } else if (PrimitiveSlot.handles(field.type())) {
+        slots[c] = new PrimitiveSlot(descriptor(message, parquetField), field);
+      } else {
+        slots[c] = new IcebergSlot(field, parquetField);
+        readFirst.add(slots[c]);
+      }
+    }
+  }
+
+  /**
+   * Returns the writer for a file of {@code fileSchema}, whose Parquet schema is {@code message}.
+   */
+  static ArrowRowWriter create(Schema fileSchema, MessageType message) {
+    return new ArrowRowWriter(fileSchema, message);
+  }
+
+  /**
+   * Binds a batch: its rows are written next. {@code readers} and {@code constants} are by position
+   * in the file schema, as {@code PendingAppend}'s batch binding made them (a reader for each
+   * column the batch holds, a constant for each it does not).
+   *
+   * @throws LakeException INVALID_ARGUMENT when a required column holds a null, before any row of
+   *     the batch is written
+   */
+  void bind(
+      TableName table,
+      VectorSchemaRoot batch,
+      ArrowValueReaders.ValueReader[] readers,
+      Object[] constants,
+      BatchIds ids,
+      long rowsBefore) {
+    for (int c = 0; c < slots.length; c++) {
+      slots[c].bind(table, batch, readers[c], constants[c], ids, rowsBefore);
+    }
+  }
+
+  @Override
+  public void write(int repetitionLevel, Cursor cursor) {
+    int row = cursor.row;
+    for (Slot slot : readFirst) {
+      slot.read(row);
+    }
+    for (Slot slot : slots) {
+      slot.write(row);
+    }
+  }
+
+  @Override
+  public List<TripleWriter<?>> columns() {
+    List<TripleWriter<?>> columns = new ArrayList<>();
+    for (Slot slot : slots) {
+      columns.addAll(slot.writer().columns());
+    }
+    return columns;
+  }
+
+  @Override
+  public void setColumnStore(ColumnWriteStore store) {
+    for (Slot slot : slots) {
+      slot.writer().setColumnStore(store);
+    }
+  }
+
+  @Override
+  public Stream<FieldMetrics<?>> metrics() {
+    Stream<FieldMetrics<?>> metrics = Stream.empty();
+    for (Slot slot : slots) {
+      metrics = Stream.concat(metrics, slot.writer().metrics());
+    }
+    return metrics;
+  }
+
+  /** Fails when a required column holds a null, naming its first row. */
+  private static void requireNoNulls(
+      TableName table, NestedField field, ValueVector vector, long rowsBefore) {
+    if (field.isRequired() && vector.getNullCount() > 0) {
+      int row = 0;
+      while (!vector.isNull(row)) {
+        row++;
+      }
+      throw LakeException.invalid(
+          "Table %s: column '%s' is required but is null at row %d of the batch (row %d of"
+              + " the append)",
+          table, field.name(), row, rowsBefore + row);
+    }
+  }
+
+  private static org.apache.parquet.schema.Type fieldById(MessageType message, int id) {
+    for (org.apache.parquet.schema.Type field : message.getFields()) {
+      if (field.getId() != null && field.getId().intValue() == id) {
+        return field;
+      }
+    }
+    throw new IllegalStateException("Parquet schema has no field with id " + id + ": " + message);
+  }
+
+  private static ColumnDescriptor descriptor(
+      MessageType message, org.apache.parquet.schema.Type field) {
+    return message.getColumnDescription(new String[] {field.getName()});
+  }
+
+  /** One top-level column. */
+  private interface Slot {
+    void bind(
+        TableName table,
+        VectorSchemaRoot batch,
+        ArrowValueReaders.ValueReader reader,
+        Object constant,
+        BatchIds ids,
+        long rowsBefore);
+
+    /** Reads what can fail for {@code row}; only slots in {@code readFirst} are asked. */
+    default void read(int row) {}
+
+    void write(int row);
+
+    ParquetValueWriter<?> writer();
+  }
+
+  /** How a primitive slot gets its values from the bound batch. */
+  private enum Mode {
+    NULL,
+    CONSTANT,
+    READER,
+    BIGINT,
+    INT,
+    FLOAT4,
+    FLOAT8,
+    FLOAT4_AS_DOUBLE,
+    BIT,
+    VARCHAR,
+    MICROS,
+    DATE_DAY
+  }
+
+  /** A top-level column of a simple type, written from its vector. */
+  private static final class PrimitiveSlot extends ParquetValueWriters.PrimitiveWriter<Object>
+      implements Slot {
+    private final NestedField field;
+    private final Type.TypeID type;
+    private final int nullLevel;
+    private final DoubleFieldMetrics.Builder doubleMetrics;
+    private final FloatFieldMetrics.Builder floatMetrics;
+    private Mode mode = Mode.NULL;
+    private ValueVector vector;
+    private ArrowValueReaders.ValueReader reader;
+    private Object constant;
+    private Binary constantBinary;
+    private byte[] scratch = new byte[64];
+
+    PrimitiveSlot(ColumnDescriptor descriptor, NestedField field) {
+      super(descriptor);
+      this.field = field;
+      this.type = field.type().typeId();
+      this.nullLevel = descriptor.getMaxDefinitionLevel() - 1;
+      this.doubleMetrics =
+          type == Type.TypeID.DOUBLE ? new DoubleFieldMetrics.Builder(field.fieldId()) : null;
+      this.floatMetrics =
+          type == Type.TypeID.FLOAT ? new FloatFieldMetrics.Builder(field.fieldId()) : null;
+    }
+
+    static boolean handles(Type type) {
+      return switch (type.typeId()) {
+        case BOOLEAN, INTEGER, LONG, FLOAT, DOUBLE, STRING, DATE, TIMESTAMP -> true;
+        default -> false;
+      };
+    }
+
+    @Override
+    public ParquetValueWriter<?> writer() {
+      return this;
+    }
+
+    @Override
+    public void bind(
+        TableName table,
+        VectorSchemaRoot batch,
+        ArrowValueReaders.ValueReader valueReader,
+        Object value,
+        BatchIds ids,
+        long rowsBefore) {
+      vector = null;
+      reader = valueReader;
+      constant = value;
+      constantBinary =
+          value instanceof Utf8 u
+              ? Binary.fromConstantByteArray(u.getBytes(), 0, u.getByteLength())
+              : null;
+      if (valueReader == null) {
+        mode = value == null ? Mode.NULL : Mode.CONSTANT;
+        return;
+      }
+      ValueVector given = batch.getVector(field.name());
+      requireNoNulls(table, field, given, rowsBefore);
+      vector = given;
+      mode = fastMode(given);
+    }
+
+    private Mode fastMode(ValueVector given) {
+      return switch (type) {
+        case LONG -> given instanceof BigIntVector ? Mode.BIGINT : Mode.READER;
+        case INTEGER -> given instanceof IntVector ? Mode.INT : Mode.READER;
+        case FLOAT -> given instanceof Float4Vector ? Mode.FLOAT4 : Mode.READER;
+        case DOUBLE ->
+            given instanceof Float8Vector
+                ? Mode.FLOAT8
+                : given instanceof Float4Vector ? Mode.FLOAT4_AS_DOUBLE : Mode.READER;
+        case BOOLEAN -> given instanceof BitVector ? Mode.BIT : Mode.READER;
+        case STRING -> given instanceof VarCharVector ? Mode.VARCHAR : Mode.READER;
+        // the reader was made for this vector, so its zone and unit were checked
+        case TIMESTAMP ->
+            given instanceof TimeStampMicroTZVector || given instanceof TimeStampMicroVector
+                ? Mode.MICROS
+                : Mode.READER;
+        case DATE -> given instanceof DateDayVector ? Mode.DATE_DAY : Mode.READER;
+        default -> Mode.READER;
+      };
+    }
+
+    @Override
+    public void write(int row) {
+      switch (mode) {
+        case NULL -> column.writeNull(0, nullLevel);
+        case CONSTANT -> writeValue(constant);
+        case READER -> writeValue(reader.read(row));
+        default -> {
+          if (vector.isNull(row)) {
+            column.writeNull(0, nullLevel);
+          } else {
+            writeFromVector(row);
+          }
+        }
+      }
+    }
+
+    private void writeFromVector(int row) {
+      switch (mode) {
+        case BIGINT -> column.writeLong(0, ((BigIntVector) vector).get(row));
+        case INT -> column.writeInteger(0, ((IntVector) vector).get(row));
+        case FLOAT4 -> {
+          float v = ((Float4Vector) vector).get(row);
+          floatMetrics.addValue(v);
+          column.writeFloat(0, v);
+        }
+        case FLOAT8 -> {
+          double v = ((Float8Vector) vector).get(row);
+          doubleMetrics.addValue(v);
+          column.writeDouble(0, v);
+        }
+        case FLOAT4_AS_DOUBLE -> {
+          double v = ((Float4Vector) vector).get(row);
+          doubleMetrics.addValue(v);
+          column.writeDouble(0, v);
+        }
+        case BIT -> column.writeBoolean(0, ((BitVector) vector).get(row) == 1);
+        case VARCHAR -> {
+          VarCharVector v = (VarCharVector) vector;
+          int start = v.getStartOffset(row);
+          int length = v.getEndOffset(row) - start;
+          if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+          }
+          v.getDataBuffer().getBytes(start, scratch, 0, length);
+          // parquet-java copies a reused array wherever it keeps a value
+          column.writeBinary(0, Binary.fromReusedByteArray(scratch, 0, length));
+        }
+        case MICROS -> column.writeLong(0, ((TimeStampVector) vector).get(row));
+        case DATE_DAY -> column.writeInteger(0, ((DateDayVector) vector).get(row));
+        default -> throw new IllegalStateException("Unexpected mode " + mode);
+      }
+    }
+
+    /** Writes a value in the representation {@link ArrowValueReaders} gives for the type. */
+    private void writeValue(Object value) {
+      if (value == null) {
+        column.writeNull(0, nullLevel);
+        return;
+      }
+      switch (type) {
+        case BOOLEAN -> column.writeBoolean(0, (Boolean) value);
+        case INTEGER, DATE -> column.writeInteger(0, ((Number) value).intValue());
+        case LONG, TIMESTAMP -> column.writeLong(0, ((Number) value).longValue());
+        case FLOAT -> {
+          float v = ((Number) value).floatValue();
+          floatMetrics.addValue(v);
+          column.writeFloat(0, v);
+        }
+        case DOUBLE -> {
+          double v = ((Number) value).doubleValue();
+          doubleMetrics.addValue(v);
+          column.writeDouble(0, v);
+        }
+        case STRING -> {
+          if (value == constant && constantBinary != null) {
+            column.writeBinary(0, constantBinary);
+          } else if (value instanceof Utf8 u) {
+            column.writeBinary(0, Binary.fromReusedByteArray(u.getBytes(), 0, u.getByteLength()));
+          } else {
+            column.writeBinary(0, Binary.fromString(value.toString()));
+          }
+        }
+        default -> throw new IllegalStateException("Unexpected type " + type);
+      }
+    }
+
+    @Override
+    public Stream<FieldMetrics<?>> metrics() {
+      if (doubleMetrics != null) {
+        return Stream.of(doubleMetrics.build());
+      }
+      if (floatMetrics != null) {
+        return Stream.of(floatMetrics.build());
+      }
+      return Stream.empty();
+    }
+  }
+
+  /** {@code _record_id}: the writer's id where it gave one, else the batch's fresh id. */
+  private static final class RecordIdSlot extends ParquetValueWriters.PrimitiveWriter<Object>
+      implements Slot {
+    private final Utf8 id = new Utf8();
+    private TableName table;
+    private ArrowValueReaders.ValueReader given;
+    private BatchIds ids;
+
+    RecordIdSlot(ColumnDescriptor descriptor) {
+      super(descriptor);
+    }
+
+    @Override
+    public ParquetValueWriter<?> writer() {
+      return this;
+    }
+
+    @Override
+    public void bind(
+        TableName table,
+        VectorSchemaRoot batch,
+        ArrowValueReaders.ValueReader reader,
+        Object constant,
+        BatchIds batchIds,
+        long rowsBefore) {
+      this.table = table;
+      this.given = reader;
+      this.ids = batchIds;
+    }
+
+    @Override
+    public void read(int row) {
+      Object value = given == null ? null : given.read(row);
+      if (value == null) {
+        ids.copyFresh(row, id);
+        return;
+      }
+      String text = value.toString();
+      if (text.isBlank()) {
+        throw LakeException.invalid(
+            "Table %s: column '_record_id' is blank at row %d of the batch", table, row);
+      }
+      ids.given(row, text);
+      id.set(text);
+    }
+
+    @Override
+    public void write(int row) {
+      column.writeBinary(0, Binary.fromReusedByteArray(id.getBytes(), 0, id.getByteLength()));
+    }
+  }
+
+  /** A column of any other type, written by Iceberg's own writer for it. */
+  private static final class IcebergSlot implements Slot {
+    private final NestedField field;
+    private final ParquetValueWriter<org.apache.iceberg.StructLike> writer;
+    private final RowStruct holder = new RowStruct(1);
+    private ArrowValueReaders.ValueReader reader;
+    private Object constant;
+
+    IcebergSlot(NestedField field, org.apache.parquet.schema.Type parquetField) {
+      this.field = field;
+      // a one-column message: its column paths and levels are those of the file's column
+      this.writer =
+          InternalWriter.create(Types.StructType.of(field), new MessageType("table", parquetField));
+    }
+
+    @Override
+    public ParquetValueWriter<?> writer() {
+      return writer;
+    }
+
+    @Override
+    public void bind(
+        TableName table,
+        VectorSchemaRoot batch,
+        ArrowValueReaders.ValueReader valueReader,
+        Object value,
+        BatchIds ids,
+        long rowsBefore) {
+      if (valueReader != null) {
+        requireNoNulls(table, field, batch.getVector(field.name()), rowsBefore);
+      }
+      reader = valueReader;
+      constant = value;
+    }
+
+    @Override
+    public void read(int row) {
+      holder.set(0, reader == null ? constant : reader.read(row));
+    }
+
+    @Override
+    public void write(int row) {
+      writer.write(0, holder);
+    }
+  }
+}

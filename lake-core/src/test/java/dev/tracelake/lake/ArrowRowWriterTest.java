@@ -1,0 +1,86 @@
+package dev.tracelake.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.Test;
+
+/** The write path from Arrow vectors to Parquet columns, where it differs from a row at a time. */
+class ArrowRowWriterTest extends LakeTestBase {
+
+  @Test
+  void aBatchSplitAcrossDataFilesKeepsEveryRowAndItsId() {
+    LakeTable table = events();
+    // every 1,024 rows the writer checks the size and starts a new file
+    lake.load(table.name()).updateProperties().set("write.target-file-size-bytes", "1").commit();
+    List<String> ids;
+    try (VectorSchemaRoot batch = TestBatches.events(allocator, 0, 5000);
+        PendingAppend append = table.newAppend(PROV)) {
+      ids = append.write(batch);
+      AppendResult result = append.commit();
+      assertThat(result.dataFiles()).isEqualTo(5);
+    }
+
+    assertThat(table.scan().plan().files()).hasSize(5);
+    List<Map<String, Object>> rows = rows(table.scan());
+    assertThat(rows).hasSize(5000);
+    Map<Long, Map<String, Object>> byId = new HashMap<>();
+    rows.forEach(r -> byId.put((Long) r.get("event_id"), r));
+    for (long id = 0; id < 5000; id++) {
+      Map<String, Object> row = byId.get(id);
+      assertThat(row.get("_record_id")).isEqualTo(ids.get((int) id));
+      assertThat(row.get("user")).isEqualTo("u" + id % 3);
+      assertThat(row.get("amount")).isEqualTo(id * 1.5);
+      assertThat(row.get("_run_id")).isEqualTo("run-1");
+    }
+  }
+
+  @Test
+  void filtersOnADoubleColumnWithNaNsFindEveryMatchingRow() {
+    LakeTable table = events();
+    try (VectorSchemaRoot batch = TestBatches.events(allocator, 0, 4)) {
+      Float8Vector amount = (Float8Vector) batch.getVector("amount");
+      amount.set(0, Double.NaN);
+      amount.set(1, 1.0);
+      amount.set(2, 2.0);
+      amount.set(3, Double.NaN);
+      table.append(PROV, batch);
+    }
+
+    // Iceberg orders NaN above every number, so NaN rows may match "greater than" too; what the
+    // file's statistics must never do is drop a row that matches
+    assertThat(eventIds(table.scan().filter(Filter.gt("amount", 1.5))))
+        .contains(2L)
+        .doesNotContain(1L);
+    assertThat(eventIds(table.scan().filter(Filter.lt("amount", 1.5))))
+        .contains(1L)
+        .doesNotContain(2L);
+    assertThat(eventIds(table.scan().filter(Filter.eq("amount", 2.0)))).containsExactly(2L);
+    assertThat(eventIds(table.scan().filter(Filter.notNull("amount"))))
+        .containsExactly(0L, 1L, 2L, 3L);
+    List<Map<String, Object>> rows = rows(table.scan().filter(Filter.eq("event_id", 3L)));
+    assertThat((Double) rows.get(0).get("amount")).isNaN();
+  }
+
+  @Test
+  void aNullInARequiredColumnFailsBeforeAnyRowOfTheBatchIsWritten() {
+    LakeTable table = events();
+    appendEvents(table, 0, 3);
+    try (VectorSchemaRoot batch = TestBatches.events(allocator, 10, 3000);
+        PendingAppend append = table.newAppend(PROV)) {
+      ((BigIntVector) batch.getVector("event_id")).setNull(2500);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> append.write(batch))
+          .isInstanceOf(LakeException.class)
+          .hasMessage(
+              "Table default.events: column 'event_id' is required but is null at row 2500 of"
+                  + " the batch (row 2500 of the append)");
+    }
+    assertThat(eventIds(table.scan())).containsExactly(0L, 1L, 2L);
+    assertThat(dataFiles()).hasSize(1);
+  }
+}
