@@ -439,6 +439,7 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
     private final NestedField field;
     private final ParquetValueWriter<org.apache.iceberg.StructLike> writer;
     private final RowStruct holder = new RowStruct(1);
+    private final List<TripleWriter<?>> leaves;
     private ArrowValueReaders.ValueReader reader;
     private Object constant;
 
@@ -447,6 +448,7 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
       // a one-column message: its column paths and levels are those of the file's column
       this.writer =
           InternalWriter.create(Types.StructType.of(field), new MessageType("table", parquetField));
+      this.leaves = writer.columns();
     }
 
     @Override
@@ -476,7 +478,15 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
 
     @Override
     public void write(int row) {
-      writer.write(0, holder);
+      if (reader == null && constant == null) {
+        // an optional top-level column left out of the batch (most often _lineage): null in
+        // each of its leaves, without going through the nested writers
+        for (TripleWriter<?> leaf : leaves) {
+          leaf.writeNull(0, 0);
+        }
+      } else {
+        writer.write(0, holder);
+      }
     }
   }
 }
