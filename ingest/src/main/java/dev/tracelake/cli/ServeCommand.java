@@ -82,6 +82,13 @@ final class ServeCommand implements Callable<Integer> {
   Long inflightBytes;
 
   @Option(
+      names = "--write-threads",
+      description =
+          "Threads that encode the Parquet of one large commit, each into its own data files"
+              + " (env TRACELAKE_WRITE_THREADS; default: the number of processors).")
+  Integer writeThreads;
+
+  @Option(
       names = "--openlineage-port",
       description =
           "Port of the OpenLineage HTTP endpoint POST /api/v1/lineage, on the same host"
@@ -441,7 +448,14 @@ final class ServeCommand implements Callable<Integer> {
                   "inflight-bytes",
                   Long::valueOf,
                   d.inflightBytes()),
-              d.shutdownGrace());
+              d.shutdownGrace(),
+              setting(
+                  writeThreads,
+                  "TRACELAKE_WRITE_THREADS",
+                  file,
+                  "write-threads",
+                  Integer::valueOf,
+                  d.writeThreads()));
       return config;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

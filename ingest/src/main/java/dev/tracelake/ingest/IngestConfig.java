@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param inflightBytes memory budget for requests received but not yet committed; when it is used
  *     up the server stops reading from streams, and gRPC flow control slows the producers
  * @param shutdownGrace how long shutdown waits for queued requests to commit
+ * @param writeThreads how many threads encode the Parquet of one large commit, each into its own
+ *     data files (a commit's share per thread is at least 8 MiB of Arrow input, so small commits
+ *     stay one file); the number of processors by default
  */
 public record IngestConfig(
     String host,
@@ -23,7 +26,8 @@ public record IngestConfig(
     long commitMaxBytes,
     Duration commitInterval,
     long inflightBytes,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    int writeThreads) {
   public static final int DEFAULT_PORT = 7420;
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -35,6 +39,7 @@ public record IngestConfig(
     positive("commit max rows", commitMaxRows);
     positive("commit max bytes", commitMaxBytes);
     positive("in-flight bytes", inflightBytes);
+    positive("write threads", writeThreads);
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("Commit interval must be positive, got " + commitInterval);
     }
@@ -58,7 +63,8 @@ public record IngestConfig(
         128L << 20,
         Duration.ofMillis(500),
         512L << 20,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Runtime.getRuntime().availableProcessors());
   }
 
   public IngestConfig withPort(int newPort) {
@@ -70,7 +76,8 @@ public record IngestConfig(
         commitMaxBytes,
         commitInterval,
         inflightBytes,
-        shutdownGrace);
+        shutdownGrace,
+        writeThreads);
   }
 
   public IngestConfig withCommitInterval(Duration interval) {
@@ -82,7 +89,8 @@ public record IngestConfig(
         commitMaxBytes,
         interval,
         inflightBytes,
-        shutdownGrace);
+        shutdownGrace,
+        writeThreads);
   }
 
   public IngestConfig withMaxMessageBytes(int bytes) {
@@ -94,7 +102,8 @@ public record IngestConfig(
         commitMaxBytes,
         commitInterval,
         Math.max(inflightBytes, bytes),
-        shutdownGrace);
+        shutdownGrace,
+        writeThreads);
   }
 
   public IngestConfig withInflightBytes(long bytes) {
@@ -106,12 +115,26 @@ public record IngestConfig(
         commitMaxBytes,
         commitInterval,
         bytes,
-        shutdownGrace);
+        shutdownGrace,
+        writeThreads);
   }
 
   private static void positive(String what, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(what + " must be positive, got " + value);
     }
+  }
+
+  public IngestConfig withWriteThreads(int threads) {
+    return new IngestConfig(
+        host,
+        port,
+        maxMessageBytes,
+        commitMaxRows,
+        commitMaxBytes,
+        commitInterval,
+        inflightBytes,
+        shutdownGrace,
+        threads);
   }
 }

@@ -13,8 +13,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
@@ -38,6 +40,8 @@ public final class Ingestor implements AutoCloseable {
   private final BufferAllocator allocator = new RootAllocator();
   private final MemoryBudget budget;
   private final ScheduledExecutorService executor;
+  // encodes shares of large commits next to the commit thread: one Parquet stream per core
+  private final ExecutorService writePool;
   private final ServerMetrics metrics;
   private final Map<TableName, TableIngest> tables = new ConcurrentHashMap<>();
   private volatile boolean draining;
@@ -54,7 +58,9 @@ public final class Ingestor implements AutoCloseable {
 
     TableIngest(LakeTable table) {
       this.table = table;
-      this.committer = new TableCommitter(table, config, executor, this::offsets, metrics);
+      this.committer =
+          new TableCommitter(
+              table, config, executor, writePool, config.writeThreads(), this::offsets, metrics);
       refreshChecker();
     }
 
@@ -98,6 +104,15 @@ public final class Ingestor implements AutoCloseable {
             Math.max(2, Runtime.getRuntime().availableProcessors()),
             r -> {
               Thread t = new Thread(r, "tracelake-commit-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    AtomicInteger writers = new AtomicInteger();
+    this.writePool =
+        Executors.newFixedThreadPool(
+            Math.max(1, config.writeThreads() - 1),
+            r -> {
+              Thread t = new Thread(r, "tracelake-write-" + writers.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -297,6 +312,10 @@ public final class Ingestor implements AutoCloseable {
     if (!drain(config.shutdownGrace())) {
       LOG.warn("Shutdown grace {} ran out with requests still queued", config.shutdownGrace());
     }
+    // the queues are drained: a commit timer still pending has nothing left to commit, and
+    // waiting for it would hold shutdown up for as long as the commit interval
+    ((ScheduledThreadPoolExecutor) executor)
+        .setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.shutdown();
     try {
       if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -306,6 +325,8 @@ public final class Ingestor implements AutoCloseable {
       Thread.currentThread().interrupt();
       executor.shutdownNow();
     }
+    // a commit thread waits for its shares, so none is left once the commit threads are done
+    writePool.shutdownNow();
     try {
       allocator.close();
     } catch (IllegalStateException e) {

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -39,9 +42,22 @@ final class TableCommitter {
 
   private record GroupKey(String branch, Provenance provenance) {}
 
+  /**
+   * A commit with at least twice this many bytes of Arrow input encodes its Parquet on several
+   * threads, one data file stream per share of at least this size; smaller ones write one file, so
+   * parallel writing never makes small files.
+   */
+  static final long PARALLEL_PART_MIN_BYTES = 8L << 20;
+
+  /** What writing one slice of a commit's requests gave: their ids, or the first that failed. */
+  private record SliceResult(Map<Pending, List<String>> ids, Pending bad, LakeException error) {}
+
   private final LakeTable table;
   private final IngestConfig config;
   private final ScheduledExecutorService executor;
+  // encodes the other shares of a large commit; its tasks never wait, so it cannot deadlock
+  private final ExecutorService writePool;
+  private final int writeThreads;
   private final java.util.function.Function<String, WriterOffsets> offsets;
   private final ServerMetrics metrics;
   private final Object flushLock = new Object();
@@ -58,11 +74,15 @@ final class TableCommitter {
       LakeTable table,
       IngestConfig config,
       ScheduledExecutorService executor,
+      ExecutorService writePool,
+      int writeThreads,
       java.util.function.Function<String, WriterOffsets> offsets,
       ServerMetrics metrics) {
     this.table = table;
     this.config = config;
     this.executor = executor;
+    this.writePool = writePool;
+    this.writeThreads = writeThreads;
     this.offsets = offsets;
     this.metrics = metrics;
   }
@@ -134,21 +154,19 @@ final class TableCommitter {
       try (PendingAppend append = table.newAppend(key.provenance(), key.branch())) {
         Map<Pending, List<String>> ids = new HashMap<>();
         Pending bad = null;
-        for (Pending p : todo) {
-          try {
-            List<String> recordIds = new ArrayList<>();
-            for (VectorSchemaRoot root : p.request.batches()) {
-              recordIds.addAll(append.write(root));
-            }
-            ids.put(p, recordIds);
-          } catch (LakeException e) {
-            // the schema changed after the request was checked; the append is unusable now
-            bad = p;
-            failWriterFrom(todo, p, e);
-            break;
+        LakeException badError = null;
+        for (SliceResult slice : writeSlices(append, todo)) {
+          ids.putAll(slice.ids());
+          if (bad == null && slice.bad() != null) {
+            // slices follow the queue's order: the first failure of the first slice is the
+            // earliest, as if the requests had been written one after another
+            bad = slice.bad();
+            badError = slice.error();
           }
         }
         if (bad != null) {
+          // the schema changed after the request was checked; the append is unusable now
+          failWriterFrom(todo, bad, badError);
           continue;
         }
         ranges.forEach(
@@ -219,6 +237,91 @@ final class TableCommitter {
         todo.clear();
       }
     }
+  }
+
+  /**
+   * Writes the requests into the append: on the calling thread alone, or, for a large commit, in
+   * contiguous slices of about equal bytes, the first on this thread and the others as parts of the
+   * append on the write pool.
+   */
+  private List<SliceResult> writeSlices(PendingAppend append, List<Pending> todo) {
+    long bytes = todo.stream().mapToLong(p -> p.request.bytes()).sum();
+    int parts = (int) Math.max(1, Math.min(writeThreads, bytes / PARALLEL_PART_MIN_BYTES));
+    if (parts == 1 || todo.size() == 1) {
+      return List.of(writeSlice(append::write, todo));
+    }
+    List<List<Pending>> slices = new ArrayList<>();
+    List<Pending> current = new ArrayList<>();
+    long share = (bytes + parts - 1) / parts;
+    long inSlice = 0;
+    for (Pending p : todo) {
+      current.add(p);
+      inSlice += p.request.bytes();
+      if (inSlice >= share && slices.size() < parts - 1) {
+        slices.add(current);
+        current = new ArrayList<>();
+        inSlice = 0;
+      }
+    }
+    if (!current.isEmpty()) {
+      slices.add(current);
+    }
+    List<Future<SliceResult>> others = new ArrayList<>();
+    for (List<Pending> slice : slices.subList(1, slices.size())) {
+      PendingAppend.Part part = append.newPart();
+      others.add(writePool.submit(() -> writeSlice(part::write, slice)));
+    }
+    List<SliceResult> results = new ArrayList<>();
+    RuntimeException failure = null;
+    try {
+      results.add(writeSlice(append::write, slices.get(0)));
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // wait for every part, even after a failure: the append's files must not be written to
+    // while it is closed
+    for (Future<SliceResult> other : others) {
+      try {
+        results.add(other.get());
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException("Writing a share of a commit failed", e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        others.forEach(f -> f.cancel(true));
+        throw new IllegalStateException("Interrupted while writing a commit", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return results;
+  }
+
+  private static SliceResult writeSlice(
+      java.util.function.Function<VectorSchemaRoot, List<String>> writer, List<Pending> slice) {
+    Map<Pending, List<String>> ids = new HashMap<>();
+    for (Pending p : slice) {
+      try {
+        List<VectorSchemaRoot> batches = p.request.batches();
+        if (batches.size() == 1) {
+          ids.put(p, writer.apply(batches.get(0)));
+        } else {
+          List<String> recordIds = new ArrayList<>();
+          for (VectorSchemaRoot root : batches) {
+            recordIds.addAll(writer.apply(root));
+          }
+          ids.put(p, recordIds);
+        }
+      } catch (LakeException e) {
+        return new SliceResult(ids, p, e);
+      }
+    }
+    return new SliceResult(ids, null, null);
   }
 
   private void resolveConflict(WriterOffsets writerOffsets, Pending p) {

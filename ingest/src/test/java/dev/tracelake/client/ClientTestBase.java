@@ -88,7 +88,8 @@ abstract class ClientTestBase {
         128L << 20,
         Duration.ofMillis(50),
         512L << 20,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        2);
   }
 
   /** Stops the server gracefully and closes its lake, as a process exit would. */

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * provenance. Closing without committing deletes the files written so far; they were never part of
  * any snapshot.
  *
- * <p>Not thread-safe: one thread writes and commits.
+ * <p>One thread writes and commits. To encode Parquet on more threads, each takes a {@link Part}
+ * from {@link #newPart()}: a part writes its own data files, and the commit adds every part's files
+ * to the one snapshot.
  */
 public final class PendingAppend implements AutoCloseable {
   /** Summary key holding a unique id of the append, to find its snapshot after the commit. */
@@ -59,17 +63,16 @@ public final class PendingAppend implements AutoCloseable {
   private final Provenance provenance;
   private final String appendId = UUID.randomUUID().toString();
   private final long targetFileBytes;
+  // guarded by itself: parts on other threads add their files
   private final List<DataFile> files = new ArrayList<>();
+  // guarded by files
+  private final List<Part> parts = new ArrayList<>();
   private final Map<String, String> extraSummary = new LinkedHashMap<>();
   private CommitCheck check = head -> {};
-  private DataWriter<ArrowRowWriter.Cursor> writer;
-  // the value writer of the current data file, bound to the batch being written
-  private ArrowRowWriter rowWriter;
-  private final ArrowRowWriter.Cursor cursor = new ArrowRowWriter.Cursor();
-  private long rows;
-  private long committedBytes;
-  private int fileSeq;
-  private State state = State.OPEN;
+  private final Part main = new Part();
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicInteger fileSeq = new AtomicInteger();
+  private volatile State state = State.OPEN;
 
   private enum State {
     OPEN,
@@ -101,7 +104,7 @@ public final class PendingAppend implements AutoCloseable {
 
   /** Returns how many rows were written so far. */
   public long rows() {
-    return rows;
+    return rows.get();
   }
 
   /**
@@ -140,34 +143,132 @@ public final class PendingAppend implements AutoCloseable {
    *     then unusable and must be closed, which discards it
    */
   public List<String> write(VectorSchemaRoot batch) {
+    return main.write(batch);
+  }
+
+  /**
+   * Returns a new part of this append, to write batches on another thread into data files of its
+   * own. Each part is confined to one thread at a time; {@link #commit()} must come after every
+   * part's writes (e.g. after joining the threads) and adds the files of all of them.
+   */
+  public Part newPart() {
     requireState(State.OPEN);
-    BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
-    int count = batch.getRowCount();
-    BatchIds ids = BatchIds.fresh(count);
-    boolean ok = false;
-    try {
-      if (writer == null) {
-        writer = newWriter();
-      }
-      ArrowValueReaders.ValueReader[] readers = binding.slotReaders();
-      rowWriter.bind(name, batch, readers, binding.constants(), ids, rows);
-      for (int i = 0; i < count; i++) {
-        cursor.row = i;
-        writer.write(cursor);
-        if ((i & 1023) == 1023 && writer.length() >= targetFileBytes) {
-          rollFile();
-          writer = newWriter();
-          rowWriter.bind(name, batch, readers, binding.constants(), ids, rows);
+    Part part = new Part();
+    synchronized (files) {
+      parts.add(part);
+    }
+    return part;
+  }
+
+  /**
+   * A stream of data files within an append, written by one thread: {@link PendingAppend#write}
+   * writes through the append's own part; {@link #newPart()} makes more.
+   */
+  public final class Part {
+    private final ArrowRowWriter.Cursor cursor = new ArrowRowWriter.Cursor();
+    private DataWriter<ArrowRowWriter.Cursor> writer;
+    // the value writer of the current data file, bound to the batch being written
+    private ArrowRowWriter rowWriter;
+
+    private Part() {}
+
+    /**
+     * Writes one batch into this part's data files, as {@link PendingAppend#write} does.
+     *
+     * @return the record ids of the batch's rows, in row order
+     * @throws LakeException INVALID_ARGUMENT when the batch does not fit the table; the whole
+     *     append is then unusable and must be closed, which discards it
+     */
+    public List<String> write(VectorSchemaRoot batch) {
+      requireState(State.OPEN);
+      BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
+      int count = batch.getRowCount();
+      BatchIds ids = BatchIds.fresh(count);
+      long rowsBefore = rows.getAndAdd(count);
+      boolean ok = false;
+      try {
+        if (writer == null) {
+          newWriter();
+        }
+        ArrowValueReaders.ValueReader[] readers = binding.slotReaders();
+        rowWriter.bind(name, batch, readers, binding.constants(), ids, rowsBefore);
+        for (int i = 0; i < count; i++) {
+          cursor.row = i;
+          writer.write(cursor);
+          if ((i & 1023) == 1023 && writer.length() >= targetFileBytes) {
+            finish();
+            newWriter();
+            rowWriter.bind(name, batch, readers, binding.constants(), ids, rowsBefore);
+          }
+        }
+        ok = true;
+      } finally {
+        if (!ok) {
+          state = State.FAILED;
         }
       }
-      ok = true;
-    } finally {
-      if (!ok) {
-        state = State.FAILED;
+      return ids;
+    }
+
+    private void newWriter() {
+      String file = String.format("%s-%05d.parquet", appendId, fileSeq.getAndIncrement());
+      try {
+        writer =
+            Parquet.writeData(
+                    table.io().newOutputFile(table.locationProvider().newDataLocation(file)))
+                .forTable(table)
+                .schema(fileSchema)
+                .withSpec(spec)
+                .withPartition(partition)
+                .<ArrowRowWriter.Cursor>createWriterFunc(
+                    message -> {
+                      rowWriter = ArrowRowWriter.create(fileSchema, message);
+                      return rowWriter;
+                    })
+                .build();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Table " + name + ": cannot create data file " + file, e);
       }
     }
-    rows += count;
-    return ids;
+
+    /** Closes the data file being written, if any, and adds it to the append. */
+    private void finish() {
+      DataWriter<ArrowRowWriter.Cursor> current = writer;
+      if (current == null) {
+        return;
+      }
+      writer = null;
+      try {
+        current.close();
+      } catch (IOException e) {
+        state = State.FAILED;
+        throw new UncheckedIOException("Table " + name + ": cannot finish data file", e);
+      }
+      DataFile file = current.toDataFile();
+      if (file.recordCount() > 0) {
+        synchronized (files) {
+          files.add(file);
+        }
+      } else {
+        table.io().deleteFile(file.location());
+      }
+    }
+
+    /** Closes an abandoned data file, so that it can be deleted with the others. */
+    private void abandon() {
+      if (writer == null) {
+        return;
+      }
+      try {
+        writer.close();
+        synchronized (files) {
+          files.add(writer.toDataFile());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Table {}: cannot close an abandoned data file", name, e);
+      }
+      writer = null;
+    }
   }
 
   /**
@@ -182,8 +283,9 @@ public final class PendingAppend implements AutoCloseable {
    */
   public AppendResult commit() {
     requireState(State.OPEN);
-    if (writer != null) {
-      rollFile();
+    main.finish();
+    synchronized (files) {
+      parts.forEach(Part::finish);
     }
     int maxAttempts =
         Integer.parseInt(
@@ -213,7 +315,7 @@ public final class PendingAppend implements AutoCloseable {
               String.format(
                   "Table %s: append of %d rows to branch %s lost to concurrent commits %d times;"
                       + " nothing was committed",
-                  name, rows, branch, attempt),
+                  name, rows.get(), branch, attempt),
               e);
         }
         LOG.debug("Table {}: commit attempt {} lost a race, retrying", name, attempt);
@@ -227,13 +329,13 @@ public final class PendingAppend implements AutoCloseable {
             String.format(
                 "Table %s: the catalog did not confirm the append of %d rows to branch %s; it may"
                     + " or may not be committed. Look for a snapshot whose summary has %s=%s",
-                name, rows, branch, SUMMARY_APPEND_ID, appendId),
+                name, rows.get(), branch, SUMMARY_APPEND_ID, appendId),
             e);
       }
       state = State.COMMITTED;
       long snapshotId = findCommittedSnapshot();
-      return new AppendResult(
-          name, branch, snapshotId, rows, files.size(), committedBytes, attempt);
+      long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+      return new AppendResult(name, branch, snapshotId, rows.get(), files.size(), bytes, attempt);
     }
   }
 
@@ -260,44 +362,6 @@ public final class PendingAppend implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LakeException(ErrorKind.CONFLICT, "Interrupted while retrying a commit", e);
-    }
-  }
-
-  private DataWriter<ArrowRowWriter.Cursor> newWriter() {
-    String file = String.format("%s-%05d.parquet", appendId, fileSeq++);
-    try {
-      return Parquet.writeData(
-              table.io().newOutputFile(table.locationProvider().newDataLocation(file)))
-          .forTable(table)
-          .schema(fileSchema)
-          .withSpec(spec)
-          .withPartition(partition)
-          .createWriterFunc(
-              message -> {
-                rowWriter = ArrowRowWriter.create(fileSchema, message);
-                return rowWriter;
-              })
-          .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Table " + name + ": cannot create data file " + file, e);
-    }
-  }
-
-  private void rollFile() {
-    DataWriter<ArrowRowWriter.Cursor> current = writer;
-    writer = null;
-    try {
-      current.close();
-    } catch (IOException e) {
-      state = State.FAILED;
-      throw new UncheckedIOException("Table " + name + ": cannot finish data file", e);
-    }
-    DataFile file = current.toDataFile();
-    if (file.recordCount() > 0) {
-      files.add(file);
-      committedBytes += file.fileSizeInBytes();
-    } else {
-      table.io().deleteFile(file.location());
     }
   }
 
@@ -359,14 +423,9 @@ public final class PendingAppend implements AutoCloseable {
       return;
     }
     state = State.CLOSED;
-    if (writer != null) {
-      try {
-        writer.close();
-        files.add(writer.toDataFile());
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Table {}: cannot close an abandoned data file", name, e);
-      }
-      writer = null;
+    main.abandon();
+    synchronized (files) {
+      parts.forEach(Part::abandon);
     }
     for (DataFile file : files) {
       // never committed: no snapshot references these files

@@ -83,4 +83,66 @@ class ArrowRowWriterTest extends LakeTestBase {
     assertThat(eventIds(table.scan())).containsExactly(0L, 1L, 2L);
     assertThat(dataFiles()).hasSize(1);
   }
+
+  @Test
+  void partsWrittenOnTwoThreadsCommitInOneSnapshot() throws Exception {
+    LakeTable table = events();
+    List<String> ids = new java.util.ArrayList<>();
+    AppendResult result;
+    try (PendingAppend append = table.newAppend(PROV)) {
+      PendingAppend.Part other = append.newPart();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        java.util.concurrent.Future<List<String>> theirs =
+            pool.submit(
+                () -> {
+                  try (VectorSchemaRoot batch = TestBatches.events(allocator, 1000, 700)) {
+                    return other.write(batch);
+                  }
+                });
+        try (VectorSchemaRoot batch = TestBatches.events(allocator, 0, 500)) {
+          ids.addAll(append.write(batch));
+        }
+        ids.addAll(theirs.get());
+      } finally {
+        pool.shutdown();
+      }
+      result = append.commit();
+    }
+
+    assertThat(result.rows()).isEqualTo(1200);
+    assertThat(result.dataFiles()).isEqualTo(2);
+    assertThat(table.snapshots()).hasSize(1);
+    assertThat(new java.util.HashSet<>(ids)).hasSize(1200);
+    List<Map<String, Object>> rows = rows(table.scan());
+    assertThat(rows).hasSize(1200);
+    assertThat(rows.stream().map(r -> (String) r.get("_record_id")).toList())
+        .containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void aPartThatFailsDiscardsTheWholeAppend() {
+    LakeTable table = events();
+    appendEvents(table, 0, 3);
+    try (PendingAppend append = table.newAppend(PROV)) {
+      try (VectorSchemaRoot good = TestBatches.events(allocator, 10, 100)) {
+        append.write(good);
+      }
+      PendingAppend.Part part = append.newPart();
+      try (VectorSchemaRoot bad = TestBatches.events(allocator, 200, 100)) {
+        ((BigIntVector) bad.getVector("event_id")).setNull(7);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> part.write(bad))
+            .isInstanceOf(LakeException.class)
+            .hasMessageContaining("'event_id' is required but is null at row 7");
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(append::commit)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("is failed");
+    }
+    assertThat(eventIds(table.scan())).containsExactly(0L, 1L, 2L);
+    assertThat(table.snapshots()).hasSize(1);
+    // the good part's file and the bad part's were deleted with the append
+    assertThat(dataFiles()).hasSize(1);
+  }
 }
