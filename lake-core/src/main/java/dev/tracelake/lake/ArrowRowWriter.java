@@ -1,5 +1,6 @@
 package dev.tracelake.lake;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -388,6 +389,8 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
     private final Utf8 id = new Utf8();
     private TableName table;
     private ArrowValueReaders.ValueReader given;
+    // the writer's ids when they come as a plain string vector (read without decoding)
+    private VarCharVector givenText;
     private BatchIds ids;
 
     RecordIdSlot(ColumnDescriptor descriptor) {
@@ -409,11 +412,31 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
         long rowsBefore) {
       this.table = table;
       this.given = reader;
+      this.givenText =
+          reader != null && batch.getVector(MetadataColumns.RECORD_ID) instanceof VarCharVector v
+              ? v
+              : null;
       this.ids = batchIds;
     }
 
     @Override
     public void read(int row) {
+      if (givenText != null) {
+        if (givenText.isNull(row)) {
+          ids.copyFresh(row, id);
+          return;
+        }
+        // the writer's id, as UTF-8 bytes straight from the vector
+        int start = givenText.getStartOffset(row);
+        int length = givenText.getEndOffset(row) - start;
+        id.setByteLength(length);
+        givenText.getDataBuffer().getBytes(start, id.getBytes(), 0, length);
+        if (RecordIds.isBlank(id.getBytes(), length)) {
+          throw blank(row);
+        }
+        ids.given(row, new String(id.getBytes(), 0, length, StandardCharsets.UTF_8));
+        return;
+      }
       Object value = given == null ? null : given.read(row);
       if (value == null) {
         ids.copyFresh(row, id);
@@ -421,11 +444,15 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
       }
       String text = value.toString();
       if (text.isBlank()) {
-        throw LakeException.invalid(
-            "Table %s: column '_record_id' is blank at row %d of the batch", table, row);
+        throw blank(row);
       }
       ids.given(row, text);
       id.set(text);
+    }
+
+    private LakeException blank(int row) {
+      return LakeException.invalid(
+          "Table %s: column '_record_id' is blank at row %d of the batch", table, row);
     }
 
     @Override

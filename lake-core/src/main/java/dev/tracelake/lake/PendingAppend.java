@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.avro.util.Utf8;
@@ -436,10 +437,7 @@ public final class PendingAppend implements AutoCloseable {
 
   /** Reads every value of a batch as {@link #write} would, without writing. */
   static void checkBatch(TableName name, Schema schema, VectorSchemaRoot batch) {
-    BatchBinding binding = BatchBinding.bind(name, schema, schema, batch, Provenance.none());
-    for (int i = 0; i < batch.getRowCount(); i++) {
-      binding.check(i);
-    }
+    BatchBinding.bind(name, schema, schema, batch, Provenance.none()).check(batch);
   }
 
   /** Binds a batch's vectors to the table's columns, once per batch. */
@@ -450,7 +448,8 @@ public final class PendingAppend implements AutoCloseable {
       String[] names,
       int recordIdPos,
       ArrowValueReaders.ValueReader recordIdReader,
-      Object[] constants) {
+      Object[] constants,
+      boolean[] nested) {
 
     /**
      * Binds {@code batch}, checked against the table's {@code schema}, to the columns of {@code
@@ -518,8 +517,12 @@ public final class PendingAppend implements AutoCloseable {
           }
         }
       }
+      boolean[] nested = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        nested[i] = columns.get(i).type().isNestedType();
+      }
       return new BatchBinding(
-          table, readers, required, names, recordIdPos, recordIdReader, constants);
+          table, readers, required, names, recordIdPos, recordIdReader, constants, nested);
     }
 
     /**
@@ -535,24 +538,57 @@ public final class PendingAppend implements AutoCloseable {
     }
 
     /**
-     * Reads every value of batch row {@code i} as writing would, without writing: fails as writing
-     * would on a null in a required column, a bad nested value or a blank record id.
+     * Checks a batch as writing it would, without writing: fails on a null in a required column, a
+     * bad nested value or a blank record id. Flat columns are checked by their null counts; only
+     * nested columns and given record ids are read row by row.
      */
-    void check(int i) {
+    void check(VectorSchemaRoot batch) {
+      int rowCount = batch.getRowCount();
       for (int c = 0; c < readers.length; c++) {
-        Object value = readers[c] == null ? constants[c] : readers[c].read(i);
-        if (value == null && required[c] && c != recordIdPos) {
+        if (readers[c] == null) {
+          continue;
+        }
+        ValueVector vector = batch.getVector(names[c]);
+        if (required[c] && vector.getNullCount() > 0) {
+          int row = 0;
+          while (!vector.isNull(row)) {
+            row++;
+          }
           throw LakeException.invalid(
               "Table %s: column '%s' is required but is null at row %d of the batch (row %d of"
                   + " the append)",
-              table, names[c], i, i);
+              table, names[c], row, row);
+        }
+        if (nested[c]) {
+          for (int i = 0; i < rowCount; i++) {
+            readers[c].read(i); // throws on a null element of a required list, map or struct
+          }
         }
       }
       if (recordIdReader != null) {
-        Object given = recordIdReader.read(i);
-        if (given != null && given.toString().isBlank()) {
-          throw LakeException.invalid(
-              "Table %s: column '_record_id' is blank at row %d of the batch", table, i);
+        ValueVector ids = batch.getVector(MetadataColumns.RECORD_ID);
+        byte[] scratch = new byte[64];
+        for (int i = 0; i < rowCount; i++) {
+          boolean blank;
+          if (ids instanceof VarCharVector v) {
+            if (v.isNull(i)) {
+              continue;
+            }
+            int start = v.getStartOffset(i);
+            int length = v.getEndOffset(i) - start;
+            if (scratch.length < length) {
+              scratch = new byte[Math.max(length, scratch.length * 2)];
+            }
+            v.getDataBuffer().getBytes(start, scratch, 0, length);
+            blank = RecordIds.isBlank(scratch, length);
+          } else {
+            Object given = recordIdReader.read(i);
+            blank = given != null && given.toString().isBlank();
+          }
+          if (blank) {
+            throw LakeException.invalid(
+                "Table %s: column '_record_id' is blank at row %d of the batch", table, i);
+          }
         }
       }
     }

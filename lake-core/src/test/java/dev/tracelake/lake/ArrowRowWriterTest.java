@@ -145,4 +145,65 @@ class ArrowRowWriterTest extends LakeTestBase {
     // the good part's file and the bad part's were deleted with the append
     assertThat(dataFiles()).hasSize(1);
   }
+
+  @Test
+  void blankGivenRecordIdsAreRefusedByTheCheckerAndTheWriterAlike() {
+    org.apache.arrow.vector.types.pojo.Schema schema =
+        new org.apache.arrow.vector.types.pojo.Schema(
+            List.of(
+                new org.apache.arrow.vector.types.pojo.Field(
+                    "event_id",
+                    org.apache.arrow.vector.types.pojo.FieldType.notNullable(
+                        new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),
+                    null),
+                new org.apache.arrow.vector.types.pojo.Field(
+                    "_record_id",
+                    org.apache.arrow.vector.types.pojo.FieldType.nullable(
+                        org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE),
+                    null)));
+    LakeTable table =
+        lake.createTable(
+            TableName.parse("given"),
+            new org.apache.arrow.vector.types.pojo.Schema(List.of(schema.getFields().get(0))));
+    // ASCII blanks, a non-ASCII space (U+2003) alone, and one with text around it (not blank)
+    String[] ids = {"ok-1", null, " \t ", "\u2003", "a\u2003b"};
+    for (int bad : new int[] {2, 3}) {
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+        root.allocateNew();
+        org.apache.arrow.vector.VarCharVector given =
+            (org.apache.arrow.vector.VarCharVector) root.getVector("_record_id");
+        for (int i = 0; i < ids.length; i++) {
+          ((BigIntVector) root.getVector("event_id")).setSafe(i, i);
+          String id = i == bad || (ids[i] != null && !ids[i].isBlank()) ? ids[i] : null;
+          if (id != null) {
+            given.setSafe(i, id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
+        }
+        root.setRowCount(ids.length);
+        String message =
+            "Table default.given: column '_record_id' is blank at row " + bad + " of the batch";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.batchChecker().check(root))
+            .hasMessage(message);
+        try (PendingAppend append = table.newAppend(PROV)) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> append.write(root))
+              .hasMessage(message);
+        }
+      }
+    }
+    assertThat(table.snapshots()).isEmpty();
+    // without the blank rows the same batch is accepted, ids as given
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        PendingAppend append = table.newAppend(PROV)) {
+      root.allocateNew();
+      org.apache.arrow.vector.VarCharVector given =
+          (org.apache.arrow.vector.VarCharVector) root.getVector("_record_id");
+      ((BigIntVector) root.getVector("event_id")).setSafe(0, 0);
+      given.setSafe(0, "a\u2003b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      root.setRowCount(1);
+      table.batchChecker().check(root);
+      assertThat(append.write(root)).containsExactly("a\u2003b");
+      append.commit();
+    }
+    assertThat(rows(table.scan()).get(0).get("_record_id")).isEqualTo("a\u2003b");
+  }
 }
