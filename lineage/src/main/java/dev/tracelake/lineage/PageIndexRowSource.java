@@ -8,10 +8,11 @@ import dev.tracelake.lake.ScanPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PrimitiveIterator;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -20,20 +21,27 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.io.FileIO;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.filter.ColumnPredicates;
-import org.apache.parquet.filter.ColumnRecordFilter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.filter2.predicate.Operators;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -106,10 +114,7 @@ public final class PageIndexRowSource implements RowSource {
     if (plan.files().isEmpty() || recordIds.isEmpty()) {
       return;
     }
-    Set<Binary> ids = new HashSet<>();
-    for (String id : recordIds) {
-      ids.add(Binary.fromString(id));
-    }
+    WantedIds ids = new WantedIds(recordIds);
     List<Field> fields = new ArrayList<>();
     plan.columns().forEach(c -> fields.add(c.arrowField()));
     Schema schema = new Schema(fields);
@@ -139,7 +144,7 @@ public final class PageIndexRowSource implements RowSource {
 
   /** Reads the wanted rows of one file into {@code root} from row {@code firstRow} on. */
   private int readFile(
-      ScanPlan plan, DataFileInfo file, Set<Binary> ids, VectorSchemaRoot root, int firstRow)
+      ScanPlan plan, DataFileInfo file, WantedIds ids, VectorSchemaRoot root, int firstRow)
       throws IOException {
     String location = file.location();
     try {
@@ -175,35 +180,36 @@ public final class PageIndexRowSource implements RowSource {
         columns.add(new ParquetToArrow.Column(idField, null));
       }
       MessageType projection = new MessageType(fileSchema.getName(), requested);
-      String idName = idField.getName();
-      ParquetReadOptions options =
-          ParquetReadOptions.builder()
-              .withRecordFilter(FilterCompat.get(anyOf(idName, ids)))
-              .useStatsFilter(true)
-              .useColumnIndexFilter(true)
-              .useDictionaryFilter(false)
-              .useBloomFilter(false)
-              .useRecordFilter(false)
-              .withCodecFactory(new CodecFactory(HADOOP_CONF, 0))
-              .build();
+      MessageType idOnly = new MessageType(fileSchema.getName(), List.of(idField));
+      String createdBy = tail.footer().getFileMetaData().getCreatedBy();
       org.apache.parquet.io.InputFile parquetFile =
           ParquetTails.inputFile(input, file.sizeBytes(), tail);
-      ParquetToArrow.Rows rows = ParquetToArrow.rows(columns, firstRow);
-      try (ParquetFileReader reader =
-          new ParquetFileReader(parquetFile, tail.footer(), options, parquetFile.newStream())) {
-        if (reader.getRowGroups().isEmpty()) {
-          return firstRow; // no row group's id statistics admit a wanted id
+      FilterPredicate anyId = anyOf(idField.getName(), ids.binaries());
+      // first the id column alone, in the pages whose min/max can hold a wanted id: which rows
+      Map<Integer, RowRanges> matches = new TreeMap<>();
+      try (ParquetFileReader reader = open(parquetFile, tail, anyId)) {
+        reader.setRequestedSchema(idOnly);
+        for (int block = 0; block < reader.getRowGroups().size(); block++) {
+          RowRanges found =
+              matchingRows(reader.readFilteredRowGroup(block), idOnly, createdBy, ids);
+          if (found != null) {
+            matches.put(block, found);
+          }
         }
-        reader.setRequestedSchema(projection);
-        MessageColumnIO columnIo =
-            new ColumnIOFactory(tail.footer().getFileMetaData().getCreatedBy(), false)
-                .getColumnIO(projection, fileSchema, true);
-        FilterCompat.Filter wanted = FilterCompat.get(ColumnRecordFilter.column(idName, idIn(ids)));
-        PageReadStore pages;
-        while ((pages = reader.readNextFilteredRowGroup()) != null) {
-          RecordReader<Object> records = columnIo.getRecordReader(pages, rows, wanted);
-          while (records.read() != null) {
-            // each record read matched; the materializer wrote it into the vectors
+      }
+      ParquetToArrow.Rows rows = ParquetToArrow.rows(columns, firstRow);
+      if (!matches.isEmpty()) {
+        // then every column, in the pages holding exactly those rows
+        try (ParquetFileReader reader = open(parquetFile, tail, anyId)) {
+          reader.setRequestedSchema(projection);
+          MessageColumnIO columnIo =
+              new ColumnIOFactory(createdBy, false).getColumnIO(projection, fileSchema, true);
+          for (Map.Entry<Integer, RowRanges> m : matches.entrySet()) {
+            PageReadStore pages = reader.readFilteredRowGroup(m.getKey(), m.getValue());
+            RecordReader<Object> records = columnIo.getRecordReader(pages, rows);
+            for (long r = 0; r < pages.getRowCount(); r++) {
+              records.read();
+            }
           }
         }
       }
@@ -222,6 +228,90 @@ public final class PageIndexRowSource implements RowSource {
       }
       throw new IOException("Cannot read data file " + location + ": " + e, e);
     }
+  }
+
+  /**
+   * Opens a file whose row groups are those whose statistics admit {@code anyId}, and whose
+   * filtered reads return the pages whose column index admits it.
+   */
+  private static ParquetFileReader open(
+      org.apache.parquet.io.InputFile file, ParquetTails.Tail tail, FilterPredicate anyId)
+      throws IOException {
+    ParquetReadOptions options =
+        // not builder(): it news up a Hadoop Configuration, which parses core-default.xml from its
+        // jar on first use, milliseconds per file
+        ParquetReadOptions.builder(new PlainParquetConfiguration())
+            .withRecordFilter(FilterCompat.get(anyId))
+            .useStatsFilter(true)
+            .useColumnIndexFilter(true)
+            .useDictionaryFilter(false)
+            .useBloomFilter(false)
+            .useRecordFilter(false)
+            // closing the reader releases its codecs: one factory per reader
+            .withCodecFactory(new CodecFactory(HADOOP_CONF, 0))
+            .build();
+    SeekableInputStream stream = file.newStream();
+    try {
+      return new IndexCachingReader(file, tail, options, stream);
+    } catch (IOException | RuntimeException e) {
+      stream.close();
+      throw e;
+    }
+  }
+
+  /** A file reader that takes the page indexes it has parsed before from the file's tail. */
+  private static final class IndexCachingReader extends ParquetFileReader {
+    private final ParquetTails.Tail tail;
+
+    IndexCachingReader(
+        org.apache.parquet.io.InputFile file,
+        ParquetTails.Tail tail,
+        ParquetReadOptions options,
+        SeekableInputStream stream)
+        throws IOException {
+      super(file, tail.footer(), options, stream);
+      this.tail = tail;
+    }
+
+    @Override
+    public OffsetIndex readOffsetIndex(ColumnChunkMetaData column) throws IOException {
+      return tail.offsetIndex(column, super::readOffsetIndex);
+    }
+
+    @Override
+    public ColumnIndex readColumnIndex(ColumnChunkMetaData column) throws IOException {
+      return tail.columnIndex(column, super::readColumnIndex);
+    }
+  }
+
+  /**
+   * Returns the rows (indexes in the row group) of {@code pages} whose id is wanted, or null for
+   * none; {@code pages} holds just the id column, of the pages that can hold a wanted id.
+   */
+  private static RowRanges matchingRows(
+      PageReadStore pages, MessageType idOnly, String createdBy, WantedIds ids) {
+    if (pages == null) {
+      return null;
+    }
+    ColumnDescriptor column = idOnly.getColumns().get(0);
+    ColumnReader reader =
+        new ColumnReadStoreImpl(
+                pages, (GroupConverter) ParquetToArrow.ignoring(idOnly), idOnly, createdBy)
+            .getColumnReader(column);
+    PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes().orElse(null);
+    int maxDefinition = column.getMaxDefinitionLevel();
+    RowRanges.Builder found = null;
+    for (long r = 0; r < pages.getRowCount(); r++) {
+      long row = rowIndexes == null ? r : rowIndexes.nextLong();
+      if (reader.getCurrentDefinitionLevel() == maxDefinition && ids.contains(reader.getBinary())) {
+        if (found == null) {
+          found = RowRanges.builder();
+        }
+        found.addSelectedRow(row);
+      }
+      reader.consume();
+    }
+    return found == null ? null : found.build();
   }
 
   /** The file's {@code _record_id} column: by the planned column's field id, else by name. */
@@ -259,12 +349,5 @@ public final class PageIndexRowSource implements RowSource {
       level = next;
     }
     return level.get(0);
-  }
-
-  /** Matches a row whose id column holds one of {@code ids}, before any column is assembled. */
-  private static ColumnPredicates.Predicate idIn(Set<Binary> ids) {
-    return (ColumnReader reader) ->
-        reader.getCurrentDefinitionLevel() == reader.getDescriptor().getMaxDefinitionLevel()
-            && ids.contains(reader.getBinary());
   }
 }

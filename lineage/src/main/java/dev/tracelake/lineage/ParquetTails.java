@@ -10,10 +10,14 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -31,12 +35,72 @@ final class ParquetTails {
   private static final int MAX_TAIL = 16 << 20;
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
-  /** A file's footer and its bytes from {@code start} to the end. */
-  record Tail(ParquetMetadata footer, long start, byte[] bytes) {
-    long weight() {
-      // the parsed footer is a few times its encoded size; count the bytes kept twice
-      return 2L * bytes.length + 512;
+  /**
+   * A file's footer, its bytes from {@code start} to the end, and its page indexes as parsed so far
+   * (parsing a column's offset index on every read cost more than reading its pages).
+   */
+  static final class Tail {
+    private final ParquetMetadata footer;
+    private final long start;
+    private final byte[] bytes;
+    // keyed by the footer's own column chunks: identity
+    private final Map<ColumnChunkMetaData, Optional<OffsetIndex>> offsetIndexes =
+        new ConcurrentHashMap<>();
+    private final Map<ColumnChunkMetaData, Optional<ColumnIndex>> columnIndexes =
+        new ConcurrentHashMap<>();
+
+    Tail(ParquetMetadata footer, long start, byte[] bytes) {
+      this.footer = footer;
+      this.start = start;
+      this.bytes = bytes;
     }
+
+    ParquetMetadata footer() {
+      return footer;
+    }
+
+    long start() {
+      return start;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    long weight() {
+      // parsed footers and page indexes are a few times their encoded size
+      return 3L * bytes.length + 512;
+    }
+
+    /** Returns a column's offset index, parsing it with {@code reader} the first time. */
+    OffsetIndex offsetIndex(ColumnChunkMetaData column, IndexReader<OffsetIndex> reader)
+        throws IOException {
+      return cached(offsetIndexes, column, reader);
+    }
+
+    /** Returns a column's column index, parsing it with {@code reader} the first time. */
+    ColumnIndex columnIndex(ColumnChunkMetaData column, IndexReader<ColumnIndex> reader)
+        throws IOException {
+      return cached(columnIndexes, column, reader);
+    }
+
+    private static <T> T cached(
+        Map<ColumnChunkMetaData, Optional<T>> cache,
+        ColumnChunkMetaData column,
+        IndexReader<T> reader)
+        throws IOException {
+      Optional<T> index = cache.get(column);
+      if (index == null) {
+        index = Optional.ofNullable(reader.read(column));
+        cache.put(column, index);
+      }
+      return index.orElse(null);
+    }
+  }
+
+  /** Parses one page index of a column chunk; null when the file has none. */
+  interface IndexReader<T> {
+    T read(ColumnChunkMetaData column) throws IOException;
   }
 
   private final long maxBytes;
