@@ -10,6 +10,7 @@ import dev.tracelake.lineage.Explanation;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageFormat;
 import dev.tracelake.lineage.LineageOptions;
+import dev.tracelake.lineage.PageIndexRowSource;
 import dev.tracelake.lineage.Problem;
 import dev.tracelake.lineage.RecordKey;
 import dev.tracelake.query.DuckDbRowSource;
@@ -70,6 +71,22 @@ final class ExplainCommand implements Callable<Integer> {
   String asOf;
 
   @Option(
+      names = "--explain-reader",
+      paramLabel = "pages|duckdb|scan",
+      defaultValue = "pages",
+      description =
+          "How rows are read from the embedded lake: pages (the Parquet page index, default),"
+              + " duckdb (local warehouses only) or scan (lake-core's row reader).")
+  ExplainReader reader;
+
+  /** The ways the embedded explain reads rows. */
+  enum ExplainReader {
+    pages,
+    duckdb,
+    scan
+  }
+
+  @Option(
       names = "--server",
       paramLabel = "<host:port>",
       description = "Ask a running server (see 'tracelake serve') instead of the embedded lake.")
@@ -91,9 +108,18 @@ final class ExplainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (reader == ExplainReader.duckdb && !config.isLocalWarehouse()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--explain-reader duckdb reads local warehouses only; " + config.warehouse() + " is not");
+    }
     try (Lake lake = Lake.open(config);
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
-        DuckDbRowSource rows = DuckDbRowSource.attachTo(lineage, lake)) {
+        DuckDbRowSource duckDb =
+            reader == ExplainReader.duckdb ? DuckDbRowSource.attachTo(lineage, lake) : null) {
+      if (reader == ExplainReader.pages) {
+        PageIndexRowSource.attachTo(lineage, lake);
+      }
       Explanation explanation = lineage.explain(RecordKey.of(table, recordId), options);
       List<Problem> notFound = explanation.problems(Problem.Kind.RECORD_NOT_FOUND);
       if (!notFound.isEmpty()) {

@@ -4,7 +4,7 @@ import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeHealth;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageOptions;
-import dev.tracelake.query.DuckDbRowSource;
+import dev.tracelake.lineage.PageIndexRowSource;
 import dev.tracelake.query.SqlEngine;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -52,8 +52,6 @@ public final class TracelakeServer implements AutoCloseable {
   private final IngestGrpcService ingestService;
   private final SqlEngine sqlEngine;
   private final Lineage lineage;
-  // reads explained records with DuckDB (local warehouses); null otherwise
-  private final DuckDbRowSource rowSource;
   private final QueryGrpcService queryService;
   private final Server server;
   private final ServerMetrics metrics;
@@ -83,7 +81,8 @@ public final class TracelakeServer implements AutoCloseable {
     this.ingestService = new IngestGrpcService(ingestor);
     this.sqlEngine = SqlEngine.create(lake);
     this.lineage = Lineage.open(lake, lineageOptions);
-    this.rowSource = DuckDbRowSource.attachTo(lineage, lake);
+    // explained records are read through the Parquet page index, on local and S3 warehouses
+    PageIndexRowSource.attachTo(lineage, lake);
     this.queryService = new QueryGrpcService(sqlEngine, metrics);
     this.lineageLag = LineageLag.register(lineage, metrics);
     this.server =
@@ -221,9 +220,6 @@ public final class TracelakeServer implements AutoCloseable {
     ingestor.close();
     lineageLag.close();
     lineage.close();
-    if (rowSource != null) {
-      rowSource.close();
-    }
     sqlEngine.close();
     LOG.info("Tracelake server stopped");
   }

@@ -9,6 +9,7 @@ import dev.tracelake.ingest.TracelakeServer;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,19 @@ class ExplainCommandTest {
     assertThat(record.at("/inputs/0/recordId").asText()).isEqualTo(featureId);
     assertThat(record.at("/inputs/0/values/country").isTextual()).isTrue();
     assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  void everyReaderExplainsTheSameRows() {
+    JsonNode byPages = cli.json("explain", "demo.predictions", predictionId).get("record");
+
+    for (String reader : List.of("duckdb", "scan")) {
+      JsonNode other =
+          cli.json("explain", "demo.predictions", predictionId, "--explain-reader", reader)
+              .get("record");
+      assertThat(other).as("explained with %s", reader).isEqualTo(byPages);
+    }
+    assertThat(byPages.at("/inputs/0/values/country").isTextual()).isTrue();
   }
 
   @Test

@@ -49,6 +49,9 @@ public final class Lake implements AutoCloseable {
     }
   }
 
+  /** Most rows per Parquet page in the tables Tracelake creates. */
+  static final int PAGE_ROW_LIMIT = 2_000;
+
   /** Table properties every Tracelake table is created with. */
   static final Map<String, String> TABLE_DEFAULTS =
       Map.of(
@@ -56,6 +59,11 @@ public final class Lake implements AutoCloseable {
           "2",
           TableProperties.PARQUET_COMPRESSION,
           "zstd",
+          // Explain reads a record through the page index: it decodes the pages holding the
+          // record, skipping value by value to it. 2,000 rows a page (Iceberg's default 20,000)
+          // makes that 10x less work (benchmarks/RESULTS.md, "Lineage").
+          TableProperties.PARQUET_PAGE_ROW_LIMIT,
+          Integer.toString(PAGE_ROW_LIMIT),
           TableProperties.GC_ENABLED,
           "false",
           TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
@@ -72,10 +80,11 @@ public final class Lake implements AutoCloseable {
   private final java.util.concurrent.ConcurrentMap<TableName, Table> readTables =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  // the properties the catalog was initialized with, for FileIOs of our own (health probes)
+  // the properties the catalog was initialized with, for FileIOs of our own (health probes, reads
+  // of data files by other engines)
   private final Map<String, String> catalogProperties;
   // guarded by this
-  private FileIO healthIo;
+  private FileIO fileIo;
   private final SnapshotFiles snapshotFiles = new SnapshotFiles();
 
   private Lake(LakeConfig config, JdbcCatalog catalog, Map<String, String> catalogProperties) {
@@ -324,7 +333,7 @@ public final class Lake implements AutoCloseable {
             + ".tracelake-health/"
             + java.util.UUID.randomUUID();
     try {
-      FileIO io = healthIo();
+      FileIO io = fileIo();
       try (var out = io.newOutputFile(probe).createOrOverwrite()) {
         out.write(Instant.now().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
@@ -335,16 +344,21 @@ public final class Lake implements AutoCloseable {
     return new LakeHealth(Instant.now(), catalogError, warehouseError);
   }
 
-  private synchronized FileIO healthIo() {
-    if (healthIo == null) {
-      healthIo =
+  /**
+   * Returns a FileIO configured like the catalog's, which reads the data files of every table of
+   * this lake (local or object store), for readers that open data files themselves. It is shared
+   * and closed with the lake: do not close it.
+   */
+  public synchronized FileIO fileIo() {
+    if (fileIo == null) {
+      fileIo =
           CatalogUtil.loadFileIO(
               catalogProperties.getOrDefault(
                   CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.hadoop.HadoopFileIO"),
               catalogProperties,
               new org.apache.hadoop.conf.Configuration());
     }
-    return healthIo;
+    return fileIo;
   }
 
   private static String rootMessage(Throwable e) {
@@ -360,8 +374,8 @@ public final class Lake implements AutoCloseable {
   @Override
   public void close() {
     synchronized (this) {
-      if (healthIo != null) {
-        healthIo.close();
+      if (fileIo != null) {
+        fileIo.close();
       }
     }
     catalog.close();

@@ -24,6 +24,9 @@ final class IndexState {
   Instant checkedAt;
   // guarded by lock: how far the runs table is folded into the registry
   Long runsIndexedSnapshotId;
+  // freshness() as of the last write: computed under the read lock (racing readers compute the
+  // same value), dropped by every write
+  private volatile Freshness freshness;
 
   IndexState(String datasetNamespace) {
     this.runs = new RunRegistry(datasetNamespace);
@@ -43,12 +46,22 @@ final class IndexState {
     try {
       writer.run();
     } finally {
+      freshness = null;
       lock.writeLock().unlock();
     }
   }
 
   /** Returns how current the index is; call under the read lock. */
   Freshness freshness() {
+    Freshness known = freshness;
+    if (known == null) {
+      known = computeFreshness();
+      freshness = known;
+    }
+    return known;
+  }
+
+  private Freshness computeFreshness() {
     List<TableLag> lagging = new ArrayList<>();
     for (TableState t : graph.tables()) {
       if (t.inLake && t.snapshotsBehind > 0) {

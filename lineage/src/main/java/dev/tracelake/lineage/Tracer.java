@@ -2,6 +2,7 @@ package dev.tracelake.lineage;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,18 +18,22 @@ final class Tracer {
   private final LineageGraph graph;
   private final TraceOptions options;
   private final long asOf;
+  // sized for a typical trace (tens of records) so that one allocates no more than it must
+  private static final int EXPECTED_NODES = 64;
+
   private final List<Problem> problems = new ArrayList<>();
-  private final Set<Integer> reportedNodes = new HashSet<>();
+  // local ids of the inputs already checked (each is reported once)
+  private final BitSet reportedNodes = new BitSet(EXPECTED_NODES);
   private final Set<Integer> reportedSnapshots = new HashSet<>();
 
   // explored part, in local ids (0 = the traced record)
-  private final IntIntMap local = new IntIntMap();
-  private final IntList order = new IntList();
-  private final IntList depth = new IntList();
-  private final List<RecordKey> keys = new ArrayList<>();
-  private final IntList edgeFrom = new IntList();
-  private final IntList edgeTo = new IntList();
-  private final List<TraceEdge> edges = new ArrayList<>();
+  private final IntIntMap local = new IntIntMap(EXPECTED_NODES);
+  private final IntList order = new IntList(EXPECTED_NODES);
+  private final IntList depth = new IntList(EXPECTED_NODES);
+  private final List<RecordKey> keys = new ArrayList<>(EXPECTED_NODES);
+  private final IntList edgeFrom = new IntList(EXPECTED_NODES);
+  private final IntList edgeTo = new IntList(EXPECTED_NODES);
+  private final List<TraceEdge> edges = new ArrayList<>(EXPECTED_NODES);
 
   private Tracer(LineageGraph graph, TraceOptions options) {
     this.graph = graph;
@@ -91,7 +96,7 @@ final class Tracer {
                 keys.get(head), keys.get(lv), snapRef < 0 ? null : graph.snapshotId(snapRef)));
         edgeFrom.add(head);
         edgeTo.add(lv);
-        checkEdge(keys.get(head), v, keys.get(lv), snapRef);
+        checkEdge(keys.get(head), v, lv, keys.get(lv), snapRef);
       }
     }
     return truncated;
@@ -107,7 +112,13 @@ final class Tracer {
   }
 
   /** Reports what is wrong with one lineage step, once per input and per cited snapshot. */
-  private void checkEdge(RecordKey output, int input, RecordKey inputKey, int snapRef) {
+  private void checkEdge(
+      RecordKey output, int input, int localInput, RecordKey inputKey, int snapRef) {
+    boolean visible = graph.visible(input, asOf);
+    if (visible
+        && (snapRef < 0 || (reportedNodes.get(localInput) && graph.snapshotExists(snapRef)))) {
+      return; // the common case: nothing left to check
+    }
     TableState table = graph.table(graph.tableOf(input));
     if (snapRef >= 0
         && table.inLake
@@ -124,8 +135,8 @@ final class Tracer {
               table.name,
               graph.snapshotId(snapRef)));
     }
-    if (graph.visible(input, asOf)) {
-      if (snapRef >= 0 && graph.snapshotExists(snapRef) && reportedNodes.add(input)) {
+    if (visible) {
+      if (snapRef >= 0 && graph.snapshotExists(snapRef) && report(localInput)) {
         long readMillis = graph.snapshotMillis(snapRef);
         long committedMillis = graph.committedMillis(input);
         if (committedMillis != LineageGraph.UNKNOWN_TIME && committedMillis > readMillis) {
@@ -144,7 +155,7 @@ final class Tracer {
       }
       return;
     }
-    if (!reportedNodes.add(input)) {
+    if (!report(localInput)) {
       return;
     }
     if (graph.present(input)) {
@@ -194,6 +205,15 @@ final class Tracer {
               inputKey.recordId(),
               table.name));
     }
+  }
+
+  /** Marks an input checked; returns whether it was not before. */
+  private boolean report(int localInput) {
+    if (reportedNodes.get(localInput)) {
+      return false;
+    }
+    reportedNodes.set(localInput);
+    return true;
   }
 
   /** Describes where an edge was read, for problem messages only (built when one is reported). */

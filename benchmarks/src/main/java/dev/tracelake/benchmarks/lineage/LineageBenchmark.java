@@ -11,10 +11,12 @@ import dev.tracelake.lineage.ImpactResult;
 import dev.tracelake.lineage.IndexStatus;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageOptions;
+import dev.tracelake.lineage.PageIndexRowSource;
 import dev.tracelake.lineage.RecordKey;
 import dev.tracelake.lineage.TableRecords;
 import dev.tracelake.lineage.TraceResult;
 import dev.tracelake.query.DuckDbRowSource;
+import dev.tracelake.query.SqlEngineConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,13 +117,13 @@ public final class LineageBenchmark {
         graph.edges(),
         Machine.loadAverage());
     try (BufferAllocator allocator = new RootAllocator();
-        Lake lake = Lake.open(lakeConfig(warehouse, options.rowGroupBytes()));
+        Lake lake = Lake.open(lakeConfig(warehouse, options.rowGroupBytes(), options.pageRows()));
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh());
-        // as the server reads explained records: through DuckDB (--explain-reader scan: lake-core)
-        DuckDbRowSource rows =
-            options.explainReader().equals("scan")
-                ? null
-                : DuckDbRowSource.attachTo(lineage, lake);
+        // opened only if measured; explain reads through each reader asked for in turn
+        DuckDbRowSource duckDb =
+            options.explainReaders().contains("duckdb")
+                ? DuckDbRowSource.open(lake, SqlEngineConfig.defaults())
+                : null;
         PostgresLineage postgres =
             PostgresLineage.connect(
                 options.pgUrl(), options.pgUser(), options.pgPassword(), options.pgSchema())) {
@@ -158,7 +160,21 @@ public final class LineageBenchmark {
       SplittableRandom random = new SplittableRandom(options.seed());
       List<Comparison> comparisons = new ArrayList<>();
       comparisons.add(q.traces(random, Math.min(100, options.traces()), options.traces()));
-      comparisons.add(q.explains(random, Math.min(20, options.explains()), options.explains()));
+      // lake-core's scan reads when no reader is attached, and none can be detached: it goes first
+      List<String> readers = new ArrayList<>(options.explainReaders());
+      if (readers.remove("scan")) {
+        readers.add(0, "scan");
+      }
+      for (String reader : readers) {
+        switch (reader) {
+          case "pages" -> lineage.readRowsWith(PageIndexRowSource.of(lake));
+          case "duckdb" -> lineage.readRowsWith(duckDb);
+          default -> {} // scan
+        }
+        String name = options.explainReaders().size() == 1 ? "explain" : "explain:" + reader;
+        comparisons.add(
+            q.explains(name, random, Math.min(20, options.explains()), options.explains()));
+      }
       Comparison impact = q.impacts(options.impacts());
       comparisons.add(impact);
       for (Comparison c : comparisons) {
@@ -258,7 +274,8 @@ public final class LineageBenchmark {
       return new Comparison("trace", Latencies.ofNanos(tl), Latencies.ofNanos(pg));
     }
 
-    Comparison explains(SplittableRandom random, int warmups, int repeats) throws Exception {
+    Comparison explains(String name, SplittableRandom random, int warmups, int repeats)
+        throws Exception {
       long[] tl = new long[repeats];
       long[] pg = new long[repeats];
       for (int r = -warmups; r < repeats; r++) {
@@ -294,7 +311,7 @@ public final class LineageBenchmark {
           pg[r] = pgNanos;
         }
       }
-      return new Comparison("explain", Latencies.ofNanos(tl), Latencies.ofNanos(pg));
+      return new Comparison(name, Latencies.ofNanos(tl), Latencies.ofNanos(pg));
     }
 
     Comparison impacts(int repeats) throws Exception {
@@ -442,8 +459,12 @@ public final class LineageBenchmark {
   }
 
   /** The lake's config; a positive row group size is set on every table created. */
-  static LakeConfig lakeConfig(Path warehouse, long rowGroupBytes) {
+  static LakeConfig lakeConfig(Path warehouse, long rowGroupBytes, int pageRows) {
     LakeConfig.Builder builder = LakeConfig.builder().warehouse(warehouse.toString());
+    if (pageRows > 0) {
+      builder.catalogProperty(
+          "table-override.write.parquet.page-row-limit", Integer.toString(pageRows));
+    }
     if (rowGroupBytes > 0) {
       builder.catalogProperty(
           "table-override.write.parquet.row-group-size-bytes", Long.toString(rowGroupBytes));

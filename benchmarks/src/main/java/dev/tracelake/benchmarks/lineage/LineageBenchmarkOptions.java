@@ -1,6 +1,7 @@
 package dev.tracelake.benchmarks.lineage;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What {@link LineageBenchmark} runs.
@@ -19,8 +20,11 @@ import java.nio.file.Path;
  * @param seed picks the records traced
  * @param rowGroupBytes when positive, the Parquet row group size of the tables written (Iceberg's
  *     {@code write.parquet.row-group-size-bytes}, through the catalog's {@code table-override.})
- * @param explainReader how explain reads records: {@code duckdb} (as the server does) or {@code
- *     scan} (lake-core's row reader)
+ * @param pageRows when positive, the most rows per Parquet page of the tables written (Iceberg's
+ *     {@code write.parquet.page-row-limit}, through the catalog's {@code table-override.})
+ * @param explainReaders how explain reads records, each measured in turn: {@code pages} (the
+ *     Parquet page index, as the server does), {@code duckdb} or {@code scan} (lake-core's row
+ *     reader)
  */
 record LineageBenchmarkOptions(
     Path warehouse,
@@ -36,7 +40,11 @@ record LineageBenchmarkOptions(
     String pgSchema,
     long seed,
     long rowGroupBytes,
-    String explainReader) {
+    int pageRows,
+    List<String> explainReaders) {
+  /** The ways explain can read records. */
+  static final List<String> EXPLAIN_READERS = List.of("pages", "duckdb", "scan");
+
   static final String USAGE =
       """
       Usage: LineageBenchmark [options]
@@ -53,7 +61,9 @@ record LineageBenchmarkOptions(
         --pg-schema NAME    schema of the benchmark's tables (default lineage_bench)
         --seed N            picks the traced records (default 42)
         --row-group-bytes N Parquet row group size of the tables written (default: Tracelake's)
-        --explain-reader R  duckdb (as the server reads explained records) or scan (default duckdb)
+        --page-rows N       most rows per Parquet page of the tables written (default: Tracelake's)
+        --explain-reader R  pages (the page index, as the server reads explained records), duckdb
+                            or scan; a comma-separated list measures each (default pages)
       """;
 
   LineageBenchmarkOptions {
@@ -64,9 +74,15 @@ record LineageBenchmarkOptions(
                   + " append rows=%d, traces=%d, explains=%d, impacts=%d",
               features, appendRows, traces, explains, impacts));
     }
-    if (!explainReader.equals("duckdb") && !explainReader.equals("scan")) {
+    explainReaders = List.copyOf(explainReaders);
+    if (explainReaders.isEmpty()
+        || !EXPLAIN_READERS.containsAll(explainReaders)
+        || new java.util.HashSet<>(explainReaders).size() != explainReaders.size()) {
       throw new IllegalArgumentException(
-          "Explain reader must be duckdb or scan, got '" + explainReader + "'");
+          "Explain readers must be distinct ones of "
+              + EXPLAIN_READERS
+              + ", got "
+              + explainReaders);
     }
     if (lateRecords <= 0) {
       throw new IllegalArgumentException("Late records must be positive, got " + lateRecords);
@@ -92,8 +108,9 @@ record LineageBenchmarkOptions(
     String password = env != null ? env : "bench";
     String schema = "lineage_bench";
     long seed = 42;
-    String explainReader = "duckdb";
+    String explainReader = "pages";
     long rowGroupBytes = 0;
+    int pageRows = 0;
     for (int i = 0; i < args.length; i += 2) {
       String arg = args[i];
       if (i + 1 >= args.length) {
@@ -115,6 +132,7 @@ record LineageBenchmarkOptions(
         case "--seed" -> seed = number(arg, value);
         case "--explain-reader" -> explainReader = value;
         case "--row-group-bytes" -> rowGroupBytes = number(arg, value);
+        case "--page-rows" -> pageRows = (int) number(arg, value);
         default -> throw new IllegalArgumentException("Unknown option " + arg);
       }
     }
@@ -132,7 +150,8 @@ record LineageBenchmarkOptions(
         schema,
         seed,
         rowGroupBytes,
-        explainReader);
+        pageRows,
+        List.of(explainReader.split(",", -1)));
   }
 
   private static long number(String option, String value) {
