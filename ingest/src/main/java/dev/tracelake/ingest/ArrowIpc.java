@@ -5,9 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -28,6 +30,14 @@ public final class ArrowIpc {
    */
   public static List<VectorSchemaRoot> decode(byte[] stream, BufferAllocator allocator) {
     List<VectorSchemaRoot> out = new ArrayList<>();
+    try {
+      checkFraming(stream);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "malformed Arrow IPC stream: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          e);
+    }
     try (ArrowStreamReader reader =
         new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
       VectorSchemaRoot source = reader.getVectorSchemaRoot();
@@ -48,6 +58,52 @@ public final class ArrowIpc {
           "malformed Arrow IPC stream: "
               + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
           e);
+    }
+  }
+
+  /**
+   * Walks the stream's message framing (length-prefixed metadata, then a body of the length the
+   * metadata declares) and checks every declared length against the bytes that are there. Arrow's
+   * reader allocates a heap buffer of the declared metadata length before reading it, so without
+   * this 20 bytes of garbage could make the server allocate gigabytes.
+   *
+   * @throws IllegalArgumentException naming the message's offset and the lengths at fault
+   */
+  static void checkFraming(byte[] stream) {
+    ByteBuffer bytes = ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN);
+    int at = 0;
+    while (at + 4 <= stream.length) {
+      int message = at;
+      int length = bytes.getInt(at);
+      at += 4;
+      if (length == -1) {
+        // continuation marker, then the length
+        if (at + 4 > stream.length) {
+          throw new IllegalArgumentException(
+              "message at byte " + message + " ends inside its length prefix");
+        }
+        length = bytes.getInt(at);
+        at += 4;
+      }
+      if (length == 0) {
+        return; // end of stream
+      }
+      if (length < 0 || length > stream.length - at) {
+        throw new IllegalArgumentException(
+            String.format(
+                "message at byte %d declares %d bytes of metadata, but %d bytes remain",
+                message, length, stream.length - at));
+      }
+      ByteBuffer metadata = bytes.duplicate().position(at).limit(at + length).slice();
+      long body = Message.getRootAsMessage(metadata.order(ByteOrder.LITTLE_ENDIAN)).bodyLength();
+      at += length;
+      if (body < 0 || body > stream.length - at) {
+        throw new IllegalArgumentException(
+            String.format(
+                "message at byte %d declares a body of %d bytes, but %d bytes remain",
+                message, body, stream.length - at));
+      }
+      at += (int) body;
     }
   }
 

@@ -149,6 +149,36 @@ class BadInputTest extends IngestServerTestBase {
   }
 
   @Test
+  void arrowDeclaringMoreBytesThanItHoldsIsRefusedBeforeAnythingIsAllocated() throws Exception {
+    byte[] valid;
+    try (VectorSchemaRoot batch = events(500, 100)) {
+      valid = ArrowIpc.encode(batch);
+    }
+    // a continuation marker, then a 1.75 GiB metadata length; and a valid stream cut short
+    byte[] huge = {-1, -1, -1, -1, 0, 0, 0, 0x70, 1, 2, 3, 4};
+    byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 40);
+    for (byte[] bad : List.of(huge, truncated)) {
+      try (AppendStream stream = new AppendStream(channel, "events", "w1")) {
+        stream.send(
+            stream
+                .request(0)
+                .setArrowRows(ArrowRows.newBuilder().setIpcStream(ByteString.copyFrom(bad)))
+                .build());
+        Status status = failingAppend(stream);
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription())
+            .startsWith(
+                "Table default.events, offset 0: malformed Arrow IPC stream: message at byte")
+            .containsPattern(
+                bad == huge
+                    ? "declares 1879048192 bytes of metadata"
+                    : "declares a body of \\d+ bytes");
+      }
+    }
+    assertNothingCommittedAndServerUp();
+  }
+
+  @Test
   void malformedOrMistypedJsonNamesTheRow() throws Exception {
     try (AppendStream stream = new AppendStream(channel, "events", "w1")) {
       stream.send(
