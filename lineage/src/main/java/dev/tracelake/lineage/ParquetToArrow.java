@@ -502,19 +502,69 @@ final class ParquetToArrow {
   }
 
   /**
+   * A list or a map (a list of key-value structs in Arrow): Parquet's repeated group of elements
+   * fills the vector's entries of the current row, one {@link #start()}/{@link #end()} per row.
+   */
+  private abstract static class RepeatedSlot extends GroupConverter implements Slot {
+    private final ListVector vector;
+    private int index;
+    private boolean written;
+    // the vector position of the row's first entry, and how many entries it has so far
+    int start;
+    int count;
+
+    RepeatedSlot(ListVector vector) {
+      this.vector = vector;
+    }
+
+    /** The converter of the repeated group, called once per entry. */
+    abstract GroupConverter entries();
+
+    @Override
+    public void at(int index) {
+      this.index = index;
+      written = false;
+    }
+
+    @Override
+    public void nullIfUnwritten() {
+      if (!written) {
+        vector.setNull(index);
+      }
+    }
+
+    @Override
+    public Converter converter() {
+      return this;
+    }
+
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      return entries();
+    }
+
+    @Override
+    public void start() {
+      start = vector.startNewValue(index);
+      count = 0;
+      written = true;
+    }
+
+    @Override
+    public void end() {
+      vector.endValue(index, count);
+    }
+  }
+
+  /**
    * A list in the three-level form Iceberg writes: {@code group (LIST) { repeated group list {
    * element } }}.
    */
-  private static final class ListSlot extends GroupConverter implements Slot {
-    private final ListVector vector;
+  private static final class ListSlot extends RepeatedSlot {
     private final GroupConverter repeated;
-    private int index;
-    private boolean written;
-    private int start;
-    private int count;
 
     ListSlot(GroupType type, ListVector vector) {
-      this.vector = vector;
+      super(vector);
       Type list = type.getFieldCount() == 1 ? type.getType(0) : null;
       if (list == null
           || !list.isRepetition(Type.Repetition.REPEATED)
@@ -545,52 +595,17 @@ final class ParquetToArrow {
     }
 
     @Override
-    public void at(int index) {
-      this.index = index;
-      written = false;
-    }
-
-    @Override
-    public void nullIfUnwritten() {
-      if (!written) {
-        vector.setNull(index);
-      }
-    }
-
-    @Override
-    public Converter converter() {
-      return this;
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
+    GroupConverter entries() {
       return repeated;
-    }
-
-    @Override
-    public void start() {
-      start = vector.startNewValue(index);
-      count = 0;
-      written = true;
-    }
-
-    @Override
-    public void end() {
-      vector.endValue(index, count);
     }
   }
 
   /** A map: {@code group (MAP) { repeated group key_value { key; value } }}. */
-  private static final class MapSlot extends GroupConverter implements Slot {
-    private final MapVector vector;
+  private static final class MapSlot extends RepeatedSlot {
     private final GroupConverter entry;
-    private int index;
-    private boolean written;
-    private int start;
-    private int count;
 
     MapSlot(GroupType type, MapVector vector) {
-      this.vector = vector;
+      super(vector);
       Type kv = type.getFieldCount() == 1 ? type.getType(0) : null;
       if (kv == null
           || !kv.isRepetition(Type.Repetition.REPEATED)
@@ -626,38 +641,8 @@ final class ParquetToArrow {
     }
 
     @Override
-    public void at(int index) {
-      this.index = index;
-      written = false;
-    }
-
-    @Override
-    public void nullIfUnwritten() {
-      if (!written) {
-        vector.setNull(index);
-      }
-    }
-
-    @Override
-    public Converter converter() {
-      return this;
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
+    GroupConverter entries() {
       return entry;
-    }
-
-    @Override
-    public void start() {
-      start = vector.startNewValue(index);
-      count = 0;
-      written = true;
-    }
-
-    @Override
-    public void end() {
-      vector.endValue(index, count);
     }
   }
 
