@@ -112,10 +112,19 @@ public final class AppendBenchmark {
       targets.add(
           switch (label) {
             case RawParquetTarget.LABEL ->
-                new RawParquetTarget(label, directory, data.batches(), options.fsyncBaseline());
+                new RawParquetTarget(
+                    label,
+                    directory,
+                    data.batches(),
+                    options.fsyncBaseline(),
+                    options.baselinePageRows());
             case RawParquetTarget.WITH_METADATA_LABEL ->
                 new RawParquetTarget(
-                    label, directory, withMetadata.batches(), options.fsyncBaseline());
+                    label,
+                    directory,
+                    withMetadata.batches(),
+                    options.fsyncBaseline(),
+                    options.baselinePageRows());
             case LakeTableTarget.LABEL -> new LakeTableTarget(lake, data.batches(), provenance);
             default -> throw new IllegalArgumentException("Unknown target " + label);
           });
@@ -199,13 +208,14 @@ public final class AppendBenchmark {
     out.printf(
         Locale.ROOT,
         "rows %,d, batch size %,d, warm-ups %d, repeats %d, seed %d, fsync baseline %s,"
-            + " targets %s%noutput %s%n",
+            + " baseline page rows %,d, targets %s%noutput %s%n",
         options.rows(),
         options.batchSize(),
         options.warmups(),
         options.repeats(),
         options.seed(),
         options.fsyncBaseline(),
+        options.baselinePageRows(),
         options.targets(),
         runDirectory);
   }

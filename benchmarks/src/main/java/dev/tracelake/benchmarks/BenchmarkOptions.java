@@ -16,6 +16,9 @@ import java.util.Set;
  * @param seed the data generator's seed
  * @param keepFiles keep the written files instead of deleting them after each run
  * @param fsyncBaseline force the baseline's file to disk after writing, as lake-core does
+ * @param baselinePageRows the baseline's Parquet page row limit; by default the one lake-core
+ *     creates tables with ({@link dev.tracelake.lake.Lake#PAGE_ROW_LIMIT}), so both write the same
+ *     pages
  * @param targets the targets to run, in this order in the first pair: the baseline and lake-core
  *     for the comparison, one alone to profile it, the metadata-column reference to split a gap
  */
@@ -28,6 +31,7 @@ record BenchmarkOptions(
     long seed,
     boolean keepFiles,
     boolean fsyncBaseline,
+    int baselinePageRows,
     List<String> targets) {
   static final List<String> DEFAULT_TARGETS =
       List.of(RawParquetTarget.LABEL, LakeTableTarget.LABEL);
@@ -45,11 +49,16 @@ record BenchmarkOptions(
         --seed N           data generator seed (default 42)
         --keep-files       keep written files (default: delete them after each run)
         --fsync-baseline   fsync the raw Parquet file, as lake-core's file IO does
+        --baseline-page-rows N  the raw Parquet page row limit (default: lake-core's, 2000)
         --targets A,B,...  targets to run (default raw-parquet,lake-core); also
                            raw-parquet+meta: raw Parquet with lake-core's metadata columns
       """;
 
   BenchmarkOptions {
+    if (baselinePageRows <= 0) {
+      throw new IllegalArgumentException(
+          "Baseline page rows must be positive, got " + baselinePageRows);
+    }
     if (rows <= 0 || batchSize <= 0 || repeats <= 0 || warmups < 0) {
       throw new IllegalArgumentException(
           String.format(
@@ -84,6 +93,7 @@ record BenchmarkOptions(
         case "--seed" -> b.seed = number(args, ++i, arg);
         case "--keep-files" -> b.keepFiles = true;
         case "--fsync-baseline" -> b.fsyncBaseline = true;
+        case "--baseline-page-rows" -> b.baselinePageRows = (int) number(args, ++i, arg);
         case "--targets" -> b.targets = List.of(value(args, ++i, arg).split(","));
         default -> throw new IllegalArgumentException("Unknown argument '" + arg + "'\n" + USAGE);
       }
@@ -122,11 +132,21 @@ record BenchmarkOptions(
     long seed = 42;
     boolean keepFiles;
     boolean fsyncBaseline;
+    int baselinePageRows = dev.tracelake.lake.Lake.PAGE_ROW_LIMIT;
     List<String> targets = DEFAULT_TARGETS;
 
     BenchmarkOptions build() {
       return new BenchmarkOptions(
-          rows, batchSize, repeats, warmups, outputDir, seed, keepFiles, fsyncBaseline, targets);
+          rows,
+          batchSize,
+          repeats,
+          warmups,
+          outputDir,
+          seed,
+          keepFiles,
+          fsyncBaseline,
+          baselinePageRows,
+          targets);
     }
   }
 }

@@ -33,6 +33,7 @@ public final class RawParquetTarget implements AppendTarget {
   private final Path directory;
   private final List<VectorSchemaRoot> batches;
   private final boolean fsync;
+  private final int pageRows;
   private Path file;
 
   /**
@@ -41,9 +42,11 @@ public final class RawParquetTarget implements AppendTarget {
    * @param batches the rows to write; all with one schema
    * @param fsync whether to force the file and its directory entry to disk after closing it, as
    *     lake-core's file IO does for every file it writes
+   * @param pageRows the page row limit (lake-core's tables use {@link
+   *     dev.tracelake.lake.Lake#PAGE_ROW_LIMIT})
    */
   public RawParquetTarget(
-      String label, Path directory, List<VectorSchemaRoot> batches, boolean fsync) {
+      String label, Path directory, List<VectorSchemaRoot> batches, boolean fsync, int pageRows) {
     if (batches.isEmpty()) {
       throw new IllegalArgumentException("Target " + label + " needs at least one batch");
     }
@@ -51,6 +54,7 @@ public final class RawParquetTarget implements AppendTarget {
     this.directory = directory;
     this.batches = batches;
     this.fsync = fsync;
+    this.pageRows = pageRows;
   }
 
   /** Returns the file that run {@code runName} writes. */
@@ -81,7 +85,7 @@ public final class RawParquetTarget implements AppendTarget {
             .withCompressionCodec(CompressionCodecName.ZSTD)
             .withRowGroupSize((long) TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES_DEFAULT)
             .withPageSize(TableProperties.PARQUET_PAGE_SIZE_BYTES_DEFAULT)
-            .withPageRowCountLimit(TableProperties.PARQUET_PAGE_ROW_LIMIT_DEFAULT)
+            .withPageRowCountLimit(pageRows)
             .withDictionaryPageSize(TableProperties.PARQUET_DICT_SIZE_BYTES_DEFAULT)
             .withDictionaryEncoding(true)
             .withMinRowCountForPageSizeCheck(

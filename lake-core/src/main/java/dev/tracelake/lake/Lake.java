@@ -50,7 +50,7 @@ public final class Lake implements AutoCloseable {
   }
 
   /** Most rows per Parquet page in the tables Tracelake creates. */
-  static final int PAGE_ROW_LIMIT = 2_000;
+  public static final int PAGE_ROW_LIMIT = 2_000;
 
   /** Table properties every Tracelake table is created with. */
   static final Map<String, String> TABLE_DEFAULTS =

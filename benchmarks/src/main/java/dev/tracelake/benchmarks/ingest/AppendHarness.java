@@ -68,7 +68,9 @@ final class AppendHarness {
    */
   static RawWrite writeRawParquet(
       List<VectorSchemaRoot> batches, Path directory, String runName, boolean keep) {
-    RawParquetTarget raw = new RawParquetTarget("raw-parquet", directory, batches, false);
+    RawParquetTarget raw =
+        new RawParquetTarget(
+            "raw-parquet", directory, batches, false, dev.tracelake.lake.Lake.PAGE_ROW_LIMIT);
     try {
       raw.prepare(runName);
       AppendTarget.Written written = raw.append();
