@@ -15,6 +15,9 @@ import java.util.Set;
 final class Tracer {
   private static final int MAX_CYCLES_REPORTED = 10;
 
+  // written (rarely) so that the JIT keeps the loads behind it; see LineageGraph.touchInputs
+  private static int sink;
+
   private final LineageGraph graph;
   private final TraceOptions options;
   private final long asOf;
@@ -34,6 +37,7 @@ final class Tracer {
   private final IntList edgeFrom = new IntList(EXPECTED_NODES);
   private final IntList edgeTo = new IntList(EXPECTED_NODES);
   private final List<TraceEdge> edges = new ArrayList<>(EXPECTED_NODES);
+  private int touched;
 
   private Tracer(LineageGraph graph, TraceOptions options) {
     this.graph = graph;
@@ -53,6 +57,9 @@ final class Tracer {
       return new TraceResult(key, List.of(node), List.of(), problems, false, freshness);
     }
     boolean truncated = walk(root);
+    if (touched == 0x7FFFFFFF) {
+      sink = touched;
+    }
     findCycles();
     List<TraceNode> nodes = new ArrayList<>(order.size());
     for (int i = 0; i < order.size(); i++) {
@@ -73,6 +80,9 @@ final class Tracer {
       }
       int d = depth.get(head);
       int start = graph.firstInput(u);
+      if (count > 1 && d < options.maxDepth()) {
+        touched += graph.touchInputs(start, count);
+      }
       if (d >= options.maxDepth()) {
         // cut short only if an input is not reached some shorter way
         for (int e = start; e < start + count && !truncated; e++) {
