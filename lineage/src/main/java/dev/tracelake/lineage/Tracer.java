@@ -17,6 +17,8 @@ final class Tracer {
 
   // written (rarely) so that the JIT keeps the loads behind it; see LineageGraph.touchInputs
   private static int sink;
+  // inputs loaded ahead per level: enough for a typical trace, few enough to stay in the caches
+  private static final int TOUCH_BUDGET = 256;
 
   private final LineageGraph graph;
   private final TraceOptions options;
@@ -72,7 +74,21 @@ final class Tracer {
   private boolean walk(int root) {
     boolean truncated = false;
     visit(root, 0);
+    int levelEnd = 0;
     for (int head = 0; head < order.size(); head++) {
+      if (head == levelEnd) {
+        // a new breadth-first level: load what visiting its inputs will read, all at once
+        levelEnd = order.size();
+        if (depth.get(head) < options.maxDepth()) {
+          int budget = TOUCH_BUDGET;
+          for (int i = head; i < levelEnd && budget > 0; i++) {
+            int n = order.get(i);
+            int count = Math.min(graph.inputCount(n), budget);
+            touched += graph.touchInputs(graph.firstInput(n), count);
+            budget -= count;
+          }
+        }
+      }
       int u = order.get(head);
       int count = graph.inputCount(u);
       if (count == 0 || !graph.visible(u, asOf)) {
@@ -80,9 +96,6 @@ final class Tracer {
       }
       int d = depth.get(head);
       int start = graph.firstInput(u);
-      if (count > 1 && d < options.maxDepth()) {
-        touched += graph.touchInputs(start, count);
-      }
       if (d >= options.maxDepth()) {
         // cut short only if an input is not reached some shorter way
         for (int e = start; e < start + count && !truncated; e++) {
