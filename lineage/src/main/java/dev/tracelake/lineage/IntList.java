@@ -26,6 +26,11 @@ final class IntList {
     return values[i];
   }
 
+  /** Returns the backing array, valid until the next add; entries from size() on are junk. */
+  int[] array() {
+    return values;
+  }
+
   void set(int i, int value) {
     if (i >= size) {
       throw new IndexOutOfBoundsException("Index " + i + " out of bounds for size " + size);

@@ -50,6 +50,11 @@ final class RecordKeyTable {
     return Uuids.format(ids[2 * node], ids[2 * node + 1]);
   }
 
+  /** Reads a node's table and id; see {@link LineageGraph#touchInputs}. */
+  int touch(int node) {
+    return tableOf[node] + (int) ids[2 * node];
+  }
+
   /** Returns the node of a key, or -1 when it was never seen. */
   int find(int tableId, String recordId) {
     byte[] bytes = recordId.getBytes(StandardCharsets.UTF_8);
