@@ -266,8 +266,11 @@ final class LineageGraph {
       sum += fields[NODE_FIELDS * v] + keys.touch(v);
     }
     for (int e = firstEdge; e < firstEdge + count; e++) {
-      int first = fields[NODE_FIELDS * in[2 * e] + FWD_START];
-      sum += in[2 * first];
+      int at = NODE_FIELDS * in[2 * e];
+      // an input without inputs of its own has no first edge: its start may be one past the end
+      if (fields[at + FWD_COUNT] > 0) {
+        sum += in[2 * fields[at + FWD_START]];
+      }
     }
     return sum;
   }

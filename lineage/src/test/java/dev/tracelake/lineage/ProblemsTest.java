@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.RecordRef;
 import dev.tracelake.lake.TableName;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Missing inputs, unknown snapshots, cycles and lag are reported in answers, never thrown. */
@@ -46,6 +48,36 @@ class ProblemsTest extends LineageTestBase {
                     + " lists input default.features/never-ingested read at snapshot "
                     + f.snapshotId()
                     + ", but never-ingested was never ingested into default.features"));
+  }
+
+  @Test
+  void inputsIndexedAfterTheirOutputTraceAsFoundRecords() {
+    // 20,000 edges in one snapshot fill the index's edge arrays exactly; the inputs, indexed
+    // after it, have no inputs of their own, so their first edge would be one past the end
+    LakeTable predictions = predictions();
+    List<NewRecord> scored = new ArrayList<>();
+    for (int r = 0; r < 2_000; r++) {
+      List<RecordRef> inputs = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        inputs.add(new RecordRef("default.features", "f-" + (10 * r + i), null));
+      }
+      scored.add(new NewRecord(null, Map.of("score", 0.7), inputs));
+    }
+    Committed p = append(predictions, FRAUD_V3, scored);
+    lineage.catchUp();
+    LakeTable features = features();
+    List<NewRecord> rows = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      rows.add(withId("f-" + i, feature("u" + i, i)));
+    }
+    append(features, FEATURE_JOB, rows);
+    lineage.catchUp();
+
+    TraceResult trace = lineage.traceUpstream(p.key("default.predictions", 0));
+
+    assertThat(trace.problems()).isEmpty();
+    assertThat(trace.nodes()).hasSize(11);
+    assertThat(trace.edges()).hasSize(10);
   }
 
   @Test
