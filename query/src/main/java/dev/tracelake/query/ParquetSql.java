@@ -20,6 +20,12 @@ final class ParquetSql {
   /** The column {@code read_parquet} adds with each row's file, for joins on file origin. */
   static final String FILE_COLUMN = "__tl_file";
 
+  /**
+   * Up to this many distinct per-file constant sets (provenances), files are read one {@code
+   * read_parquet} per set, in a {@code UNION ALL}; beyond it, in one scan joined to the constants.
+   */
+  static final int MAX_UNION_BRANCHES = 16;
+
   private ParquetSql() {}
 
   /**
@@ -68,6 +74,9 @@ final class ParquetSql {
               Objects.requireNonNull(
                   file.localPath(), () -> "data file " + file.location() + " is not local"));
     }
+    if (groups.size() > MAX_UNION_BRANCHES) {
+      return selectJoined(columns, files, tail);
+    }
     List<String> branches = new ArrayList<>();
     for (Map.Entry<Map<Integer, Object>, List<String>> group : groups.entrySet()) {
       Map<Integer, Object> constants = group.getKey();
@@ -94,6 +103,63 @@ final class ParquetSql {
               + from);
     }
     return String.join(" UNION ALL ", branches);
+  }
+
+  /**
+   * The many-provenances form of {@link #select}: one {@code read_parquet} over every file, by
+   * field id and with each row's file, left-joined by file to the files' constants (a VALUES list).
+   * A column takes the file's constant where the file has one and its stored value otherwise. A
+   * union of thousands of scans would take DuckDB longer to plan than to run.
+   */
+  private static String selectJoined(
+      List<PlannedColumn> columns, List<DataFileInfo> files, String tail) {
+    List<PlannedColumn> constant = new ArrayList<>();
+    for (PlannedColumn c : columns) {
+      if (files.stream().anyMatch(f -> f.constants().containsKey(c.fieldId()))) {
+        constant.add(c);
+      }
+    }
+    List<String> rows = new ArrayList<>();
+    for (DataFileInfo file : files) {
+      if (constant.stream().noneMatch(c -> file.constants().containsKey(c.fieldId()))) {
+        continue;
+      }
+      StringBuilder row = new StringBuilder("(").append(SqlText.string(file.localPath()));
+      for (PlannedColumn c : constant) {
+        boolean has = file.constants().containsKey(c.fieldId());
+        row.append(", ")
+            .append(literal(has ? file.constants().get(c.fieldId()) : null, c))
+            .append(", ")
+            .append(has);
+      }
+      rows.add(row.append(')').toString());
+    }
+    StringBuilder names = new StringBuilder(FILE_COLUMN);
+    for (int i = 0; i < constant.size(); i++) {
+      names.append(", v").append(i).append(", h").append(i);
+    }
+    List<String> select = new ArrayList<>();
+    for (PlannedColumn c : columns) {
+      int i = constant.indexOf(c);
+      String stored = "f." + SqlText.identifier(c.name());
+      select.add(
+          (i < 0 ? stored : "CASE WHEN k.h" + i + " THEN k.v" + i + " ELSE " + stored + " END")
+              + " AS "
+              + SqlText.identifier(c.name()));
+    }
+    List<String> paths = files.stream().map(DataFileInfo::localPath).toList();
+    return String.join(", ", select).transform(list -> "SELECT " + list)
+        + tail
+        + " FROM "
+        + readParquet(columns, paths, true)
+        + " f LEFT JOIN (VALUES "
+        + String.join(", ", rows)
+        + ") k("
+        + names
+        + ") ON f."
+        + FILE_COLUMN
+        + " = k."
+        + FILE_COLUMN;
   }
 
   private static String literal(Object value, PlannedColumn column) {

@@ -93,6 +93,56 @@ class ProvenanceSqlTest extends QueryTestBase {
             List.of(10L, "features-run"), List.of(11L, "features-run"), List.of(20L, "run-2"));
   }
 
+  @Test
+  void manyProvenancesReadAsOneScanJoinedToTheirValues() {
+    LakeTable table = events();
+    int runs = ParquetSql.MAX_UNION_BRANCHES + 4;
+    AppendResult first = null;
+    for (int r = 0; r < runs; r++) {
+      Provenance run =
+          Provenance.builder()
+              .codeCommit("c" + r)
+              .model(r % 2 == 0 ? "fraud" : null, r % 2 == 0 ? "v" + r : null)
+              .runId("run-" + r)
+              .build();
+      AppendResult appended = appendEvents(table, 10L * r, 2, run);
+      first = first == null ? appended : first;
+    }
+    unpartition(table);
+    appendEvents(table, 1000, 3, V4);
+
+    List<List<Object>> rows =
+        rows(
+            "SELECT event_id, _run_id, _code_commit, _model_name, _model_version FROM events"
+                + " ORDER BY event_id");
+    assertThat(rows).hasSize(2 * runs + 3);
+    for (List<Object> row : rows) {
+      long id = (Long) row.get(0);
+      List<Object> expected = new ArrayList<>();
+      if (id >= 1000) {
+        expected.addAll(List.of("run-2", "abc124", "fraud", "v4"));
+      } else {
+        int r = (int) (id / 10);
+        expected.add("run-" + r);
+        expected.add("c" + r);
+        expected.add(r % 2 == 0 ? "fraud" : null);
+        expected.add(r % 2 == 0 ? "v" + r : null);
+      }
+      assertThat(row.subList(1, 5)).as("row %d", id).isEqualTo(expected);
+    }
+    assertThat(query("SELECT count(*) FROM events WHERE _run_id = 'run-7'").value()).isEqualTo(2L);
+    assertThat(query("SELECT count(*) FROM events WHERE _model_name IS NULL").value())
+        .isEqualTo((long) runs);
+    assertThat(
+            query(
+                    "SELECT count(DISTINCT _run_id) FROM table_changes('events', "
+                        + first.snapshotId()
+                        + ", NULL)")
+                .value())
+        // every append after the first: runs 1 to runs - 1, and V4's run-2 again
+        .isEqualTo((long) runs - 1);
+  }
+
   /** Sets the table's spec to unpartitioned through the Iceberg catalog, as an old table has. */
   private void unpartition(LakeTable table) {
     try (JdbcCatalog catalog = new JdbcCatalog()) {
