@@ -24,12 +24,19 @@ public record DataFileInfo(
     long recordCount,
     long sizeBytes,
     Map<Integer, Object> constants) {
+  // the class of Collections.unmodifiableMap's views: such a map is kept, not copied again
+  private static final Class<?> UNMODIFIABLE =
+      java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass();
+
   public DataFileInfo {
-    // values may be null: keep them (Map.copyOf would refuse)
+    // values may be null: keep them (Map.copyOf would refuse). A plan shares one unmodifiable map
+    // between all files of a partition, so that one is not copied per file.
     constants =
         constants.isEmpty()
             ? Map.of()
-            : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(constants));
+            : UNMODIFIABLE.isInstance(constants)
+                ? constants
+                : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(constants));
   }
 
   /** A file that holds every column it has values for. */

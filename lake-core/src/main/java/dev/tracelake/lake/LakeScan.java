@@ -180,12 +180,20 @@ public final class LakeScan {
       Table iceberg, Snapshot snapshot, Long from, Schema projected) {
     List<DataFileInfo> files = new ArrayList<>();
     // the files of one append share their partition: share one constants map between them
-    Map<Map<Integer, Object>, Map<Integer, Object>> sharedConstants = new HashMap<>();
+    // by spec id, then by partition: an append's files share one partition and one map
+    Map<Integer, Map<StructLike, Map<Integer, Object>>> sharedConstants = new HashMap<>();
     int deletes = 0;
     try (CloseableIterable<FileScanTask> tasks = planTasks(iceberg, snapshot, from, projected)) {
       for (FileScanTask task : tasks) {
         String location = task.file().location();
-        Map<Integer, Object> constants = identityConstants(task.spec(), task.file().partition());
+        PartitionSpec spec = task.spec();
+        Map<Integer, Object> constants =
+            spec.isUnpartitioned()
+                ? Map.of()
+                : sharedConstants
+                    .computeIfAbsent(spec.specId(), id -> new HashMap<>())
+                    .computeIfAbsent(
+                        task.file().partition(), partition -> identityConstants(spec, partition));
         files.add(
             new DataFileInfo(
                 location,
@@ -194,7 +202,7 @@ public final class LakeScan {
                     : LocalFileIO.toPath(location).toString(),
                 task.file().recordCount(),
                 task.file().fileSizeInBytes(),
-                sharedConstants.computeIfAbsent(constants, c -> c)));
+                constants));
         deletes += task.deletes().size();
       }
     } catch (java.io.IOException e) {
@@ -233,7 +241,7 @@ public final class LakeScan {
         }
       }
     }
-    return constants;
+    return java.util.Collections.unmodifiableMap(constants);
   }
 
   /**
