@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -130,20 +129,6 @@ final class ParquetToArrow {
     Converter converter();
   }
 
-  static void setNull(ValueVector vector, int index) {
-    if (vector instanceof BaseFixedWidthVector v) {
-      v.setNull(index);
-    } else if (vector instanceof BaseVariableWidthVector v) {
-      v.setNull(index);
-    } else if (vector instanceof ListVector v) {
-      v.setNull(index);
-    } else if (vector instanceof StructVector v) {
-      v.setNull(index);
-    } else {
-      throw new IllegalStateException("Cannot write null into " + vector.getField());
-    }
-  }
-
   private static Slot slot(Type parquet, FieldVector vector) {
     if (parquet.isPrimitive()) {
       return primitive(parquet.asPrimitiveType(), vector);
@@ -190,13 +175,103 @@ final class ParquetToArrow {
     @Override
     public void nullIfUnwritten() {
       if (!written) {
-        setNull(vector, index);
+        vector.setNull(index);
       }
     }
 
     @Override
     public Converter converter() {
       return this;
+    }
+
+    /** Sets a {@code int} at a row of the slot's vector. */
+    interface IntsSink {
+      void set(int index, int value);
+    }
+
+    /** Sets a {@code long} at a row of the slot's vector. */
+    interface LongsSink {
+      void set(int index, long value);
+    }
+
+    /** Sets a {@code float} at a row of the slot's vector. */
+    interface FloatsSink {
+      void set(int index, float value);
+    }
+
+    /** Sets a {@code double} at a row of the slot's vector. */
+    interface DoublesSink {
+      void set(int index, double value);
+    }
+
+    /** Sets a {@code boolean} at a row of the slot's vector. */
+    interface BooleansSink {
+      void set(int index, boolean value);
+    }
+
+    /** Sets a {@code Binary} at a row of the slot's vector. */
+    interface BinariesSink {
+      void set(int index, Binary value);
+    }
+
+    static PrimitiveSlot ints(FieldVector vector, IntsSink sink) {
+      return new PrimitiveSlot(vector) {
+        @Override
+        public void addInt(int value) {
+          sink.set(index, value);
+          written = true;
+        }
+      };
+    }
+
+    static PrimitiveSlot longs(FieldVector vector, LongsSink sink) {
+      return new PrimitiveSlot(vector) {
+        @Override
+        public void addLong(long value) {
+          sink.set(index, value);
+          written = true;
+        }
+      };
+    }
+
+    static PrimitiveSlot floats(FieldVector vector, FloatsSink sink) {
+      return new PrimitiveSlot(vector) {
+        @Override
+        public void addFloat(float value) {
+          sink.set(index, value);
+          written = true;
+        }
+      };
+    }
+
+    static PrimitiveSlot doubles(FieldVector vector, DoublesSink sink) {
+      return new PrimitiveSlot(vector) {
+        @Override
+        public void addDouble(double value) {
+          sink.set(index, value);
+          written = true;
+        }
+      };
+    }
+
+    static PrimitiveSlot booleans(FieldVector vector, BooleansSink sink) {
+      return new PrimitiveSlot(vector) {
+        @Override
+        public void addBoolean(boolean value) {
+          sink.set(index, value);
+          written = true;
+        }
+      };
+    }
+
+    static PrimitiveSlot binaries(FieldVector vector, BinariesSink sink) {
+      return new PrimitiveSlot(vector) {
+        @Override
+        public void addBinary(Binary value) {
+          sink.set(index, value);
+          written = true;
+        }
+      };
     }
   }
 
@@ -220,112 +295,47 @@ final class ParquetToArrow {
 
   private static Slot booleanSlot(FieldVector vector) {
     if (vector instanceof BitVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addBoolean(boolean value) {
-          v.setSafe(index, value ? 1 : 0);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.booleans(v, (index, value) -> v.setSafe(index, value ? 1 : 0));
     }
     return null;
   }
 
   private static Slot intSlot(FieldVector vector) {
     if (vector instanceof IntVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addInt(int value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.ints(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof SmallIntVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addInt(int value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.ints(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof TinyIntVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addInt(int value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.ints(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof BigIntVector v) { // an int column widened to long
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addInt(int value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.ints(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof DateDayVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addInt(int value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.ints(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof DecimalVector v) { // unscaled, precision <= 9
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addInt(int value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.ints(v, (index, value) -> v.setSafe(index, value));
     }
     return null;
   }
 
   private static Slot longSlot(PrimitiveType type, FieldVector vector) {
     if (vector instanceof BigIntVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addLong(long value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.longs(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof TimeStampVector v) {
       long scale = timestampScale(type, (ArrowType.Timestamp) v.getField().getType());
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addLong(long value) {
-          v.setSafe(index, scale >= 0 ? value * scale : value / -scale);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.longs(
+          v, (index, value) -> v.setSafe(index, scale >= 0 ? value * scale : value / -scale));
     }
     if (vector instanceof TimeMicroVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addLong(long value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.longs(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof DecimalVector v) { // unscaled, precision <= 18
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addLong(long value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.longs(v, (index, value) -> v.setSafe(index, value));
     }
     return null;
   }
@@ -360,35 +370,17 @@ final class ParquetToArrow {
 
   private static Slot floatSlot(FieldVector vector) {
     if (vector instanceof Float4Vector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addFloat(float value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.floats(v, (index, value) -> v.setSafe(index, value));
     }
     if (vector instanceof Float8Vector v) { // a float column widened to double
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addFloat(float value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.floats(v, (index, value) -> v.setSafe(index, value));
     }
     return null;
   }
 
   private static Slot doubleSlot(FieldVector vector) {
     if (vector instanceof Float8Vector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addDouble(double value) {
-          v.setSafe(index, value);
-          written = true;
-        }
-      };
+      return PrimitiveSlot.doubles(v, (index, value) -> v.setSafe(index, value));
     }
     return null;
   }
@@ -405,22 +397,11 @@ final class ParquetToArrow {
       };
     }
     if (vector instanceof FixedSizeBinaryVector v) {
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addBinary(Binary value) {
-          v.setSafe(index, value.getBytes());
-          written = true;
-        }
-      };
+      return PrimitiveSlot.binaries(v, (index, value) -> v.setSafe(index, value.getBytes()));
     }
     if (vector instanceof DecimalVector v) { // big-endian two's complement, precision > 18
-      return new PrimitiveSlot(v) {
-        @Override
-        public void addBinary(Binary value) {
-          v.setBigEndianSafe(index, value.getBytes());
-          written = true;
-        }
-      };
+      return PrimitiveSlot.binaries(
+          v, (index, value) -> v.setBigEndianSafe(index, value.getBytes()));
     }
     return null;
   }
@@ -496,7 +477,7 @@ final class ParquetToArrow {
         s.nullIfUnwritten();
       }
       for (FieldVector m : missing) {
-        setNull(m, index);
+        m.setNull(index);
       }
     }
   }
@@ -696,7 +677,7 @@ final class ParquetToArrow {
    */
   static void writeConstant(FieldVector vector, int row, Object value) {
     if (value == null) {
-      setNull(vector, row);
+      vector.setNull(row);
     } else if (vector instanceof VarCharVector v) {
       v.setSafe(row, value.toString().getBytes(StandardCharsets.UTF_8));
     } else if (vector instanceof VarBinaryVector v && value instanceof byte[] b) {
