@@ -7,6 +7,7 @@ import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.TableName;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,14 +211,37 @@ public final class Ingestor implements AutoCloseable {
       }
       TableCommitter.Pending pending = new TableCommitter.Pending(request);
       queued.put(request.offset(), pending);
-      pending.future.whenComplete(
+      ti.committer.enqueue(pending);
+      // the stream sees the outcome only once the queue reflects it, so a resend it makes
+      // straight away finds the expected offset right
+      return pending.future.whenComplete(
           (ack, error) -> {
+            List<TableCommitter.Pending> later;
             synchronized (ti) {
               queued.remove(request.offset());
+              if (error == null) {
+                return;
+              }
+              // offsets queued behind a failed one cannot commit before it: fail them now, so
+              // the writer can resend from the failed offset
+              var tail = queued.tailMap(request.offset(), false);
+              later = new ArrayList<>(tail.values());
+              tail.clear();
+            }
+            for (TableCommitter.Pending p : later) {
+              p.future.completeExceptionally(
+                  new IngestException(
+                      IngestException.Reason.RETRY,
+                      String.format(
+                          "Writer %s on table %s: offset %d not committed because earlier offset"
+                              + " %d failed; resend from offset %d",
+                          writer,
+                          request.table(),
+                          p.request.offset(),
+                          request.offset(),
+                          request.offset())));
             }
           });
-      ti.committer.enqueue(pending);
-      return pending.future;
     }
   }
 

@@ -148,7 +148,12 @@ final class TableCommitter {
   private void commitGroup(GroupKey key, List<Pending> group) {
     List<Pending> todo = new ArrayList<>(group);
     WriterOffsets writerOffsets = offsets.apply(key.branch());
-    while (!todo.isEmpty()) {
+    while (true) {
+      // a request already failed (an earlier offset of its writer failed) must not commit
+      todo.removeIf(p -> p.future.isDone());
+      if (todo.isEmpty()) {
+        return;
+      }
       long started = System.nanoTime();
       Map<String, long[]> ranges = ranges(todo);
       try (PendingAppend append = table.newAppend(key.provenance(), key.branch())) {
@@ -208,8 +213,12 @@ final class TableCommitter {
             System.nanoTime() - started);
         List<Pending> resolved = new ArrayList<>();
         for (Pending p : todo) {
-          if (conflict.writers().contains(p.request.writerId())) {
+          String writer = p.request.writerId();
+          if (conflict.writers().contains(writer)) {
             resolveConflict(writerOffsets, p);
+            resolved.add(p);
+          } else if (conflict.gaps().containsKey(writer)) {
+            p.future.completeExceptionally(behindGap(p.request, conflict.gaps().get(writer)));
             resolved.add(p);
           }
         }
@@ -352,6 +361,21 @@ final class TableCommitter {
                   + " raced with a commit of the same writer elsewhere;"
                   + " resend it"));
     }
+  }
+
+  private static IngestException behindGap(AppendBatch request, long lastCommitted) {
+    return new IngestException(
+        IngestException.Reason.RETRY,
+        String.format(
+            "Writer %s on table %s: offset %d not committed because the writer's last committed"
+                + " offset is %d, so offsets %d..%d are missing; resend from offset %d",
+            request.writerId(),
+            request.table(),
+            request.offset(),
+            lastCommitted,
+            lastCommitted + 1,
+            request.offset() - 1,
+            lastCommitted + 1));
   }
 
   /** Fails {@code bad} and every later request of the same writer, so no gap is committed. */

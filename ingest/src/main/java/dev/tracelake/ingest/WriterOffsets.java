@@ -20,17 +20,38 @@ import java.util.Set;
 final class WriterOffsets {
   static final String SUMMARY_PREFIX = "tracelake.writer.";
 
-  /** Thrown from a commit check when writers' offsets were committed by someone else. */
+  /**
+   * Thrown from a commit check when, on the head the commit would build on, some writers' first
+   * offsets are already committed (by another replica, since this one looked), or some writers'
+   * offsets would not follow their last committed one. Either way nothing was committed.
+   */
   static final class WriterConflict extends RuntimeException {
     private final Set<String> writers;
+    private final Map<String, Long> gaps;
 
-    WriterConflict(Set<String> writers) {
-      super("Offsets of writers " + writers + " were committed concurrently");
+    WriterConflict(Set<String> writers, Map<String, Long> gaps) {
+      super(
+          "Offsets of writers "
+              + writers
+              + " were committed concurrently; writers "
+              + gaps.keySet()
+              + " would leave a gap");
       this.writers = Set.copyOf(writers);
+      this.gaps = Map.copyOf(gaps);
     }
 
+    /** Writers whose first offset in the commit is committed already. */
     Set<String> writers() {
       return writers;
+    }
+
+    /**
+     * Writers whose first offset in the commit is past their next one, each with its last committed
+     * offset (-1 for none): an earlier offset failed, and committing these would make the missing
+     * ones look committed.
+     */
+    Map<String, Long> gaps() {
+      return gaps;
     }
   }
 
@@ -106,22 +127,28 @@ final class WriterOffsets {
 
   /**
    * Commit check: fails when any writer's first offset in {@code ranges} is already committed on
-   * the head the commit is about to build on.
+   * the head the commit is about to build on, or does not directly follow the writer's last
+   * committed offset there. A writer's committed offsets are thus always 0 to its last one, with no
+   * gap, which is what lets an offset at or below the last be answered as committed.
    */
   void checkNotCommitted(BranchHead head, Map<String, long[]> ranges) {
     catchUp(head);
     Set<String> conflicts = new java.util.TreeSet<>();
+    Map<String, Long> gaps = new java.util.TreeMap<>();
     synchronized (this) {
       ranges.forEach(
           (writer, range) -> {
             CommittedOffset c = last.get(writer);
-            if (c != null && c.offset() >= range[0]) {
+            long lastOffset = c == null ? -1 : c.offset();
+            if (lastOffset >= range[0]) {
               conflicts.add(writer);
+            } else if (lastOffset + 1 < range[0]) {
+              gaps.put(writer, lastOffset);
             }
           });
     }
-    if (!conflicts.isEmpty()) {
-      throw new WriterConflict(conflicts);
+    if (!conflicts.isEmpty() || !gaps.isEmpty()) {
+      throw new WriterConflict(conflicts, gaps);
     }
   }
 

@@ -168,7 +168,16 @@ class ReplicasTest {
               "SELECT count(*), count(DISTINCT writer || ':' || seq), count(DISTINCT writer)"
                   + " FROM "
                   + TABLE);
-      assertThat(totals.get(0)).containsExactly(expected, expected, (long) writers);
+      assertThat(totals.get(0))
+          .as(
+              "rows, distinct (writer, seq), writers; per writer (writer, rows, min seq, max seq):"
+                  + " %s",
+              sql(
+                  reader,
+                  "SELECT writer, count(*), min(seq), max(seq) FROM "
+                      + TABLE
+                      + " GROUP BY writer ORDER BY writer"))
+          .containsExactly(expected, expected, (long) writers);
       // each writer's offsets were committed exactly once, in order, whichever replica took them
       for (int w = 0; w < writers; w++) {
         assertThat(reader.writerOffset(TABLE, "writer-" + w)).hasValue(requestsPerWriter - 1);
