@@ -5,18 +5,28 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Generates record ids: UUIDv7 (RFC 9562) in canonical text form. The first 48 bits are the Unix
- * time in milliseconds, so ids sort by creation time; a 12-bit counter that starts at a random
- * value each millisecond keeps ids from one process strictly increasing; 62 random bits make ids
- * from different processes collide with negligible probability.
+ * time in milliseconds, so ids sort by creation time. Then comes a 30-bit counter (the 12 bits of
+ * {@code rand_a} and the first 18 of {@code rand_b}, RFC 9562 section 6.2, method 1) that starts at
+ * a random value in its lower half each millisecond, so ids from one process strictly increase. The
+ * last 44 bits are random, drawn once per millisecond: ids from different processes collide only if
+ * two of them draw the same 44 bits and overlapping counter ranges in the same millisecond.
+ *
+ * <p>Drawing the random bits per millisecond rather than per id makes consecutive ids differ in a
+ * few counter digits only, which Parquet's compression takes advantage of: the id column is the
+ * largest of an append's metadata columns.
  */
 final class RecordIds {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final Object LOCK = new Object();
+  private static final int COUNTER_BITS = 30;
+  private static final int TAIL_BITS = 44;
 
   // guarded by LOCK
   private static long lastMillis;
   // guarded by LOCK
-  private static int counter;
+  private static long counter;
+  // guarded by LOCK: the random bits of the current millisecond
+  private static long tail;
 
   private RecordIds() {}
 
@@ -32,16 +42,17 @@ final class RecordIds {
     synchronized (LOCK) {
       for (int i = 0; i < count; i++) {
         long now = System.currentTimeMillis();
-        if (now > lastMillis) {
-          lastMillis = now;
-          // start low in the 12-bit space so a busy millisecond rarely overflows it
-          counter = random.nextInt(1 << 10);
-        } else if (++counter >= (1 << 12)) {
-          lastMillis++;
-          counter = random.nextInt(1 << 10);
+        if (now > lastMillis || ++counter >= (1L << COUNTER_BITS)) {
+          // a new millisecond, or (a billion ids into one) the next: never step back in time
+          lastMillis = Math.max(now, lastMillis + 1);
+          counter = random.nextLong(1L << (COUNTER_BITS - 1));
+          tail = random.nextLong(1L << TAIL_BITS);
         }
-        long msb = (lastMillis << 16) | (0x7L << 12) | counter;
-        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        long msb = (lastMillis << 16) | (0x7L << 12) | (counter >>> (COUNTER_BITS - 12));
+        long lsb =
+            0x8000000000000000L
+                | ((counter & ((1L << (COUNTER_BITS - 12)) - 1)) << TAIL_BITS)
+                | tail;
         format(out, i * LENGTH, msb, lsb);
       }
     }

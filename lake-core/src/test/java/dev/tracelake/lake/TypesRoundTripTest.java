@@ -160,7 +160,16 @@ class TypesRoundTripTest extends LakeTestBase {
 
   @Test
   void recordIdsStayUniqueAndIncreasingUnderLoad() {
+    long before = System.currentTimeMillis();
     String[] ids = RecordIds.next(200_000);
+    long after = System.currentTimeMillis();
+    String[] later = RecordIds.next(1);
+    assertThat(later[0]).isGreaterThan(ids[ids.length - 1]);
+    for (String id : List.of(ids[0], ids[ids.length - 1])) {
+      // the first 48 bits are the creation time in milliseconds
+      long millis = java.util.UUID.fromString(id).getMostSignificantBits() >>> 16;
+      assertThat(millis).isBetween(before, after);
+    }
     assertThat(new java.util.HashSet<>(List.of(ids))).hasSize(ids.length);
     for (String id : List.of(ids[0], ids[ids.length / 2], ids[ids.length - 1])) {
       java.util.UUID uuid = java.util.UUID.fromString(id);

@@ -9,8 +9,8 @@ import org.apache.parquet.io.api.Binary;
 /**
  * The record ids an explain looks for, checked against every id of the pages read. Hashing each
  * page value whole cost more than decoding it, so a value is first looked up by a fingerprint of
- * its length and last 8 bytes (the random part of a UUIDv7) in an open-addressing table, and only
- * compared whole on a hit.
+ * its length and last 16 bytes (a UUIDv7's counter and random digits) in an open-addressing table,
+ * and only compared whole on a hit.
  */
 final class WantedIds {
   private final Set<Binary> ids = new HashSet<>();
@@ -56,7 +56,12 @@ final class WantedIds {
     int length = bytes.remaining();
     int start = bytes.position();
     long tail = 0;
-    if (length >= 8) {
+    if (length >= 16) {
+      // a UUIDv7 id's counter digits end 12 bytes from its end, its random digits follow
+      tail =
+          bytes.getLong(start + length - 8)
+              ^ Long.rotateLeft(bytes.getLong(start + length - 16), 29);
+    } else if (length >= 8) {
       tail = bytes.getLong(start + length - 8);
     } else {
       for (int i = 0; i < length; i++) {
