@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -12,7 +14,6 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
-import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -211,6 +212,11 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
     private final FloatFieldMetrics.Builder floatMetrics;
     private Mode mode = Mode.NULL;
     private ValueVector vector;
+    // the bound vector's buffers, checked once per batch to hold every row (see checkBuffers)
+    private boolean hasNulls;
+    private long validity;
+    private long data;
+    private long offsets;
     private ArrowValueReaders.ValueReader reader;
     private Object constant;
     private Binary constantBinary;
@@ -262,6 +268,67 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
       requireNoNulls(table, field, given, rowsBefore);
       vector = given;
       mode = fastMode(given);
+      if (mode != Mode.READER) {
+        String problem = checkBuffers(given, batch.getRowCount());
+        if (problem != null) {
+          throw LakeException.invalid(
+              "Table %s: column '%s' of the batch is malformed: %s", table, field.name(), problem);
+        }
+      }
+    }
+
+    /**
+     * Checks once for the batch that the vector's buffers hold all {@code rows}, so its values can
+     * be read by address, without Arrow's bounds and null checks on every value. A batch may come
+     * from a client: this is what keeps those reads inside the buffers.
+     *
+     * @return null when they do, else what is wrong
+     */
+    private String checkBuffers(ValueVector given, int rows) {
+      if (given.getValueCount() < rows) {
+        return String.format("it has %d values for %d rows", given.getValueCount(), rows);
+      }
+      hasNulls = given.getNullCount() > 0;
+      ArrowBuf validityBuffer = given.getValidityBuffer();
+      if (hasNulls && validityBuffer.capacity() < (rows + 7L) / 8) {
+        return String.format(
+            "its validity buffer has %d bytes for %d rows", validityBuffer.capacity(), rows);
+      }
+      validity = hasNulls ? validityBuffer.memoryAddress() : 0;
+      ArrowBuf dataBuffer = given.getDataBuffer();
+      long needed =
+          switch (mode) {
+            case BIGINT, FLOAT8, MICROS -> rows * 8L;
+            case INT, FLOAT4, FLOAT4_AS_DOUBLE, DATE_DAY -> rows * 4L;
+            case BIT -> (rows + 7L) / 8;
+            case VARCHAR -> 0; // checked against the offsets below
+            default -> throw new IllegalStateException("Unexpected mode " + mode);
+          };
+      if (dataBuffer.capacity() < needed) {
+        return String.format(
+            "its data buffer has %d bytes for %d rows", dataBuffer.capacity(), rows);
+      }
+      data = rows == 0 ? 0 : dataBuffer.memoryAddress();
+      if (mode != Mode.VARCHAR || rows == 0) {
+        return null;
+      }
+      ArrowBuf offsetBuffer = given.getOffsetBuffer();
+      if (offsetBuffer.capacity() < (rows + 1L) * 4) {
+        return String.format(
+            "its offset buffer has %d bytes for %d rows", offsetBuffer.capacity(), rows);
+      }
+      offsets = offsetBuffer.memoryAddress();
+      int previous = MemoryUtil.getInt(offsets);
+      for (int row = 0; row < rows; row++) {
+        int next = MemoryUtil.getInt(offsets + (row + 1) * 4L);
+        if (previous < 0 || next < previous || next > dataBuffer.capacity()) {
+          return String.format(
+              "row %d spans bytes %d to %d of a %d-byte data buffer",
+              row, previous, next, dataBuffer.capacity());
+        }
+        previous = next;
+      }
+      return null;
     }
 
     private Mode fastMode(ValueVector given) {
@@ -292,7 +359,7 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
         case CONSTANT -> writeValue(constant);
         case READER -> writeValue(reader.read(row));
         default -> {
-          if (vector.isNull(row)) {
+          if (hasNulls && (MemoryUtil.getByte(validity + (row >>> 3)) >> (row & 7) & 1) == 0) {
             column.writeNull(0, nullLevel);
           } else {
             writeFromVector(row);
@@ -301,39 +368,38 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
       }
     }
 
+    /** Writes a non-null value read by address; {@link #checkBuffers} checked the buffers. */
     private void writeFromVector(int row) {
       switch (mode) {
-        case BIGINT -> column.writeLong(0, ((BigIntVector) vector).get(row));
-        case INT -> column.writeInteger(0, ((IntVector) vector).get(row));
+        case BIGINT, MICROS -> column.writeLong(0, MemoryUtil.getLong(data + row * 8L));
+        case INT, DATE_DAY -> column.writeInteger(0, MemoryUtil.getInt(data + row * 4L));
         case FLOAT4 -> {
-          float v = ((Float4Vector) vector).get(row);
+          float v = Float.intBitsToFloat(MemoryUtil.getInt(data + row * 4L));
           floatMetrics.addValue(v);
           column.writeFloat(0, v);
         }
         case FLOAT8 -> {
-          double v = ((Float8Vector) vector).get(row);
+          double v = Double.longBitsToDouble(MemoryUtil.getLong(data + row * 8L));
           doubleMetrics.addValue(v);
           column.writeDouble(0, v);
         }
         case FLOAT4_AS_DOUBLE -> {
-          double v = ((Float4Vector) vector).get(row);
+          double v = Float.intBitsToFloat(MemoryUtil.getInt(data + row * 4L));
           doubleMetrics.addValue(v);
           column.writeDouble(0, v);
         }
-        case BIT -> column.writeBoolean(0, ((BitVector) vector).get(row) == 1);
+        case BIT ->
+            column.writeBoolean(0, (MemoryUtil.getByte(data + (row >>> 3)) >> (row & 7) & 1) != 0);
         case VARCHAR -> {
-          VarCharVector v = (VarCharVector) vector;
-          int start = v.getStartOffset(row);
-          int length = v.getEndOffset(row) - start;
+          int start = MemoryUtil.getInt(offsets + row * 4L);
+          int length = MemoryUtil.getInt(offsets + row * 4L + 4) - start;
           if (scratch.length < length) {
             scratch = new byte[Math.max(length, scratch.length * 2)];
           }
-          v.getDataBuffer().getBytes(start, scratch, 0, length);
+          MemoryUtil.copyFromMemory(data + start, scratch, 0, length);
           // parquet-java copies a reused array wherever it keeps a value
           column.writeBinary(0, Binary.fromReusedByteArray(scratch, 0, length));
         }
-        case MICROS -> column.writeLong(0, ((TimeStampVector) vector).get(row));
-        case DATE_DAY -> column.writeInteger(0, ((DateDayVector) vector).get(row));
         default -> throw new IllegalStateException("Unexpected mode " + mode);
       }
     }

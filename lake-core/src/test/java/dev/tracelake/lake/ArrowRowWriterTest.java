@@ -2,12 +2,26 @@ package dev.tracelake.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 /** The write path from Arrow vectors to Parquet columns, where it differs from a row at a time. */
@@ -205,5 +219,91 @@ class ArrowRowWriterTest extends LakeTestBase {
       append.commit();
     }
     assertThat(rows(table.scan()).get(0).get("_record_id")).isEqualTo("a\u2003b");
+  }
+
+  @Test
+  void everySimpleTypeRoundTripsWithNullsSpreadOverManyValidityBytes() {
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.nullable("b", ArrowType.Bool.INSTANCE),
+                Field.nullable("i", new ArrowType.Int(32, true)),
+                Field.nullable("l", new ArrowType.Int(64, true)),
+                Field.nullable("f", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)),
+                Field.nullable("d", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+                Field.nullable("s", ArrowType.Utf8.INSTANCE),
+                Field.nullable("day", new ArrowType.Date(DateUnit.DAY)),
+                Field.nullable("at", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"))));
+    LakeTable table = lake.createTable(TableName.parse("simple"), schema);
+    int rows = 1000;
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+      root.allocateNew();
+      for (int r = 0; r < rows; r++) {
+        if (r % 7 == 3) {
+          for (var v : root.getFieldVectors()) {
+            if (v instanceof BaseFixedWidthVector fw) {
+              fw.setNull(r);
+            } else {
+              ((VarCharVector) v).setNull(r);
+            }
+          }
+          continue;
+        }
+        ((BitVector) root.getVector("b")).setSafe(r, r % 2);
+        ((IntVector) root.getVector("i")).setSafe(r, -r);
+        ((BigIntVector) root.getVector("l")).setSafe(r, r * 1_000_000_007L);
+        ((Float4Vector) root.getVector("f")).setSafe(r, r / 4f);
+        ((Float8Vector) root.getVector("d")).setSafe(r, r / 8.0);
+        ((VarCharVector) root.getVector("s"))
+            .setSafe(r, ("v" + r).repeat(r % 5).getBytes(StandardCharsets.UTF_8));
+        ((DateDayVector) root.getVector("day")).setSafe(r, 19_000 + r);
+        ((TimeStampMicroTZVector) root.getVector("at")).setSafe(r, 1_700_000_000_000_000L + r);
+      }
+      root.setRowCount(rows);
+      table.append(PROV, root);
+    }
+
+    List<Map<String, Object>> read = rows(table.scan());
+    assertThat(read).hasSize(rows);
+    read.sort(java.util.Comparator.comparing(row -> (String) row.get("_record_id")));
+    for (int r = 0; r < rows; r++) {
+      Map<String, Object> row = read.get(r);
+      if (r % 7 == 3) {
+        for (String c : List.of("b", "i", "l", "f", "d", "s", "day", "at")) {
+          assertThat(row.get(c)).as("row %d column %s", r, c).isNull();
+        }
+        continue;
+      }
+      assertThat(row.get("b")).as("row %d", r).isEqualTo(r % 2 == 1);
+      assertThat(row.get("i")).as("row %d", r).isEqualTo(-r);
+      assertThat(row.get("l")).as("row %d", r).isEqualTo(r * 1_000_000_007L);
+      assertThat(row.get("f")).as("row %d", r).isEqualTo(r / 4f);
+      assertThat(row.get("d")).as("row %d", r).isEqualTo(r / 8.0);
+      assertThat(row.get("s")).as("row %d", r).isEqualTo(("v" + r).repeat(r % 5));
+      // read back as Arrow gives them: days, and microseconds since the epoch
+      assertThat(row.get("day")).as("row %d", r).isEqualTo(19_000 + r);
+      assertThat(row.get("at")).as("row %d", r).isEqualTo(1_700_000_000_000_000L + r);
+    }
+  }
+
+  @Test
+  void stringOffsetsPointingPastTheDataAreRefusedWithoutReadingThere() {
+    LakeTable table = events();
+    appendEvents(table, 0, 3);
+    long before = table.scan().snapshot().orElseThrow().snapshotId();
+    try (VectorSchemaRoot batch = TestBatches.events(allocator, 10, 3);
+        PendingAppend append = table.newAppend(PROV)) {
+      VarCharVector user = (VarCharVector) batch.getVector("user");
+      // a client's malformed batch: the last row ends a megabyte past the string data
+      user.getOffsetBuffer().setInt(3L * 4, 1 << 20);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> append.write(batch))
+          .isInstanceOf(LakeException.class)
+          .hasMessageStartingWith(
+              "Table default.events: column 'user' of the batch is malformed: row 2 spans bytes")
+          .hasMessageEndingWith(
+              "to 1048576 of a " + user.getDataBuffer().capacity() + "-byte data buffer");
+    }
+    assertThat(table.scan().snapshot().orElseThrow().snapshotId()).isEqualTo(before);
+    assertThat(eventIds(table.scan())).containsExactly(0L, 1L, 2L);
   }
 }
