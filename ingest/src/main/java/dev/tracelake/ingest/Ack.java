@@ -1,5 +1,6 @@
 package dev.tracelake.ingest;
 
+import dev.tracelake.lake.RecordIdList;
 import dev.tracelake.lake.TableName;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public record Ack(
     long rows,
     boolean alreadyCommitted) {
   public Ack {
-    recordIds = List.copyOf(recordIds);
+    // a lake-core id list is unmodifiable already, and copying it would make a String of each id
+    recordIds = recordIds instanceof RecordIdList ? recordIds : List.copyOf(recordIds);
   }
 }

@@ -1,8 +1,10 @@
 package dev.tracelake.ingest;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.tracelake.lake.ColumnInfo;
 import dev.tracelake.lake.Provenance;
+import dev.tracelake.lake.RecordIdList;
 import dev.tracelake.lake.RefInfo;
 import dev.tracelake.lake.TableDescription;
 import dev.tracelake.proto.v1.AppendRowsResponse;
@@ -51,10 +53,18 @@ final class ProtoMapping {
   }
 
   static AppendRowsResponse toProto(Ack ack) {
-    return AppendRowsResponse.newBuilder()
-        .setOffset(ack.offset())
+    AppendRowsResponse.Builder b = AppendRowsResponse.newBuilder();
+    if (ack.recordIds() instanceof RecordIdList ids) {
+      // the ids' bytes as written to the data file, wrapped, not copied: no String per id, and
+      // nothing to encode when the response is written (the bytes never change)
+      ids.forEachUtf8(
+          (bytes, offset, length) ->
+              b.addRecordIdsBytes(UnsafeByteOperations.unsafeWrap(bytes, offset, length)));
+    } else {
+      b.addAllRecordIds(ack.recordIds());
+    }
+    return b.setOffset(ack.offset())
         .setSnapshotId(ack.snapshotId())
-        .addAllRecordIds(ack.recordIds())
         .setRowCount(ack.rows())
         .setAlreadyCommitted(ack.alreadyCommitted())
         .setTable(ack.table().toString())

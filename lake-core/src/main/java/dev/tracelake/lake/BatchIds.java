@@ -11,7 +11,7 @@ import org.apache.avro.util.Utf8;
  * were written to the data file and become a {@link String} only when read; ids the writer gave are
  * kept as given. Fixed once the batch is written.
  */
-final class BatchIds extends AbstractList<String> implements RandomAccess {
+final class BatchIds extends AbstractList<String> implements RecordIdList, RandomAccess {
   private final byte[] fresh;
   private final int size;
   // null until the writer gives an id
@@ -51,6 +51,18 @@ final class BatchIds extends AbstractList<String> implements RandomAccess {
       return given[row];
     }
     return new String(fresh, row * RecordIds.LENGTH, RecordIds.LENGTH, StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void forEachUtf8(Utf8Sink sink) {
+    for (int row = 0; row < size; row++) {
+      if (given != null && given[row] != null) {
+        byte[] bytes = given[row].getBytes(StandardCharsets.UTF_8);
+        sink.accept(bytes, 0, bytes.length);
+      } else {
+        sink.accept(fresh, row * RecordIds.LENGTH, RecordIds.LENGTH);
+      }
+    }
   }
 
   @Override

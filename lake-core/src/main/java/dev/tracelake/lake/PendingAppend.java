@@ -143,7 +143,7 @@ public final class PendingAppend implements AutoCloseable {
    * @throws LakeException INVALID_ARGUMENT when the batch does not fit the table; the append is
    *     then unusable and must be closed, which discards it
    */
-  public List<String> write(VectorSchemaRoot batch) {
+  public RecordIdList write(VectorSchemaRoot batch) {
     return main.write(batch);
   }
 
@@ -180,7 +180,7 @@ public final class PendingAppend implements AutoCloseable {
      * @throws LakeException INVALID_ARGUMENT when the batch does not fit the table; the whole
      *     append is then unusable and must be closed, which discards it
      */
-    public List<String> write(VectorSchemaRoot batch) {
+    public RecordIdList write(VectorSchemaRoot batch) {
       requireState(State.OPEN);
       BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
       int count = batch.getRowCount();

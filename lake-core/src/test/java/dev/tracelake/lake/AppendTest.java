@@ -122,7 +122,7 @@ class AppendTest extends LakeTestBase {
                 new Field("_record_id", FieldType.nullable(ArrowType.Utf8.INSTANCE), null)));
     LakeTable table =
         lake.createTable(TableName.parse("mixed"), new Schema(schema.getFields().subList(0, 2)));
-    List<String> ids;
+    RecordIdList ids;
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
         PendingAppend append = table.newAppend(PROV)) {
       root.allocateNew();
@@ -145,6 +145,12 @@ class AppendTest extends LakeTestBase {
 
     assertThat(ids).hasSize(4);
     assertThat(ids.get(1)).isEqualTo("order-42");
+    // the same ids as bytes, as an acknowledgement sends them
+    List<String> asBytes = new java.util.ArrayList<>();
+    ids.forEachUtf8(
+        (bytes, offset, length) ->
+            asBytes.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+    assertThat(asBytes).containsExactlyElementsOf(ids);
     for (int i : new int[] {0, 2, 3}) {
       assertThat(java.util.UUID.fromString(ids.get(i)).version()).isEqualTo(7);
     }
