@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--commit-interval-ms",
       description =
           "Longest wait of a request for its commit (env TRACELAKE_COMMIT_INTERVAL_MS;"
-              + " default 500).")
+              + " default 1000).")
   Long commitIntervalMs;
 
   @Option(

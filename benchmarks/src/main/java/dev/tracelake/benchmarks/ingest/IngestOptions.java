@@ -67,7 +67,7 @@ record IngestOptions(
         --server-jar PATH    CLI jar the server runs from (default ingest/target/tracelake.jar)
         --server-jvm-opts S  extra JVM flags for the server, space-separated; TRACELAKE_JAVA_OPTS
                              from the environment is added too (e.g. -Xmx1g, JFR)
-        --commit-interval-ms N  the server's commit interval (default 500, the server default)
+        --commit-interval-ms N  the server's commit interval (default 1000, the server default)
         --out DIR            output directory (default: system temp directory)
         --keep-files         keep the warehouse and baseline files (default: delete at the end)
         --seed N             data generator seed (default 42)
@@ -221,7 +221,7 @@ record IngestOptions(
     List<String> modes = List.of(THROUGHPUT);
     Path serverJar = Path.of("ingest", "target", "tracelake.jar");
     List<String> serverJvmOptions = new ArrayList<>();
-    long commitIntervalMs = 500;
+    long commitIntervalMs = 1000;
     Path outputDir;
     boolean keepFiles;
     long seed = 42;

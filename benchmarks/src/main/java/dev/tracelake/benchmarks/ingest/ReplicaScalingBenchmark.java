@@ -120,7 +120,7 @@ public final class ReplicaScalingBenchmark {
             Integer.parseInt(a.getOrDefault("writers", "6")),
             Integer.parseInt(a.getOrDefault("repeats", "3")),
             Integer.parseInt(a.getOrDefault("warmups", "1")),
-            Long.parseLong(a.getOrDefault("commit-interval-ms", "500")),
+            Long.parseLong(a.getOrDefault("commit-interval-ms", "1000")),
             a.getOrDefault("server-heap", "-Xmx1g"));
     Map<String, String> unknown = new LinkedHashMap<>(a);
     for (String known :
