@@ -57,7 +57,7 @@ public record IngestConfig(
    * Returns the defaults: loopback, port 7420, 64 MiB messages, commits at least every second. One
    * second, the longest the contract allows, rather than less: each commit is a snapshot and at
    * least one data file per table, so a shorter interval doubles a streamed table's small files and
-   * metadata for acknowledgements about half a second sooner.
+   * metadata for acknowledgements at most half a second sooner.
    */
   public static IngestConfig defaults() {
     return new IngestConfig(
