@@ -142,7 +142,14 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
   /** Fails when a required column holds a null, naming its first row. */
   private static void requireNoNulls(
       TableName table, NestedField field, ValueVector vector, long rowsBefore) {
-    if (field.isRequired() && vector.getNullCount() > 0) {
+    if (field.isRequired()) {
+      requireNoNulls(table, field.name(), vector, rowsBefore);
+    }
+  }
+
+  /** Fails when the column's vector holds a null, naming its first row in the batch and append. */
+  static void requireNoNulls(TableName table, String column, ValueVector vector, long rowsBefore) {
+    if (vector.getNullCount() > 0) {
       int row = 0;
       while (!vector.isNull(row)) {
         row++;
@@ -150,7 +157,7 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
       throw LakeException.invalid(
           "Table %s: column '%s' is required but is null at row %d of the batch (row %d of"
               + " the append)",
-          table, field.name(), row, rowsBefore + row);
+          table, column, row, rowsBefore + row);
     }
   }
 
@@ -211,7 +218,6 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
     private final DoubleFieldMetrics.Builder doubleMetrics;
     private final FloatFieldMetrics.Builder floatMetrics;
     private Mode mode = Mode.NULL;
-    private ValueVector vector;
     // the bound vector's buffers, checked once per batch to hold every row (see checkBuffers)
     private boolean hasNulls;
     private long validity;
@@ -253,7 +259,6 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
         Object value,
         BatchIds ids,
         long rowsBefore) {
-      vector = null;
       reader = valueReader;
       constant = value;
       constantBinary =
@@ -266,7 +271,6 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
       }
       ValueVector given = batch.getVector(field.name());
       requireNoNulls(table, field, given, rowsBefore);
-      vector = given;
       mode = fastMode(given);
       if (mode != Mode.READER) {
         String problem = checkBuffers(given, batch.getRowCount());

@@ -549,15 +549,8 @@ public final class PendingAppend implements AutoCloseable {
           continue;
         }
         ValueVector vector = batch.getVector(names[c]);
-        if (required[c] && vector.getNullCount() > 0) {
-          int row = 0;
-          while (!vector.isNull(row)) {
-            row++;
-          }
-          throw LakeException.invalid(
-              "Table %s: column '%s' is required but is null at row %d of the batch (row %d of"
-                  + " the append)",
-              table, names[c], row, row);
+        if (required[c]) {
+          ArrowRowWriter.requireNoNulls(table, names[c], vector, 0);
         }
         if (nested[c]) {
           for (int i = 0; i < rowCount; i++) {
