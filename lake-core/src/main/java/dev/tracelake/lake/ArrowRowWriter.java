@@ -1,6 +1,5 @@
 package dev.tracelake.lake;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -456,7 +455,6 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
   /** {@code _record_id}: the writer's id where it gave one, else the batch's fresh id. */
   private static final class RecordIdSlot extends ParquetValueWriters.PrimitiveWriter<Object>
       implements Slot {
-    private final Utf8 id = new Utf8();
     private TableName table;
     private ArrowValueReaders.ValueReader given;
     // the writer's ids when they come as a plain string vector (read without decoding)
@@ -493,23 +491,20 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
     public void read(int row) {
       if (givenText != null) {
         if (givenText.isNull(row)) {
-          ids.copyFresh(row, id);
+          requireFresh(row);
           return;
         }
         // the writer's id, as UTF-8 bytes straight from the vector
         int start = givenText.getStartOffset(row);
         int length = givenText.getEndOffset(row) - start;
-        id.setByteLength(length);
-        givenText.getDataBuffer().getBytes(start, id.getBytes(), 0, length);
-        if (RecordIds.isBlank(id.getBytes(), length)) {
+        if (!ids.given(row, givenText.getDataBuffer(), start, length)) {
           throw blank(row);
         }
-        ids.given(row, new String(id.getBytes(), 0, length, StandardCharsets.UTF_8));
         return;
       }
       Object value = given == null ? null : given.read(row);
       if (value == null) {
-        ids.copyFresh(row, id);
+        requireFresh(row);
         return;
       }
       String text = value.toString();
@@ -517,7 +512,13 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
         throw blank(row);
       }
       ids.given(row, text);
-      id.set(text);
+    }
+
+    private void requireFresh(int row) {
+      if (!ids.hasFresh()) {
+        throw new IllegalStateException(
+            "Table " + table + ": row " + row + " has no record id, and none was made for it");
+      }
     }
 
     private LakeException blank(int row) {
@@ -527,7 +528,7 @@ final class ArrowRowWriter implements ParquetValueWriter<ArrowRowWriter.Cursor> 
 
     @Override
     public void write(int row) {
-      column.writeBinary(0, Binary.fromReusedByteArray(id.getBytes(), 0, id.getByteLength()));
+      column.writeBinary(0, ids.binary(row));
     }
   }
 

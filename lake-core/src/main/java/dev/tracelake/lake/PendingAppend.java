@@ -184,7 +184,7 @@ public final class PendingAppend implements AutoCloseable {
       requireState(State.OPEN);
       BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
       int count = batch.getRowCount();
-      BatchIds ids = BatchIds.fresh(count);
+      BatchIds ids = binding.ids(batch);
       long rowsBefore = rows.getAndAdd(count);
       boolean ok = false;
       try {
@@ -538,6 +538,20 @@ public final class PendingAppend implements AutoCloseable {
     }
 
     /**
+     * Returns the ids for a batch's rows: fresh ones unless the writer gave an id for every row in
+     * a string column, which is then read without making any.
+     */
+    BatchIds ids(VectorSchemaRoot batch) {
+      int count = batch.getRowCount();
+      if (recordIdReader != null
+          && batch.getVector(MetadataColumns.RECORD_ID) instanceof VarCharVector v
+          && v.getNullCount() == 0) {
+        return BatchIds.allGiven(count);
+      }
+      return BatchIds.fresh(count);
+    }
+
+    /**
      * Checks a batch as writing it would, without writing: fails on a null in a required column, a
      * bad nested value or a blank record id. Flat columns are checked by their null counts; only
      * nested columns and given record ids are read row by row.
@@ -573,7 +587,7 @@ public final class PendingAppend implements AutoCloseable {
               scratch = new byte[Math.max(length, scratch.length * 2)];
             }
             v.getDataBuffer().getBytes(start, scratch, 0, length);
-            blank = RecordIds.isBlank(scratch, length);
+            blank = RecordIds.isBlank(scratch, 0, length);
           } else {
             Object given = recordIdReader.read(i);
             blank = given != null && given.toString().isBlank();

@@ -18,4 +18,13 @@ public interface RecordIdList extends List<String> {
 
   /** Calls {@code sink} with the UTF-8 bytes of every id, in row order. */
   void forEachUtf8(Utf8Sink sink);
+
+  /**
+   * Returns {@code count} fresh record ids, made as Tracelake makes the ids of rows that come
+   * without one: UUIDv7 text, increasing within this process. For writers that name their rows' ids
+   * before appending them, so that they know the ids even when an acknowledgement is lost.
+   */
+  static RecordIdList fresh(int count) {
+    return BatchIds.fresh(count);
+  }
 }

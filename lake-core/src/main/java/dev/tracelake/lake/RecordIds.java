@@ -89,14 +89,15 @@ final class RecordIds {
   }
 
   /**
-   * Returns whether the UTF-8 text in {@code bytes[0, length)} is blank as {@link String#isBlank()}
-   * says: empty or only white space. ASCII text is judged on its bytes, anything else decoded.
+   * Returns whether the UTF-8 text in {@code bytes[offset, offset + length)} is blank as {@link
+   * String#isBlank()} says: empty or only white space. ASCII text is judged on its bytes, anything
+   * else decoded.
    */
-  static boolean isBlank(byte[] bytes, int length) {
-    for (int i = 0; i < length; i++) {
+  static boolean isBlank(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
       int b = bytes[i];
       if (b < 0) {
-        return new String(bytes, 0, length, StandardCharsets.UTF_8).isBlank();
+        return new String(bytes, offset, length, StandardCharsets.UTF_8).isBlank();
       }
       if (!Character.isWhitespace(b)) {
         return false;

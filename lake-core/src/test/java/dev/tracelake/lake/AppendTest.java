@@ -113,6 +113,75 @@ class AppendTest extends LakeTestBase {
   }
 
   @Test
+  void idsGivenForEveryRowAreKeptByteForByteWithoutFreshOnes() {
+    Schema schema =
+        new Schema(
+            List.of(
+                new Field("event_id", FieldType.notNullable(new ArrowType.Int(64, true)), null),
+                new Field("_record_id", FieldType.nullable(ArrowType.Utf8.INSTANCE), null)));
+    LakeTable table =
+        lake.createTable(
+            TableName.parse("all_given"), new Schema(schema.getFields().subList(0, 1)));
+    // UUID-length ids (36 bytes, one of them with a two-byte character), shorter and longer ones,
+    // and a UUID-length one after a longer one in the same row position of a second batch
+    List<String> given = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      given.add(
+          switch (i % 4) {
+            case 0 ->
+                java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}).toString();
+            case 1 -> "order-" + i;
+            case 2 -> "é" + "x".repeat(33) + (i % 10);
+            default -> "long-id-" + "y".repeat(40) + i;
+          });
+    }
+    assertThat(given.get(2).getBytes(StandardCharsets.UTF_8)).hasSize(36);
+    List<String> returned = new java.util.ArrayList<>();
+    try (PendingAppend append = table.newAppend(PROV)) {
+      for (int b = 0; b < 2; b++) {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+          root.allocateNew();
+          VarCharVector ids = (VarCharVector) root.getVector("_record_id");
+          for (int i = 0; i < 1500; i++) {
+            ((BigIntVector) root.getVector("event_id")).setSafe(i, b * 1500L + i);
+            ids.setSafe(i, given.get(b * 1500 + i).getBytes(StandardCharsets.UTF_8));
+          }
+          root.setRowCount(1500);
+          RecordIdList written = append.write(root);
+          List<String> asBytes = new java.util.ArrayList<>();
+          written.forEachUtf8(
+              (bytes, offset, length) ->
+                  asBytes.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+          assertThat(asBytes).containsExactlyElementsOf(written);
+          returned.addAll(written);
+        }
+      }
+      append.commit();
+    }
+    assertThat(returned).containsExactlyElementsOf(given);
+    Map<Long, Object> stored = new HashMap<>();
+    rows(table.scan()).forEach(r -> stored.put((Long) r.get("event_id"), r.get("_record_id")));
+    for (int i = 0; i < given.size(); i++) {
+      assertThat(stored.get((long) i)).as("row %d", i).isEqualTo(given.get(i));
+    }
+    // a blank id of UUID length is refused like any blank id
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        PendingAppend append = table.newAppend(PROV)) {
+      root.allocateNew();
+      VarCharVector ids = (VarCharVector) root.getVector("_record_id");
+      for (int i = 0; i < 3; i++) {
+        ((BigIntVector) root.getVector("event_id")).setSafe(i, i);
+        ids.setSafe(i, (i == 1 ? " ".repeat(36) : given.get(i)).getBytes(StandardCharsets.UTF_8));
+      }
+      root.setRowCount(3);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> append.write(root))
+          .hasMessage(
+              "Table default.all_given: column '_record_id' is blank at row 1 of the batch");
+    }
+    assertThat(table.snapshots()).hasSize(1);
+  }
+
+  @Test
   void givenAndFreshRecordIdsMixInOneBatchAndAreReturnedInRowOrder() {
     Schema schema =
         new Schema(
