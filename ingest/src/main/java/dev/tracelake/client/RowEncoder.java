@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import com.google.protobuf.ByteString;
 import dev.tracelake.ingest.ArrowIpc;
+import dev.tracelake.lake.RecordIdList;
 import dev.tracelake.proto.v1.ArrowRows;
 import dev.tracelake.proto.v1.JsonRows;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +28,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  */
 final class RowEncoder {
   static final String RECORD_ID = "_record_id";
+  // bytes of a fresh id: UUID text
+  private static final int ID_LENGTH = 36;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -56,18 +58,29 @@ final class RowEncoder {
               + "' must be a string (Utf8) column, got "
               + given.getField().getType());
     }
-    List<String> ids = new ArrayList<>(rows);
+    List<String> ids;
     try (VarCharVector idVector =
         new VarCharVector(
             new Field(RECORD_ID, FieldType.nullable(ArrowType.Utf8.INSTANCE), null), allocator)) {
-      idVector.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        String id =
-            given == null || given.isNull(i)
-                ? RecordIdGenerator.next()
-                : new String(((VarCharVector) given).get(i), StandardCharsets.UTF_8);
-        ids.add(id);
-        idVector.setSafe(i, id.getBytes(StandardCharsets.UTF_8));
+      RecordIdList fresh =
+          given == null || given.getNullCount() > 0 ? RecordIdList.fresh(rows) : null;
+      if (given == null) {
+        // the common case: every id is fresh, copied as bytes without a String each
+        idVector.allocateNew((long) rows * ID_LENGTH, rows);
+        int[] row = {0};
+        fresh.forEachUtf8((bytes, offset, length) -> idVector.set(row[0]++, bytes, offset, length));
+        ids = fresh;
+      } else {
+        idVector.allocateNew(rows);
+        ids = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+          String id =
+              given.isNull(i)
+                  ? fresh.get(i)
+                  : new String(((VarCharVector) given).get(i), StandardCharsets.UTF_8);
+          ids.add(id);
+          idVector.setSafe(i, id.getBytes(StandardCharsets.UTF_8));
+        }
       }
       idVector.setValueCount(rows);
       // A view over the caller's vectors with our id column: the caller's batch stays unchanged,
@@ -77,9 +90,10 @@ final class RowEncoder {
       vectors.add(idVector);
       List<Field> fields = vectors.stream().map(FieldVector::getField).toList();
       VectorSchemaRoot view = new VectorSchemaRoot(fields, vectors, rows);
-      byte[] ipc = ArrowIpc.encode(view);
       return new Encoded(
-          ArrowRows.newBuilder().setIpcStream(ByteString.copyFrom(ipc)).build(), null, ids);
+          ArrowRows.newBuilder().setIpcStream(ArrowIpc.encodeToByteString(view)).build(),
+          null,
+          ids);
     }
   }
 
@@ -87,6 +101,7 @@ final class RowEncoder {
   Encoded json(List<? extends Map<String, ?>> rows) {
     JsonRows.Builder json = JsonRows.newBuilder();
     List<String> ids = new ArrayList<>(rows.size());
+    RecordIdList fresh = null;
     for (int r = 0; r < rows.size(); r++) {
       Map<String, ?> row = rows.get(r);
       if (row == null) {
@@ -95,7 +110,10 @@ final class RowEncoder {
       Object given = row.get(RECORD_ID);
       String id;
       if (given == null) {
-        id = RecordIdGenerator.next();
+        if (fresh == null) {
+          fresh = RecordIdList.fresh(rows.size());
+        }
+        id = fresh.get(r);
       } else if (given instanceof String s) {
         id = s;
       } else {

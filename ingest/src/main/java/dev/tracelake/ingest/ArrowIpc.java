@@ -1,6 +1,7 @@
 package dev.tracelake.ingest;
 
-import java.io.ByteArrayInputStream;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,9 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -18,6 +21,7 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 
 /** Arrow IPC stream encoding and decoding for request and response payloads. */
 public final class ArrowIpc {
@@ -39,7 +43,7 @@ public final class ArrowIpc {
           e);
     }
     try (ArrowStreamReader reader =
-        new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
+        new ArrowStreamReader(new ByteArrayReadableSeekableByteChannel(stream), allocator)) {
       VectorSchemaRoot source = reader.getVectorSchemaRoot();
       while (reader.loadNextBatch()) {
         VectorSchemaRoot copy = VectorSchemaRoot.create(source.getSchema(), allocator);
@@ -109,7 +113,26 @@ public final class ArrowIpc {
 
   /** Encodes one batch as an Arrow IPC stream. */
   public static byte[] encode(VectorSchemaRoot batch) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Output out = write(batch);
+    return Arrays.copyOf(out.buffer(), out.size());
+  }
+
+  /**
+   * Encodes one batch as an Arrow IPC stream, returned without a copy of the encoded bytes: they
+   * are written once, into an array sized for the batch, which the result wraps.
+   */
+  public static ByteString encodeToByteString(VectorSchemaRoot batch) {
+    Output out = write(batch);
+    return UnsafeByteOperations.unsafeWrap(out.buffer(), 0, out.size());
+  }
+
+  private static Output write(VectorSchemaRoot batch) {
+    // the buffers, each padded to 8 bytes, plus the schema and batch messages
+    long size = 4096;
+    for (FieldVector vector : batch.getFieldVectors()) {
+      size += vector.getBufferSize() + 8L * (vector.getFieldBuffers().size() + 1) + 256;
+    }
+    Output out = new Output((int) Math.min(size, Integer.MAX_VALUE - 8));
     try (ArrowStreamWriter writer = new ArrowStreamWriter(batch, null, Channels.newChannel(out))) {
       writer.start();
       writer.writeBatch();
@@ -117,7 +140,18 @@ public final class ArrowIpc {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return out;
+  }
+
+  /** A byte array output stream whose array can be read without a copy. */
+  private static final class Output extends ByteArrayOutputStream {
+    Output(int capacity) {
+      super(capacity);
+    }
+
+    byte[] buffer() {
+      return buf;
+    }
   }
 
   /** Serializes a schema as an Arrow IPC schema message. */

@@ -57,8 +57,13 @@ class TracelakeClientTest extends ClientTestBase {
     assertThat(arrow.offset()).isZero();
     assertThat(rows.offset()).isOne();
     assertThat(arrow.recordIds()).hasSize(5).doesNotHaveDuplicates();
+    // the writer names the ids itself, in Tracelake's format: UUIDv7, increasing in row order
+    assertThat(arrow.recordIds()).isSorted();
+    assertThat(arrow.recordIds())
+        .allSatisfy(id -> assertThat(java.util.UUID.fromString(id).version()).isEqualTo(7));
     assertThat(arrow.rowCount()).isEqualTo(5);
     assertThat(rows.recordIds()).hasSize(2);
+    assertThat(rows.recordIds().get(0)).isGreaterThan(arrow.recordIds().get(4));
     assertThat(rows.rowCount()).isEqualTo(2);
     assertThat(List.of(arrow, rows)).noneMatch(AppendAck::alreadyCommitted);
 
@@ -91,6 +96,43 @@ class TracelakeClientTest extends ClientTestBase {
       assertThat(ack.recordIds()).hasSize(2).startsWith("order-0001");
       assertThat(recordIds("events")).containsExactlyInAnyOrderElementsOf(ack.recordIds());
     }
+  }
+
+  @Test
+  void anArrowBatchMayGiveSomeRecordIdsAndLeaveTheRestToTheWriter() {
+    createEvents("events");
+    List<Field> fields = new ArrayList<>(EVENTS.getFields());
+    fields.add(new Field("_record_id", FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+    Schema withIds = new Schema(fields);
+    AppendAck ack;
+    try (TableWriter writer = client.openWriter("events", "w1", PROVENANCE);
+        VectorSchemaRoot plain = events(0, 3);
+        VectorSchemaRoot batch = VectorSchemaRoot.create(withIds, allocator)) {
+      batch.allocateNew();
+      for (int i = 0; i < 3; i++) {
+        for (int c = 0; c < 3; c++) {
+          batch.getVector(c).copyFromSafe(i, i, plain.getVector(c));
+        }
+      }
+      // row 1 has an id of UUID length that is not a UUID; rows 0 and 2 get fresh ones
+      String given = "x".repeat(36);
+      ((VarCharVector) batch.getVector("_record_id"))
+          .setSafe(1, given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      batch.setRowCount(3);
+      ack = writer.append(batch).join();
+
+      assertThat(ack.recordIds()).hasSize(3).doesNotHaveDuplicates();
+      assertThat(ack.recordIds().get(1)).isEqualTo(given);
+      assertThat(java.util.UUID.fromString(ack.recordIds().get(0)).version()).isEqualTo(7);
+      assertThat(ack.recordIds().get(2)).isGreaterThan(ack.recordIds().get(0));
+      // the caller's batch is left as it was
+      assertThat(batch.getVector("_record_id").isNull(0)).isTrue();
+    }
+    assertThat(read("events", "event_id", "_record_id"))
+        .containsExactlyInAnyOrder(
+            List.of(0L, ack.recordIds().get(0)),
+            List.of(1L, ack.recordIds().get(1)),
+            List.of(2L, ack.recordIds().get(2)));
   }
 
   @Test
