@@ -136,24 +136,31 @@ final class MetadataColumnBatches implements AutoCloseable {
 
   /**
    * Increasing UUIDv7 ids in canonical text form, laid out as lake-core's are: 48 bits of
-   * milliseconds, version 7, a 12-bit counter that starts low each millisecond, 62 random bits.
+   * milliseconds, version 7, a 30-bit counter that starts at a random value in its lower half each
+   * millisecond, then 44 random bits drawn once per millisecond.
    */
   private static final class RecordIdSequence {
     private final SplittableRandom random;
     private long millis = START_MILLIS;
-    private int counter = IDS_PER_MILLISECOND;
+    private int issued = IDS_PER_MILLISECOND;
+    private long counter;
+    private long tail;
 
     RecordIdSequence(SplittableRandom random) {
       this.random = random;
     }
 
     byte[] next() {
-      if (counter >= IDS_PER_MILLISECOND) {
+      if (issued >= IDS_PER_MILLISECOND) {
         millis++;
-        counter = random.nextInt(1 << 10);
+        issued = 0;
+        counter = random.nextLong(1L << 29);
+        tail = random.nextLong(1L << 44);
       }
-      long msb = (millis << 16) | (0x7L << 12) | counter++;
-      long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+      issued++;
+      long c = counter++;
+      long msb = (millis << 16) | (0x7L << 12) | (c >>> 18);
+      long lsb = 0x8000000000000000L | ((c & ((1L << 18) - 1)) << 44) | tail;
       byte[] text = new byte[36];
       hex(text, 0, msb >>> 32, 8);
       text[8] = '-';
