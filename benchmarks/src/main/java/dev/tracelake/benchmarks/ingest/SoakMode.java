@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Sustained load for a fixed duration while the server's resident memory is sampled: writers cycle
  * through a pool of batches (rows repeat), and the report compares the first minute's RSS with the
- * last minute's.
+ * last minute's, and gives each minute's median, so that a one-off step (the JVM growing its heap
+ * once as it warms up) can be told from growth.
  */
 final class SoakMode {
   private static final int POOL_BATCHES = 256;
@@ -164,6 +165,25 @@ final class SoakMode {
         first / 1e6,
         last / 1e6,
         100 * (last - first) / first);
+    List<String> minutes = new ArrayList<>();
+    List<Double> medians = new ArrayList<>();
+    for (long start = 0; start < durationNanos; start += MINUTE_NANOS) {
+      long from = start;
+      long to = start + MINUTE_NANOS;
+      if (soak.samples().stream().anyMatch(x -> x.nanos() > from && x.nanos() <= to)) {
+        double median = soak.medianRss(from + 1, to);
+        medians.add(median);
+        minutes.add(String.format(Locale.ROOT, "%.0f", median / 1e6));
+      }
+    }
+    out.printf(Locale.ROOT, "RSS MB, median of each minute: %s", String.join(", ", minutes));
+    if (medians.size() >= 3) {
+      double second = medians.get(1);
+      double lastMedian = medians.get(medians.size() - 1);
+      out.printf(
+          Locale.ROOT, "; second minute to last %+.1f%%", 100 * (lastMedian - second) / second);
+    }
+    out.println();
     out.printf(
         Locale.ROOT,
         "ack latency ms: first minute p50 %.1f p99 %.1f; last minute p50 %.1f p99 %.1f%n",

@@ -26,13 +26,14 @@ class IngestBenchmarkTest {
   @TempDir Path dir;
 
   @Test
-  void throughputAndLatencyRunsWriteEveryRowExactlyOnce() throws IOException {
+  void throughputAndLatencyRunsWriteEveryRowExactlyOnceAndASoakReportsItsMemory()
+      throws IOException {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     IngestBenchmark.Report report =
         IngestBenchmark.run(
             IngestOptions.parse(
                 "--modes",
-                "throughput,latency",
+                "throughput,latency,soak",
                 "--server-jar",
                 SERVER_JAR.toString(),
                 "--server-jvm-opts",
@@ -59,7 +60,17 @@ class IngestBenchmarkTest {
                 "--latency-seconds",
                 "2",
                 "--latency-warmup-seconds",
-                "1"),
+                "1",
+                "--soak-seconds",
+                "3",
+                "--sample-seconds",
+                "1",
+                "--soak-writers",
+                "1",
+                "--soak-batch-size",
+                "50",
+                "--soak-rate",
+                "10"),
             new PrintStream(output, true, StandardCharsets.UTF_8));
 
     assertThat(report.tables())
@@ -75,7 +86,9 @@ class IngestBenchmarkTest {
     }
     assertThat(output.toString(StandardCharsets.UTF_8))
         .contains("RATIO ingest/raw-parquet = ")
-        .contains("p99/interval");
+        .contains("p99/interval")
+        .containsPattern("soak: [0-9,]+ rows in ")
+        .containsPattern("RSS MB, median of each minute: [0-9]+\\R");
   }
 
   @Test
