@@ -28,8 +28,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  */
 final class RowEncoder {
   static final String RECORD_ID = "_record_id";
-  // bytes of a fresh id: UUID text
-  private static final int ID_LENGTH = 36;
+  // bytes of a fresh id (UUID text): sizes the id vector, which grows if ever it is more
+  private static final int ID_LENGTH_HINT = 36;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -66,9 +66,10 @@ final class RowEncoder {
           given == null || given.getNullCount() > 0 ? RecordIdList.fresh(rows) : null;
       if (given == null) {
         // the common case: every id is fresh, copied as bytes without a String each
-        idVector.allocateNew((long) rows * ID_LENGTH, rows);
+        idVector.allocateNew((long) rows * ID_LENGTH_HINT, rows);
         int[] row = {0};
-        fresh.forEachUtf8((bytes, offset, length) -> idVector.set(row[0]++, bytes, offset, length));
+        fresh.forEachUtf8(
+            (bytes, offset, length) -> idVector.setSafe(row[0]++, bytes, offset, length));
         ids = fresh;
       } else {
         idVector.allocateNew(rows);

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.BufferAllocator;
@@ -109,12 +108,6 @@ public final class ArrowIpc {
       }
       at += (int) body;
     }
-  }
-
-  /** Encodes one batch as an Arrow IPC stream. */
-  public static byte[] encode(VectorSchemaRoot batch) {
-    Output out = write(batch);
-    return Arrays.copyOf(out.buffer(), out.size());
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.tracelake.ingest;
 
-import com.google.protobuf.ByteString;
 import dev.tracelake.proto.v1.AppendRowsRequest;
 import dev.tracelake.proto.v1.AppendRowsResponse;
 import dev.tracelake.proto.v1.ArrowRows;
@@ -83,8 +82,7 @@ final class AppendStream implements AutoCloseable {
   AppendStream sendArrow(long offset, VectorSchemaRoot batch) {
     return send(
         request(offset)
-            .setArrowRows(
-                ArrowRows.newBuilder().setIpcStream(ByteString.copyFrom(ArrowIpc.encode(batch))))
+            .setArrowRows(ArrowRows.newBuilder().setIpcStream(ArrowIpc.encodeToByteString(batch)))
             .build());
   }
 

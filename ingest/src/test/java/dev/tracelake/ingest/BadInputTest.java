@@ -152,7 +152,7 @@ class BadInputTest extends IngestServerTestBase {
   void arrowDeclaringMoreBytesThanItHoldsIsRefusedBeforeAnythingIsAllocated() throws Exception {
     byte[] valid;
     try (VectorSchemaRoot batch = events(500, 100)) {
-      valid = ArrowIpc.encode(batch);
+      valid = ArrowIpc.encodeToByteString(batch).toByteArray();
     }
     // a continuation marker, then a 1.75 GiB metadata length; and a valid stream cut short
     byte[] huge = {-1, -1, -1, -1, 0, 0, 0, 0x70, 1, 2, 3, 4};

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -44,17 +45,17 @@ class WriterHandoverTest extends IngestServerTestBase {
 
   @Test
   void aResendStraightAfterTheConflictIsAcceptedAndCommitsEveryRow() throws Exception {
-    handOver(0);
+    handOver(false);
   }
 
   @Test
   void offsetsQueuedBehindAFailedOneNeverCommitBehindAGap() throws Exception {
     // the resend comes once everything the server had queued is settled: had the later offsets
     // committed, the missing one would now be answered as committed and its row lost
-    handOver(1000);
+    handOver(true);
   }
 
-  private void handOver(long pauseBeforeResendMillis) throws Exception {
+  private void handOver(boolean settleBeforeResend) throws Exception {
     createEvents(TABLE);
     // this server commits offsets 0..3 and remembers the writer's last offset as 3
     try (AppendStream first = new AppendStream(channel, TABLE, WRITER)) {
@@ -99,7 +100,13 @@ class WriterHandoverTest extends IngestServerTestBase {
       assertThat(ended.getDescription()).contains("offset " + (acked.lastKey() + 1));
     }
 
-    Thread.sleep(pauseBeforeResendMillis);
+    if (settleBeforeResend) {
+      // every request the server took is acknowledged or failed once the budget is all released
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.ingestor().budget().used() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    }
     // the writer resends everything unacknowledged, as the client does after ABORTED
     long next = acked.lastKey() + 1;
     if (next <= last) {

@@ -574,7 +574,6 @@ public final class PendingAppend implements AutoCloseable {
       }
       if (recordIdReader != null) {
         ValueVector ids = batch.getVector(MetadataColumns.RECORD_ID);
-        byte[] scratch = new byte[64];
         for (int i = 0; i < rowCount; i++) {
           boolean blank;
           if (ids instanceof VarCharVector v) {
@@ -582,12 +581,7 @@ public final class PendingAppend implements AutoCloseable {
               continue;
             }
             int start = v.getStartOffset(i);
-            int length = v.getEndOffset(i) - start;
-            if (scratch.length < length) {
-              scratch = new byte[Math.max(length, scratch.length * 2)];
-            }
-            v.getDataBuffer().getBytes(start, scratch, 0, length);
-            blank = RecordIds.isBlank(scratch, 0, length);
+            blank = RecordIds.isBlank(v.getDataBuffer(), start, v.getEndOffset(i) - start);
           } else {
             Object given = recordIdReader.read(i);
             blank = given != null && given.toString().isBlank();

@@ -2,6 +2,7 @@ package dev.tracelake.lake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.arrow.memory.ArrowBuf;
 
 /**
  * Generates record ids: UUIDv7 (RFC 9562) in canonical text form. The first 48 bits are the Unix
@@ -86,6 +87,25 @@ final class RecordIds {
       out[offset + i] = HEX[(int) (value & 0xF)];
       value >>>= 4;
     }
+  }
+
+  /**
+   * Returns whether the UTF-8 text of {@code length} bytes at {@code start} of {@code data} is
+   * blank, as {@link #isBlank(byte[], int, int)} judges it, reading the bytes in place.
+   */
+  static boolean isBlank(ArrowBuf data, long start, int length) {
+    for (long i = start; i < start + length; i++) {
+      int b = data.getByte(i);
+      if (b < 0) {
+        byte[] utf8 = new byte[length];
+        data.getBytes(start, utf8, 0, length);
+        return isBlank(utf8, 0, length);
+      }
+      if (!Character.isWhitespace(b)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
