@@ -30,12 +30,25 @@ public record SnapshotInfo(
   }
 
   static SnapshotInfo of(Snapshot snapshot) {
-    Map<String, String> summary = snapshot.summary() == null ? Map.of() : snapshot.summary();
-    return new SnapshotInfo(
+    return of(
         snapshot.snapshotId(),
         snapshot.parentId(),
-        Instant.ofEpochMilli(snapshot.timestampMillis()),
+        snapshot.timestampMillis(),
         snapshot.operation(),
+        snapshot.summary() == null ? Map.of() : snapshot.summary());
+  }
+
+  static SnapshotInfo of(
+      long snapshotId,
+      Long parentId,
+      long timestampMillis,
+      String operation,
+      Map<String, String> summary) {
+    return new SnapshotInfo(
+        snapshotId,
+        parentId,
+        Instant.ofEpochMilli(timestampMillis),
+        operation,
         parseLong(summary.get("added-records")),
         parseLong(summary.get("total-records")),
         Provenance.fromSummary(summary),
