@@ -1,5 +1,6 @@
 package dev.tracelake.cli;
 
+import dev.tracelake.ingest.BackgroundCompaction;
 import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.MetricsHttpServer;
 import dev.tracelake.ingest.TracelakeServer;
@@ -137,6 +138,14 @@ final class ServeCommand implements Callable<Integer> {
               + " reports NOT_SERVING (env TRACELAKE_HEALTH_CHECK_INTERVAL_MS; default 10000).")
   Long healthCheckIntervalMs;
 
+  @Option(
+      names = "--compaction-interval-ms",
+      description =
+          "How often the small files of the tables this server writes are compacted, in the"
+              + " background; -1 turns it off (env TRACELAKE_COMPACTION_INTERVAL_MS; default"
+              + " 60000).")
+  Long compactionIntervalMs;
+
   @Override
   public Integer call() throws Exception {
     Properties file = loadConfigFile();
@@ -145,6 +154,7 @@ final class ServeCommand implements Callable<Integer> {
     int lineagePort = openLineagePort(file);
     int metricsPortInForce = metricsPort(file);
     java.time.Duration healthInterval = healthInterval(file);
+    java.time.Duration compactionInterval = compactionInterval(file);
     LakeConfig lakeConfig = lakeConfig(file);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
@@ -165,6 +175,7 @@ final class ServeCommand implements Callable<Integer> {
       TracelakeServer server =
           TracelakeServer.onNetty(lake, config, lineageOptions)
               .healthCheckInterval(healthInterval)
+              .compactionInterval(compactionInterval)
               .start();
       OpenLineageServer openLineage;
       MetricsHttpServer metricsServer;
@@ -387,6 +398,34 @@ final class ServeCommand implements Callable<Integer> {
           spec.commandLine(),
           "Setting health-check-interval-ms (TRACELAKE_HEALTH_CHECK_INTERVAL_MS) must be"
               + " positive, got "
+              + ms);
+    }
+    return java.time.Duration.ofMillis(ms);
+  }
+
+  /** Returns the background compaction interval, or null when it is turned off (-1). */
+  private java.time.Duration compactionInterval(Properties file) {
+    long ms;
+    try {
+      ms =
+          setting(
+              compactionIntervalMs,
+              "TRACELAKE_COMPACTION_INTERVAL_MS",
+              file,
+              "compaction-interval-ms",
+              Long::valueOf,
+              BackgroundCompaction.DEFAULT_INTERVAL.toMillis());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (ms == -1) {
+      return null;
+    }
+    if (ms <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Setting compaction-interval-ms (TRACELAKE_COMPACTION_INTERVAL_MS) must be positive or"
+              + " -1 (off), got "
               + ms);
     }
     return java.time.Duration.ofMillis(ms);

@@ -31,6 +31,45 @@ public final class TableMaintenance {
     return table.lake().archiver().archive(table.name(), false);
   }
 
+  /**
+   * Sets the table's live window of history: the newest {@code liveSnapshots} snapshots (and as
+   * many ancestors of each branch head, besides every branch head and tag) stay in the live
+   * metadata, and archiving starts once {@code archiveBatch} more piled up. A larger window makes
+   * every commit rewrite a larger metadata file; a smaller one sends reads of recent history to the
+   * archive sooner. Archiving never deletes anything.
+   *
+   * @throws LakeException INVALID_ARGUMENT when either is below 1 or above 100,000
+   */
+  public void setHistoryWindow(int liveSnapshots, int archiveBatch) {
+    if (liveSnapshots < 1
+        || archiveBatch < 1
+        || liveSnapshots > 100_000
+        || archiveBatch > 100_000) {
+      throw LakeException.invalid(
+          "Table %s: the live window and the archive batch must be 1 to 100000 snapshots, got %d"
+              + " and %d",
+          table.name(), liveSnapshots, archiveBatch);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        table
+            .load()
+            .updateProperties()
+            .set(HistoryPolicy.LIVE_SNAPSHOTS, Integer.toString(liveSnapshots))
+            .set(HistoryPolicy.ARCHIVE_BATCH, Integer.toString(archiveBatch))
+            .commit();
+        return;
+      } catch (org.apache.iceberg.exceptions.CommitFailedException e) {
+        if (attempt >= 10) {
+          throw new LakeException(
+              ErrorKind.CONFLICT,
+              "Table " + table.name() + ": setting the history window lost to concurrent commits",
+              e);
+        }
+      }
+    }
+  }
+
   /** Compacts the head's small files with the default options. */
   public CompactionResult compact() {
     return compact(CompactionOptions.defaults());
