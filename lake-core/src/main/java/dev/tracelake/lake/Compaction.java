@@ -71,14 +71,14 @@ final class Compaction {
       return CompactionResult.nothing(displayName, -1, "a compaction of this table is running");
     }
     try {
-      return compactLocked(displayName, table, options);
+      return compactLocked(lake, displayName, table, options);
     } finally {
       lock.unlock();
     }
   }
 
   private static CompactionResult compactLocked(
-      String displayName, Table table, CompactionOptions options) {
+      Lake lake, String displayName, Table table, CompactionOptions options) {
     table.refresh();
     Snapshot head = table.currentSnapshot();
     if (head == null) {
@@ -127,7 +127,7 @@ final class Compaction {
       if (hook != null) {
         hook.run();
       }
-      Long snapshotId = commit(displayName, table, head, replaced, written, compactionId);
+      Long snapshotId = commit(lake, displayName, table, head, replaced, written, compactionId);
       committed = snapshotId != null;
       long bytesOut = written.stream().mapToLong(DataFile::fileSizeInBytes).sum();
       if (!committed) {
@@ -310,6 +310,7 @@ final class Compaction {
 
   /** Commits the rewrite; returns its snapshot id, or null when another compaction won. */
   private static Long commit(
+      Lake lake,
       String displayName,
       Table table,
       Snapshot head,
@@ -324,9 +325,24 @@ final class Compaction {
       rewrite.set(SUMMARY_COMPACTION_ID, compactionId);
       rewrite.set(Provenance.SUMMARY_PRODUCER, PRODUCER);
       rewrite.set("tracelake.compaction.input-files", Integer.toString(replaced.size()));
+      // an archive table keeps its running totals in its head's summary: carry them over
+      Snapshot current = table.currentSnapshot();
+      if (current != null && current.summary() != null) {
+        current
+            .summary()
+            .forEach(
+                (k, v) -> {
+                  if (k.startsWith(SnapshotArchive.SUMMARY_TOTAL_PREFIX)) {
+                    rewrite.set(k, v);
+                  }
+                });
+      }
+      var lock = lake.commitLock(table.uuid().toString());
+      lock.lock();
       try {
         rewrite.commit();
       } catch (CommitFailedException e) {
+        lock.unlock();
         if (attempt >= ATTEMPTS) {
           throw new LakeException(
               ErrorKind.CONFLICT,
@@ -338,6 +354,10 @@ final class Compaction {
       } catch (ValidationException e) {
         LOG.info("{}: compaction abandoned: {}", displayName, e.getMessage());
         return null;
+      } finally {
+        if (lock.isHeldByCurrentThread()) {
+          lock.unlock();
+        }
       }
       table.refresh();
       for (Snapshot s : TableHistory.liveAncestors(table, table.currentSnapshot())) {

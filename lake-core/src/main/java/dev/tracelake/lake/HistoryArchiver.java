@@ -296,21 +296,33 @@ final class HistoryArchiver {
       if (!upgrade.isEmpty()) {
         update.setProperties(upgrade);
       }
+      var lock = lake.commitLock(fresh.uuid());
+      CommitFailedException lost = null;
+      lock.lock();
       try {
-        ops.commit(fresh, update.build());
-        return remove.size();
-      } catch (CommitFailedException e) {
-        if (attempt >= ATTEMPTS) {
-          throw new LakeException(
-              ErrorKind.CONFLICT,
-              "Table "
-                  + name
-                  + ": removing archived snapshots from the live metadata lost to concurrent"
-                  + " commits "
-                  + attempt
-                  + " times (they stay live and archived; a later run removes them)",
-              e);
+        // under the lock no commit of this process can land: a head that moved is seen here,
+        // before a metadata file is written for a commit that would lose
+        if (ops.refresh() == fresh) {
+          ops.commit(fresh, update.build());
+          return remove.size();
         }
+      } catch (CommitFailedException e) {
+        lost = e;
+      } finally {
+        lock.unlock();
+      }
+      if (attempt >= ATTEMPTS) {
+        throw new LakeException(
+            ErrorKind.CONFLICT,
+            "Table "
+                + name
+                + ": removing archived snapshots from the live metadata lost to concurrent"
+                + " commits "
+                + attempt
+                + " times (they stay live and archived; a later run removes them)",
+            lost);
+      }
+      if (lost != null) {
         backoff(attempt);
       }
     }

@@ -132,6 +132,20 @@ public final class Lake implements AutoCloseable {
     return keeper;
   }
 
+  private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.locks.ReentrantLock>
+      commitLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The lock that every commit to a table (by uuid) holds in this process while it commits (not
+   * while it writes files). Commits of one process then never race each other: no attempt is
+   * wasted, and none leaves a metadata file of a lost race behind. Other processes still race, and
+   * Iceberg's optimistic commit settles those.
+   */
+  java.util.concurrent.locks.ReentrantLock commitLock(String tableUuid) {
+    return commitLocks.computeIfAbsent(
+        tableUuid, k -> new java.util.concurrent.locks.ReentrantLock());
+  }
+
   /** The lock that keeps one compaction of a table (by uuid) at a time in this process. */
   java.util.concurrent.locks.ReentrantLock compactionLock(String tableUuid) {
     return compactionLocks.computeIfAbsent(

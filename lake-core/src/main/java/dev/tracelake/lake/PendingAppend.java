@@ -311,7 +311,7 @@ public final class PendingAppend implements AutoCloseable {
         append.toBranch(branch);
       }
       try {
-        append.commit();
+        commitLocked(append);
       } catch (CommitFailedException e) {
         if (attempt >= maxAttempts) {
           state = State.FAILED;
@@ -342,6 +342,17 @@ public final class PendingAppend implements AutoCloseable {
       long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
       lake.keeper().afterCommit(name, TableHistory.liveCount(table), table.properties());
       return new AppendResult(name, branch, snapshotId, rows.get(), files.size(), bytes, attempt);
+    }
+  }
+
+  /** Commits under the table's commit lock of this process (see {@link Lake#commitLock}). */
+  private void commitLocked(AppendFiles append) {
+    var lock = lake.commitLock(table.uuid().toString());
+    lock.lock();
+    try {
+      append.commit();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -662,6 +662,8 @@ final class SnapshotArchive {
     props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "10");
     props.put(TableProperties.COMMIT_NUM_RETRIES, "0");
     props.put(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX + "snapshot_id", "true");
+    // sized to the rows of each file: a fixed 1 MiB filter would dwarf a file of a few hundred
+    props.put(TableProperties.PARQUET_BLOOM_FILTER_ADAPTIVE_ENABLED, "true");
     props.put("tracelake.archive-of", source.toString());
     return props;
   }

@@ -51,10 +51,11 @@ public final class TableMaintenance {
           table.name(), liveSnapshots, archiveBatch);
     }
     for (int attempt = 1; ; attempt++) {
+      org.apache.iceberg.Table t = table.load();
+      var lock = table.lake().commitLock(t.uuid().toString());
+      lock.lock();
       try {
-        table
-            .load()
-            .updateProperties()
+        t.updateProperties()
             .set(HistoryPolicy.LIVE_SNAPSHOTS, Integer.toString(liveSnapshots))
             .set(HistoryPolicy.ARCHIVE_BATCH, Integer.toString(archiveBatch))
             .commit();
@@ -66,6 +67,8 @@ public final class TableMaintenance {
               "Table " + table.name() + ": setting the history window lost to concurrent commits",
               e);
         }
+      } finally {
+        lock.unlock();
       }
     }
   }

@@ -62,7 +62,7 @@ import org.apache.iceberg.jdbc.JdbcCatalog;
 final class HistoryBuilder implements AutoCloseable {
   static final TableName TABLE = new TableName("bench", "history");
   static final String WRITER = "bench-writer";
-  static final int BULK_PER_TRANSACTION = 60;
+  static final int BULK_PER_TRANSACTION = 200;
   static final Provenance PROVENANCE =
       Provenance.builder()
           .codeCommit("4f1c2a9e0b7d6c5e3a2f1e0d9c8b7a6f5e4d3c2b")
@@ -187,6 +187,8 @@ final class HistoryBuilder implements AutoCloseable {
       DataFile template = smallestHeadFile(table);
       Path source = Path.of(template.location().replaceFirst("^file:(//)?", ""));
       long have = snapshots();
+      long[] bulkNanos = new long[3];
+      long tStart = System.nanoTime();
       while (have < snapshots) {
         int n = (int) Math.min(BULK_PER_TRANSACTION, snapshots - have);
         table.refresh();
@@ -210,16 +212,27 @@ final class HistoryBuilder implements AutoCloseable {
         }
         transaction.commitTransaction();
         have += n;
+        long t1 = System.nanoTime();
         // what the server does between commits: compaction each minute, archiving when due
         table().maintenance().compact(BackgroundCompaction.DEFAULT_OPTIONS);
+        long t2 = System.nanoTime();
         table().maintenance().archiveHistory();
+        long t3 = System.nanoTime();
+        bulkNanos[0] += t1 - tStart;
+        bulkNanos[1] += t2 - t1;
+        bulkNanos[2] += t3 - t2;
+        tStart = t3;
         if (System.nanoTime() - lastReport > 30_000_000_000L || have >= snapshots) {
           lastReport = System.nanoTime();
           out.printf(
               Locale.ROOT,
-              "  %,d snapshots (bulk; %.0f s so far)%n",
+              "  %,d snapshots (bulk; %.0f s so far: appends %.0f s, compaction %.0f s, archiving"
+                  + " %.0f s)%n",
               have,
-              (System.nanoTime() - start) / 1e9);
+              (System.nanoTime() - start) / 1e9,
+              bulkNanos[0] / 1e9,
+              bulkNanos[1] / 1e9,
+              bulkNanos[2] / 1e9);
         }
       }
     } catch (IOException e) {
