@@ -168,6 +168,14 @@ public final class LakeTable {
   }
 
   /**
+   * Returns where the table's snapshots can be read: the live ones, and the archive's Parquet files
+   * holding the rest, for an engine that reads those files itself (SQL's {@code "t$snapshots"}).
+   */
+  public SnapshotSources snapshotSources() {
+    return lake.history().sources(name, loadForRead());
+  }
+
+  /**
    * Returns one snapshot, live or archived.
    *
    * @throws LakeException NOT_FOUND when the table never had such a snapshot

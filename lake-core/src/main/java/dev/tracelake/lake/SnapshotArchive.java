@@ -101,7 +101,13 @@ final class SnapshotArchive {
 
   /** One data file of an archive, with the bounds that let readers skip it. */
   record ArchiveFile(
-      String location, long minSeq, long maxSeq, long minMillis, long maxMillis, long rows) {}
+      String location,
+      long minSeq,
+      long maxSeq,
+      long minMillis,
+      long maxMillis,
+      long rows,
+      long bytes) {}
 
   private record Planned(String metadataLocation, String uuid, List<ArchiveFile> files) {}
 
@@ -217,7 +223,8 @@ final class SnapshotArchive {
                     / 1000,
                 bound(f.upperBounds(), timeId, Types.TimestampType.withZone(), Long.MAX_VALUE)
                     / 1000,
-                f.recordCount()));
+                f.recordCount(),
+                f.fileSizeInBytes()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot plan archive " + archive.name(), e);
@@ -679,7 +686,7 @@ final class SnapshotArchive {
         "committed_at",
         OffsetDateTime.ofInstant(Instant.ofEpochMilli(row.timestampMillis()), ZoneOffset.UTC));
     r.setField("operation", row.operation());
-    r.setField("summary", row.summary());
+    r.setField("summary", new java.util.TreeMap<>(row.summary())); // sorted: stable for readers
     r.setField("manifest_list", row.manifestList());
     r.setField("schema_id", row.schemaId());
     r.setField("main_ancestor", row.mainAncestor());

@@ -371,6 +371,29 @@ final class TableHistory {
     return all;
   }
 
+  /** Returns the live snapshots and the archive's files, for engines that read them directly. */
+  SnapshotSources sources(TableName name, Table live) {
+    List<SnapshotInfo> liveInfos = new ArrayList<>();
+    for (Snapshot s : live.snapshots()) {
+      liveInfos.add(SnapshotInfo.of(s));
+    }
+    liveInfos.sort(
+        Comparator.comparing(SnapshotInfo::committedAt).thenComparing(SnapshotInfo::snapshotId));
+    List<DataFileInfo> files = new ArrayList<>();
+    for (SnapshotArchive.ArchiveFile f : archive.files(name, uuid(live), true)) {
+      String location = f.location();
+      files.add(
+          new DataFileInfo(
+              location,
+              location.contains("://") && !location.startsWith("file:")
+                  ? null
+                  : LocalFileIO.toPath(location).toString(),
+              f.rows(),
+              f.bytes()));
+    }
+    return new SnapshotSources(uuid(live), liveInfos, files);
+  }
+
   /** Returns how many snapshots the table has had, live and archived. */
   long count(TableName name, Table live) {
     long archived = archive.count(name, uuid(live));

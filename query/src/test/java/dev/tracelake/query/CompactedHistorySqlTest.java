@@ -119,6 +119,11 @@ class CompactedHistorySqlTest extends QueryTestBase {
     CompactionOptions fanIn4 = CompactionOptions.defaults().withFanIn(4);
     assertThat(events.maintenance().compact(fanIn4).filesRewritten()).isEqualTo(12);
     assertThat(derived.maintenance().compact(fanIn4).filesRewritten()).isEqualTo(10);
+    String snapshotsTable =
+        "SELECT snapshot_id, parent_id, operation, added_rows, total_rows, code_commit,"
+            + " model_name, model_version, run_id, producer, committed_at, summary"
+            + " FROM \"events$snapshots\"";
+    List<List<Object>> listedLive = sorted(snapshotsTable);
     events.maintenance().setHistoryWindow(2, 2);
     derived.maintenance().setHistoryWindow(2, 2);
     assertThat(events.maintenance().archiveHistory().expired()).isPositive();
@@ -127,6 +132,11 @@ class CompactedHistorySqlTest extends QueryTestBase {
     for (int q = 0; q < questions.size(); q++) {
       assertThat(sorted(questions.get(q))).as(questions.get(q)).isEqualTo(before.get(q));
     }
+    // "t$snapshots" reads the archive's files: every column as it was when all were live
+    assertThat(sorted(snapshotsTable)).isEqualTo(listedLive).hasSize(13);
+    assertThat(
+            query("SELECT count(*) FROM \"events$snapshots\" WHERE code_commit = 'abc123'").value())
+        .isEqualTo(12L);
     // every snapshot is listed, the archived ones and the compaction's too
     List<Long> listed =
         query("SELECT snapshot_id FROM \"events$snapshots\" ORDER BY committed_at").rows().stream()

@@ -50,7 +50,8 @@ public final class HistoryBenchmark {
         Lake lake = Lake.open(config);
         SqlEngine engine = SqlEngine.create(lake);
         HistoryBuilder builder =
-            new HistoryBuilder(lake, allocator, o.rows(), 42, o.compactionInterval(), out)) {
+            new HistoryBuilder(
+                lake, HistoryBuilder.TABLE, allocator, o.rows(), 42, o.compactionInterval(), out)) {
       if (!lake.exists(HistoryBuilder.TABLE)) {
         lake.createTable(HistoryBuilder.TABLE, EventBatches.SCHEMA);
       }

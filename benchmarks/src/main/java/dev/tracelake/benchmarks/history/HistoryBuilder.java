@@ -72,6 +72,7 @@ final class HistoryBuilder implements AutoCloseable {
           .build();
 
   private final Lake lake;
+  private final TableName name;
   private final BufferAllocator allocator;
   private final int rowsPerAppend;
   private final SplittableRandom random;
@@ -84,12 +85,14 @@ final class HistoryBuilder implements AutoCloseable {
 
   HistoryBuilder(
       Lake lake,
+      TableName name,
       BufferAllocator allocator,
       int rowsPerAppend,
       long seed,
       Duration compactionInterval,
       PrintStream out) {
     this.lake = lake;
+    this.name = name;
     this.allocator = allocator;
     this.rowsPerAppend = rowsPerAppend;
     this.random = new SplittableRandom(seed);
@@ -98,7 +101,7 @@ final class HistoryBuilder implements AutoCloseable {
   }
 
   LakeTable table() {
-    return lake.table(TABLE);
+    return lake.table(name);
   }
 
   long snapshots() {
@@ -112,12 +115,12 @@ final class HistoryBuilder implements AutoCloseable {
             lake,
             IngestConfig.defaults().withCommitInterval(Duration.ofMillis(1)),
             ServerMetrics.create());
-    nextOffset = ingestor.writerOffset(TABLE, "main", WRITER).map(c -> c.offset() + 1).orElse(0L);
+    nextOffset = ingestor.writerOffset(name, "main", WRITER).map(c -> c.offset() + 1).orElse(0L);
     if (compact && compaction == null) {
       compaction =
           BackgroundCompaction.start(
               lake,
-              () -> Set.of(TABLE),
+              () -> Set.of(name),
               compactionInterval,
               BackgroundCompaction.DEFAULT_OPTIONS,
               ServerMetrics.create().registry());
@@ -145,7 +148,7 @@ final class HistoryBuilder implements AutoCloseable {
         ingestor
             .submit(
                 new AppendBatch(
-                    TABLE, "main", WRITER, nextOffset, PROVENANCE, List.of(batch), bytes))
+                    name, "main", WRITER, nextOffset, PROVENANCE, List.of(batch), bytes))
             .get(60, TimeUnit.SECONDS);
     long took = System.nanoTime() - started;
     if (ack.alreadyCommitted() || ack.offset() != nextOffset) {
@@ -182,7 +185,7 @@ final class HistoryBuilder implements AutoCloseable {
     long start = System.nanoTime();
     long lastReport = start;
     try {
-      TableIdentifier id = TableIdentifier.of(TABLE.namespace(), TABLE.name());
+      TableIdentifier id = TableIdentifier.of(name.namespace(), name.name());
       Table table = catalog.loadTable(id);
       DataFile template = smallestHeadFile(table);
       Path source = Path.of(template.location().replaceFirst("^file:(//)?", ""));
@@ -236,13 +239,13 @@ final class HistoryBuilder implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot copy a data file of " + TABLE, e);
+      throw new UncheckedIOException("Cannot copy a data file of " + name, e);
     } finally {
       catalog.close();
     }
   }
 
-  private static DataFile smallestHeadFile(Table table) throws IOException {
+  private DataFile smallestHeadFile(Table table) throws IOException {
     DataFile smallest = null;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
       for (FileScanTask t : tasks) {
@@ -252,7 +255,7 @@ final class HistoryBuilder implements AutoCloseable {
       }
     }
     if (smallest == null) {
-      throw new IllegalStateException("Table " + TABLE + " has no data file to copy");
+      throw new IllegalStateException("Table " + name + " has no data file to copy");
     }
     return smallest;
   }

@@ -162,8 +162,8 @@ record HistoryFigures(
       Path warehouse,
       LongSupplier freshLakeFirstPage,
       long seed) {
-    Path tableDir = warehouse.resolve("bench").resolve("history");
-    Path archiveDir = warehouse.resolve("tracelake_archive").resolve("bench").resolve("history");
+    Path tableDir = tableDir(warehouse, table.name());
+    Path archiveDir = archiveDir(warehouse, table.name());
     long metadataBytes = bytesUnder(tableDir.resolve("metadata")) + bytesUnder(archiveDir);
     long json = newestMetadataJson(tableDir.resolve("metadata"));
     int headFiles = table.scan().plan().files().size();
@@ -209,6 +209,14 @@ record HistoryFigures(
         p50(travel),
         rowsHead,
         rowsFirst);
+  }
+
+  static Path tableDir(Path warehouse, dev.tracelake.lake.TableName name) {
+    return warehouse.resolve(name.namespace()).resolve(name.name());
+  }
+
+  static Path archiveDir(Path warehouse, dev.tracelake.lake.TableName name) {
+    return warehouse.resolve(Lake.ARCHIVE_NAMESPACE).resolve(name.namespace()).resolve(name.name());
   }
 
   /** The first snapshot of main: the end of its history. */
