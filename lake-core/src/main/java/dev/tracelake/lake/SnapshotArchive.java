@@ -3,7 +3,6 @@ package dev.tracelake.lake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -13,9 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -26,12 +23,9 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotAncestryValidator;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -44,7 +38,6 @@ import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
-import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * The archive of a lake's expired snapshots: one append-only Iceberg table per source table, named
@@ -68,36 +61,6 @@ final class SnapshotArchive {
 
   private static final int FOUND_CACHE = 16_384;
   private static final int DECODED_ROWS_CACHE = 50_000;
-
-  static final Schema SCHEMA =
-      new Schema(
-          Types.NestedField.required(1, "table_uuid", Types.StringType.get()),
-          Types.NestedField.required(2, "snapshot_id", Types.LongType.get()),
-          Types.NestedField.optional(3, "parent_id", Types.LongType.get()),
-          Types.NestedField.required(4, "sequence_number", Types.LongType.get()),
-          Types.NestedField.required(5, "committed_at", Types.TimestampType.withZone()),
-          Types.NestedField.optional(6, "operation", Types.StringType.get()),
-          Types.NestedField.optional(
-              7,
-              "summary",
-              Types.MapType.ofRequired(14, 15, Types.StringType.get(), Types.StringType.get())),
-          Types.NestedField.required(8, "manifest_list", Types.StringType.get()),
-          Types.NestedField.optional(9, "schema_id", Types.IntegerType.get()),
-          Types.NestedField.required(10, "main_ancestor", Types.BooleanType.get()),
-          Types.NestedField.optional(
-              11,
-              "carried",
-              Types.MapType.ofRequired(
-                  16,
-                  17,
-                  Types.StringType.get(),
-                  Types.StructType.of(
-                      Types.NestedField.required(18, "value", Types.StringType.get()),
-                      Types.NestedField.required(19, "snapshot_id", Types.LongType.get())))),
-          Types.NestedField.optional(12, "first_row_id", Types.LongType.get()),
-          Types.NestedField.optional(13, "added_rows", Types.LongType.get()),
-          Types.NestedField.optional(20, "key_id", Types.StringType.get()),
-          Types.NestedField.required(21, "archived_at", Types.TimestampType.withZone()));
 
   /** One data file of an archive, with the bounds that let readers skip it. */
   record ArchiveFile(
@@ -283,7 +246,7 @@ final class SnapshotArchive {
       if (rows == null) {
         // the bloom filter of snapshot_id lets the reader skip every file but the one holding it
         rows =
-            read(
+            ArchiveRecords.read(
                 archive,
                 file.location(),
                 Expressions.and(
@@ -303,7 +266,7 @@ final class SnapshotArchive {
     return Optional.ofNullable(best);
   }
 
-  private static ArchivedSnapshot better(ArchivedSnapshot a, ArchivedSnapshot b) {
+  static ArchivedSnapshot better(ArchivedSnapshot a, ArchivedSnapshot b) {
     if (a == null) {
       return b;
     }
@@ -320,7 +283,7 @@ final class SnapshotArchive {
       }
     }
     List<ArchivedSnapshot> rows =
-        read(archive, location, Expressions.equal("table_uuid", uuid), uuid);
+        ArchiveRecords.read(archive, location, Expressions.equal("table_uuid", uuid), uuid);
     synchronized (decoded) {
       if (decoded.put(key, rows) == null) {
         decodedRows += rows.size();
@@ -335,28 +298,6 @@ final class SnapshotArchive {
         eldest.remove();
       }
     }
-    return rows;
-  }
-
-  private static List<ArchivedSnapshot> read(
-      Table archive, String location, Expression filter, String uuid) {
-    Schema schema = archive.schema();
-    List<ArchivedSnapshot> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records =
-        Parquet.read(archive.io().newInputFile(location))
-            .project(schema)
-            .filter(filter)
-            .createReaderFunc(message -> GenericParquetReaders.buildReader(schema, message))
-            .build()) {
-      for (Record r : records) {
-        if (uuid.equals(String.valueOf(r.getField("table_uuid")))) {
-          rows.add(fromRecord(r));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read archive file " + location, e);
-    }
-    rows.sort(Comparator.comparingLong(ArchivedSnapshot::sequenceNumber).reversed());
     return rows;
   }
 
@@ -381,7 +322,7 @@ final class SnapshotArchive {
       }
     }
     Table archive = files.isEmpty() ? null : readTable(source, false);
-    return new MergedRows(archive, uuid, files, beforeSeq);
+    return new ArchiveMerge(files, beforeSeq, location -> decode(archive, location, uuid));
   }
 
   /**
@@ -416,107 +357,6 @@ final class SnapshotArchive {
     return total == null ? 0 : Long.parseLong(total);
   }
 
-  /** A k-way merge of archive files by sequence number, newest first, one row per snapshot. */
-  private final class MergedRows implements Iterator<ArchivedSnapshot> {
-    private final Table archive;
-    private final String uuid;
-    private final List<ArchiveFile> files;
-    private final long beforeSeq;
-    private int nextFile;
-    private final PriorityQueue<Cursor> heap =
-        new PriorityQueue<>(
-            Comparator.comparingLong((Cursor c) -> c.peek().sequenceNumber()).reversed());
-    private ArchivedSnapshot next;
-
-    private final class Cursor {
-      private final List<ArchivedSnapshot> rows;
-      private int pos;
-
-      Cursor(List<ArchivedSnapshot> rows) {
-        this.rows = rows;
-        while (pos < rows.size() && rows.get(pos).sequenceNumber() >= beforeSeq) {
-          pos++;
-        }
-      }
-
-      boolean done() {
-        return pos >= rows.size();
-      }
-
-      ArchivedSnapshot peek() {
-        return rows.get(pos);
-      }
-    }
-
-    MergedRows(Table archive, String uuid, List<ArchiveFile> files, long beforeSeq) {
-      this.archive = archive;
-      this.uuid = uuid;
-      this.files = files;
-      this.beforeSeq = beforeSeq;
-    }
-
-    /** Opens every file that may hold a row newer than the newest row already open. */
-    private void openFiles() {
-      while (nextFile < files.size()
-          && (heap.isEmpty()
-              || files.get(nextFile).maxSeq() >= heap.peek().peek().sequenceNumber())) {
-        Cursor c = new Cursor(decode(archive, files.get(nextFile++).location(), uuid));
-        if (!c.done()) {
-          heap.add(c);
-        }
-      }
-    }
-
-    private ArchivedSnapshot pop() {
-      Cursor c = heap.poll();
-      ArchivedSnapshot row = c.peek();
-      c.pos++;
-      if (!c.done()) {
-        heap.add(c);
-      }
-      return row;
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (next != null) {
-        return true;
-      }
-      openFiles();
-      if (heap.isEmpty()) {
-        return false;
-      }
-      ArchivedSnapshot row = pop();
-      // another row of the same snapshot (a later checkpoint) has the same sequence number
-      while (true) {
-        openFiles();
-        if (heap.isEmpty() || heap.peek().peek().sequenceNumber() != row.sequenceNumber()) {
-          break;
-        }
-        ArchivedSnapshot same = pop();
-        if (same.snapshotId() == row.snapshotId()) {
-          row = better(row, same);
-        } else {
-          // v1 tables number every snapshot 0: keep both, in the order found
-          heap.add(new Cursor(List.of(same)));
-          break;
-        }
-      }
-      next = row;
-      return true;
-    }
-
-    @Override
-    public ArchivedSnapshot next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      ArchivedSnapshot row = next;
-      next = null;
-      return row;
-    }
-  }
-
   // ---------------------------------------------------------------- writes
 
   /**
@@ -548,7 +388,7 @@ final class SnapshotArchive {
       if (inRange.size() <= 64) {
         filter = Expressions.and(filter, Expressions.in("snapshot_id", inRange));
       }
-      for (ArchivedSnapshot r : read(archive, f.location(), filter, uuid)) {
+      for (ArchivedSnapshot r : ArchiveRecords.read(archive, f.location(), filter, uuid)) {
         if (wanted.contains(r.snapshotId())) {
           rows.merge(r.snapshotId(), r, SnapshotArchive::better);
         }
@@ -590,7 +430,7 @@ final class SnapshotArchive {
       List<ArchivedSnapshot> sorted = new ArrayList<>(rows);
       sorted.sort(Comparator.comparingLong(ArchivedSnapshot::sequenceNumber));
       for (ArchivedSnapshot row : sorted) {
-        writer.write(toRecord(schema, uuid, row, now));
+        writer.write(ArchiveRecords.toRecord(schema, uuid, row, now));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write archive file for " + source, e);
@@ -652,96 +492,12 @@ final class SnapshotArchive {
     }
     try {
       return lake.catalog()
-          .buildTable(identifier(source), SCHEMA)
-          .withProperties(archiveProperties(source))
+          .buildTable(identifier(source), ArchiveRecords.SCHEMA)
+          .withProperties(ArchiveRecords.properties(source))
           .create();
     } catch (AlreadyExistsException e) {
       return lake.catalog().loadTable(identifier(source));
     }
-  }
-
-  static Map<String, String> archiveProperties(TableName source) {
-    Map<String, String> props = new LinkedHashMap<>();
-    props.put(TableProperties.FORMAT_VERSION, "2");
-    props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    props.put(TableProperties.GC_ENABLED, "false");
-    props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-    props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "10");
-    props.put(TableProperties.COMMIT_NUM_RETRIES, "0");
-    props.put(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX + "snapshot_id", "true");
-    // sized to the rows of each file: a fixed 1 MiB filter would dwarf a file of a few hundred
-    props.put(TableProperties.PARQUET_BLOOM_FILTER_ADAPTIVE_ENABLED, "true");
-    props.put("tracelake.archive-of", source.toString());
-    return props;
-  }
-
-  private static Record toRecord(
-      Schema schema, String uuid, ArchivedSnapshot row, OffsetDateTime archivedAt) {
-    GenericRecord r = GenericRecord.create(schema);
-    r.setField("table_uuid", uuid);
-    r.setField("snapshot_id", row.snapshotId());
-    r.setField("parent_id", row.parentId());
-    r.setField("sequence_number", row.sequenceNumber());
-    r.setField(
-        "committed_at",
-        OffsetDateTime.ofInstant(Instant.ofEpochMilli(row.timestampMillis()), ZoneOffset.UTC));
-    r.setField("operation", row.operation());
-    r.setField("summary", new java.util.TreeMap<>(row.summary())); // sorted: stable for readers
-    r.setField("manifest_list", row.manifestList());
-    r.setField("schema_id", row.schemaId());
-    r.setField("main_ancestor", row.mainAncestor());
-    if (row.carried() != null) {
-      Types.StructType valueType =
-          schema.findType("carried").asMapType().valueType().asStructType();
-      Map<String, Record> carried = new LinkedHashMap<>();
-      row.carried()
-          .forEach(
-              (k, v) -> {
-                GenericRecord value = GenericRecord.create(valueType);
-                value.setField("value", v.value());
-                value.setField("snapshot_id", v.snapshotId());
-                carried.put(k, value);
-              });
-      r.setField("carried", carried);
-    }
-    r.setField("first_row_id", row.firstRowId());
-    r.setField("added_rows", row.addedRows());
-    r.setField("key_id", row.keyId());
-    r.setField("archived_at", archivedAt);
-    return r;
-  }
-
-  private static ArchivedSnapshot fromRecord(Record r) {
-    Map<String, String> summary = new LinkedHashMap<>();
-    if (r.getField("summary") instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> summary.put(String.valueOf(k), String.valueOf(v)));
-    }
-    Map<String, SummaryValue> carried = null;
-    if (r.getField("carried") instanceof Map<?, ?> m) {
-      carried = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        Record v = (Record) e.getValue();
-        carried.put(
-            String.valueOf(e.getKey()),
-            new SummaryValue(
-                String.valueOf(v.getField("value")), (Long) v.getField("snapshot_id")));
-      }
-    }
-    OffsetDateTime committed = (OffsetDateTime) r.getField("committed_at");
-    return new ArchivedSnapshot(
-        (Long) r.getField("snapshot_id"),
-        (Long) r.getField("parent_id"),
-        (Long) r.getField("sequence_number"),
-        committed.toInstant().toEpochMilli(),
-        r.getField("operation") == null ? null : String.valueOf(r.getField("operation")),
-        summary,
-        String.valueOf(r.getField("manifest_list")),
-        (Integer) r.getField("schema_id"),
-        (Long) r.getField("first_row_id"),
-        (Long) r.getField("added_rows"),
-        r.getField("key_id") == null ? null : String.valueOf(r.getField("key_id")),
-        Boolean.TRUE.equals(r.getField("main_ancestor")),
-        carried);
   }
 
   private static <K, V> Map<K, V> lru(int max) {
@@ -751,23 +507,5 @@ final class SnapshotArchive {
         return size() > max;
       }
     };
-  }
-
-  /** Forgets cached rows (tests that rewrite archives underneath). */
-  void clearCaches() {
-    synchronized (found) {
-      found.clear();
-    }
-    synchronized (decoded) {
-      decoded.clear();
-      decodedRows = 0;
-    }
-    synchronized (planned) {
-      planned.clear();
-    }
-  }
-
-  static List<String> columnNames() {
-    return SCHEMA.columns().stream().map(NestedField::name).toList();
   }
 }

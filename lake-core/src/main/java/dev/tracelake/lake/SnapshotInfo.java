@@ -11,7 +11,8 @@ import org.apache.iceberg.Snapshot;
  * @param parentId the parent snapshot's id, or null for the first snapshot
  * @param committedAt when the snapshot was committed
  * @param operation Iceberg's operation name ({@code append}, {@code overwrite}, ...)
- * @param addedRows rows added by this snapshot
+ * @param addedRows rows added by this snapshot (0 for a {@code replace}: a compaction moves rows
+ *     into new files and adds none)
  * @param totalRows rows in the table as of this snapshot
  * @param provenance who wrote it, from the summary
  * @param summary the whole snapshot summary
@@ -49,7 +50,7 @@ public record SnapshotInfo(
         parentId,
         Instant.ofEpochMilli(timestampMillis),
         operation,
-        parseLong(summary.get("added-records")),
+        "replace".equals(operation) ? 0L : parseLong(summary.get("added-records")),
         parseLong(summary.get("total-records")),
         Provenance.fromSummary(summary),
         summary);

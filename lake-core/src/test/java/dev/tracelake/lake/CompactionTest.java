@@ -72,6 +72,8 @@ class CompactionTest extends LakeTestBase {
     assertThat(sorted(rows(table.scan()))).isEqualTo(head);
     SnapshotInfo replace = table.snapshot(result.snapshotId().orElseThrow());
     assertThat(replace.operation()).isEqualTo("replace");
+    assertThat(replace.addedRows()).isZero(); // rows moved, none added
+    assertThat(replace.totalRows()).isEqualTo(head.size());
     assertThat(replace.summary())
         .containsEntry(Provenance.SUMMARY_PRODUCER, "tracelake-compaction");
     // older snapshots read their own (old) files, which all stay on disk

@@ -152,7 +152,8 @@ final class MetadataTables {
     }
     String archived =
         "SELECT committed_at, snapshot_id, parent_id, operation,"
-            + " COALESCE(TRY_CAST(summary['added-records'] AS BIGINT), 0) AS added_rows,"
+            + " CASE WHEN operation = 'replace' THEN 0"
+            + " ELSE COALESCE(TRY_CAST(summary['added-records'] AS BIGINT), 0) END AS added_rows,"
             + " COALESCE(TRY_CAST(summary['total-records'] AS BIGINT), 0) AS total_rows,"
             + " summary['"
             + Provenance.SUMMARY_CODE_COMMIT
