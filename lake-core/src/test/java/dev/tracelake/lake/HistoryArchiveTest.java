@@ -152,6 +152,38 @@ class HistoryArchiveTest extends LakeTestBase {
     assertThat(table.describe().snapshotCount()).isEqualTo(before.snapshots().size());
     Observed after = observe(table, times, new Random(seed));
     assertSame(after, before, "seed " + seed);
+
+    // the head compacted, more history archived: every snapshot still reads the same rows
+    CompactionResult compacted =
+        table.maintenance().compact(CompactionOptions.defaults().withFanIn(2));
+    assertThat(compacted.filesRewritten()).as("seed %d", seed).isPositive();
+    for (int i = 0; i < 12; i++) {
+      appendEvents(table, 10_000 + i, 1);
+    }
+    table.maintenance().archiveHistory();
+    Observed later = observe(table, times, new Random(seed));
+    long replace = compacted.snapshotId().orElseThrow();
+    assertThat(later.snapshots()).as("seed %d", seed).containsAll(before.snapshots());
+    before
+        .rowsById()
+        .forEach(
+            (id, rows) ->
+                assertThat(later.rowsById().get(id))
+                    .as("seed %d, snapshot %d", seed, id)
+                    .isEqualTo(rows));
+    before
+        .appendedById()
+        .forEach(
+            (id, rows) ->
+                assertThat(later.appendedById().get(id))
+                    .as("seed %d, appended by %d", seed, id)
+                    .isEqualTo(rows));
+    assertThat(later.appendedById().get(replace)).isEmpty();
+    assertThat(later.rowsById().get(replace)).isEqualTo(before.byRef().get(LakeTable.MAIN));
+    sameEntries(later.asOf(), before.asOf(), "seed " + seed + ": snapshot as of");
+    assertThat(later.byRef().get("early")).isEqualTo(before.byRef().get("early"));
+    assertThat(later.byRef().get("audit")).isEqualTo(before.byRef().get("audit"));
+    assertThat(later.mainHistory()).containsSubsequence(before.mainHistory());
   }
 
   /** Compares part by part, naming the first snapshot that differs (the whole is too long). */
