@@ -3,7 +3,6 @@ package dev.tracelake.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -211,9 +210,5 @@ class CompactionTest extends LakeTestBase {
     assertThatThrownBy(() -> o.withFanIn(1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fan-in must be at least 2, got 1");
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 }

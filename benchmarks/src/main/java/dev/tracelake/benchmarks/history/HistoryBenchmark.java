@@ -89,7 +89,6 @@ public final class HistoryBenchmark {
                 snapshots,
                 commits,
                 plans,
-                lake,
                 builder.table(),
                 engine,
                 o.warehouse(),
