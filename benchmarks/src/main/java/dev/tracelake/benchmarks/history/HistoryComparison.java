@@ -37,6 +37,9 @@ public final class HistoryComparison {
     final List<Long> firstPage = new ArrayList<>();
     final List<Long> firstPageFresh = new ArrayList<>();
     final List<Long> travel = new ArrayList<>();
+    final List<Long> sqlSnapshots = new ArrayList<>();
+    long allSnapshotsNanos;
+    long orphanScanNanos;
     long snapshots;
     long metadataBytes;
     long metadataJson;
@@ -121,6 +124,11 @@ public final class HistoryComparison {
             HistoryFigures.newestMetadataJson(
                 HistoryFigures.tableDir(warehouse, b.table().name()).resolve("metadata"));
         into.headFiles = b.table().scan().plan().files().size();
+        // the costs that read the whole history, once each: listing every snapshot as objects,
+        // and the orphan cleaner's walk of every manifest list and manifest
+        into.allSnapshotsNanos = timed(() -> b.table().snapshots());
+        into.orphanScanNanos =
+            timed(() -> b.table().maintenance().findOrphanFiles(java.time.Duration.ofDays(1)));
       }
       report(out, s, l);
     }
@@ -158,6 +166,15 @@ public final class HistoryComparison {
       long id = early.get(random.nextInt(early.size()));
       into.travel.add(timed(() -> table.scan().atSnapshot(id).plan()));
     }
+    String newest =
+        "SELECT snapshot_id, committed_at, code_commit FROM \""
+            + table.name().namespace()
+            + "\".\""
+            + table.name().name()
+            + "$snapshots\" ORDER BY committed_at DESC LIMIT 10";
+    for (int i = 0; i < 3; i++) {
+      into.sqlSnapshots.add(timed(() -> HistoryFigures.rows(engine, newest)));
+    }
     into.firstPageFresh.add(
         timed(
             () -> {
@@ -194,9 +211,12 @@ public final class HistoryComparison {
     line(out, "snapshots first page p50 ms", s, l, x -> p(x.firstPage, 0.5));
     line(out, "  through a fresh lake p50 ms", s, l, x -> p(x.firstPageFresh, 0.5));
     line(out, "time travel plan (first 1000) p50 ms", s, l, x -> p(x.travel, 0.5));
+    line(out, "SQL \"t$snapshots\" newest 10 p50 ms", s, l, x -> p(x.sqlSnapshots, 0.5));
     line(out, "metadata KB per snapshot", s, l, x -> x.metadataBytes / 1024.0 / x.snapshots);
     line(out, "rewritten metadata.json KB", s, l, x -> x.metadataJson / 1024.0);
     line(out, "head data files", s, l, x -> (double) x.headFiles);
+    line(out, "every snapshot as objects (once) ms", s, l, x -> x.allSnapshotsNanos / 1e6);
+    line(out, "orphan scan, dry run (once) ms", s, l, x -> x.orphanScanNanos / 1e6);
   }
 
   private static void line(

@@ -151,6 +151,19 @@ record HistoryFigures(
     }
   }
 
+  /** Runs a query and returns how many rows it gave. */
+  static long rows(SqlEngine engine, String sql) {
+    try (QueryResult result = engine.execute(sql, QueryOptions.defaults())) {
+      long n = 0;
+      while (result.reader().loadNextBatch()) {
+        n += result.reader().getVectorSchemaRoot().getRowCount();
+      }
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Measures the read-side figures of a checkpoint. */
   static HistoryFigures measure(
       long snapshots,
