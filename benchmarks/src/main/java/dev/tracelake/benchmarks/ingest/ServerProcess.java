@@ -38,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
   /**
    * Starts {@code java <jvmOptions> -jar <jar> serve} and waits for its "serving gRPC on" line.
    *
-   * @param jar the CLI jar, {@code ingest/target/tracelake.jar} with its {@code lib/} beside it
+   * @param jar the CLI jar, {@code ingest/cli/target/tracelake.jar} with its {@code lib/} beside it
    * @param warehouse the warehouse directory, created by the server
    * @param commitIntervalMs the server's commit interval
    * @param jvmOptions extra JVM flags (heap, JFR)
