@@ -245,13 +245,7 @@ final class ServeCommand implements Callable<Integer> {
               openLineage == null
                   ? ""
                   : ", OpenLineage on " + openLineage.baseUri() + OpenLineageEmitter.PATH,
-              metricsServer == null
-                  ? ""
-                  : ", metrics on http://"
-                      + config.host()
-                      + ":"
-                      + metricsServer.address().getPort()
-                      + MetricsHttpServer.PATH,
+              metricsServer == null ? "" : ", metrics on " + metricsServer.uri(),
               lakeConfig.warehouse(),
               lakeConfig.describeCatalog());
       spec.commandLine().getOut().flush();

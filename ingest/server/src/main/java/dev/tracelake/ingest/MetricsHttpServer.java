@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,8 +48,23 @@ public final class MetricsHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", exchange -> serve(metrics, exchange));
     server.start();
-    LOG.info("Serving Prometheus metrics on http://{}{}", server.getAddress(), PATH);
-    return new MetricsHttpServer(server, executor);
+    MetricsHttpServer started = new MetricsHttpServer(server, executor);
+    LOG.info("Serving Prometheus metrics on {}", started.uri());
+    return started;
+  }
+
+  /**
+   * Returns the URI a scraper reads, e.g. {@code http://127.0.0.1:7422/metrics}: the bound host
+   * (loopback when bound to every interface; IPv6 in brackets) and the actual port.
+   */
+  public URI uri() {
+    InetSocketAddress a = server.getAddress();
+    String host =
+        a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + a.getPort() + PATH);
   }
 
   /** Returns the bound address, with the actual port. */

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -124,22 +126,85 @@ public final class ServerMetrics {
         .register(registry);
   }
 
+  /**
+   * Failure codes whose series start at zero for every table that receives a request: the codes an
+   * append can end with, so that an alert on a rate of failures sees 0, not "no data".
+   */
+  private static final List<String> FAILURE_CODES =
+      List.of(
+          "INVALID_ARGUMENT",
+          "NOT_FOUND",
+          "OUT_OF_RANGE",
+          "RESOURCE_EXHAUSTED",
+          "ABORTED",
+          "UNAVAILABLE",
+          "INTERNAL");
+
+  private final Set<TableName> seen = ConcurrentHashMap.newKeySet();
+
   /** A request arrived for {@code table} with its Arrow bytes. */
   void received(TableName table, long bytes) {
+    if (seen.add(table)) {
+      registerAtZero(table);
+    }
     counter("tracelake.ingest.requests", "Append requests received", table).increment();
     counter("tracelake.ingest.request.bytes", "Arrow bytes of append requests received", table)
         .increment(bytes);
+  }
+
+  /**
+   * Registers the table's event counters (retries, duplicates, conflicts, failures by code) before
+   * their first event, so dashboards and alerts read 0 rather than no data.
+   */
+  private void registerAtZero(TableName table) {
+    duplicates(table);
+    retries(table);
+    for (CommitOutcome kind : List.of(CommitOutcome.WRITER_CONFLICT, CommitOutcome.RACES_LOST)) {
+      conflicts(table, kind);
+    }
+    for (String code : FAILURE_CODES) {
+      failures(table, code);
+    }
+  }
+
+  private Counter duplicates(TableName table) {
+    return counter(
+        "tracelake.ingest.duplicates",
+        "Requests acknowledged as already committed (a writer's retry)",
+        table);
+  }
+
+  private Counter retries(TableName table) {
+    return counter(
+        "tracelake.commit.retries",
+        "Commit attempts that lost a race to another writer and were retried",
+        table);
+  }
+
+  private Counter conflicts(TableName table, CommitOutcome kind) {
+    return counter(
+        "tracelake.commit.conflicts",
+        "Commits given up on conflict: writer offsets committed by another replica"
+            + " (writer_conflict) or every attempt lost its race (races_lost)",
+        table,
+        "kind",
+        kind.label());
+  }
+
+  private Counter failures(TableName table, String code) {
+    return counter(
+        "tracelake.ingest.failures",
+        "Append requests refused or failed, by gRPC status code",
+        table,
+        "code",
+        code);
   }
 
   /** A request was acknowledged {@code nanos} after it arrived. */
   void acked(Ack ack, long nanos) {
     ackLatency.record(nanos, TimeUnit.NANOSECONDS);
     if (ack.alreadyCommitted()) {
-      counter(
-              "tracelake.ingest.duplicates",
-              "Requests acknowledged as already committed (a writer's retry)",
-              ack.table())
-          .increment();
+      duplicates(ack.table()).increment();
     }
   }
 
@@ -148,14 +213,7 @@ public final class ServerMetrics {
     counter("tracelake.commits", "Commit groups by outcome", table, "outcome", outcome.label())
         .increment();
     if (outcome == CommitOutcome.WRITER_CONFLICT || outcome == CommitOutcome.RACES_LOST) {
-      counter(
-              "tracelake.commit.conflicts",
-              "Commits given up on conflict: writer offsets committed by another replica"
-                  + " (writer_conflict) or every attempt lost its race (races_lost)",
-              table,
-              "kind",
-              outcome.label())
-          .increment();
+      conflicts(table, outcome).increment();
     }
     if (result == null) {
       return;
@@ -166,23 +224,13 @@ public final class ServerMetrics {
     counter("tracelake.ingest.files", "Parquet data files committed", table)
         .increment(result.dataFiles());
     if (result.attempts() > 1) {
-      counter(
-              "tracelake.commit.retries",
-              "Commit attempts that lost a race to another writer and were retried",
-              table)
-          .increment(result.attempts() - 1);
+      retries(table).increment(result.attempts() - 1);
     }
   }
 
   /** A request was refused or failed; {@code reason} is its gRPC status code name. */
   void failed(TableName table, String reason) {
-    counter(
-            "tracelake.ingest.failures",
-            "Append requests refused or failed, by gRPC status code",
-            table,
-            "code",
-            reason)
-        .increment();
+    failures(table, reason).increment();
   }
 
   /** A query ended with {@code outcome} ({@code ok}, {@code error}, {@code cancelled}). */

@@ -62,6 +62,45 @@ class MonitoringTest extends IngestServerTestBase {
   }
 
   @Test
+  void theMetricsUriIsTheBoundHostAndPortWithOneDoubleSlash() throws Exception {
+    int port = metricsServer.address().getPort();
+    assertThat(metricsServer.uri()).isEqualTo(URI.create("http://127.0.0.1:" + port + "/metrics"));
+    assertThat(metricsServer.uri().toString()).doesNotContain(":///");
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(metricsServer.uri()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void eventCountersOfATableReadZeroBeforeTheirFirstEvent() throws Exception {
+    createEvents("quiet");
+    try (AppendStream stream = new AppendStream(channel, "quiet", "w1")) {
+      try (VectorSchemaRoot batch = events(0, 10)) {
+        stream.sendArrow(0, batch);
+      }
+      assertThat(stream.take().getRowCount()).isEqualTo(10L);
+    }
+    String scrape = get("/metrics").body();
+    String table = "table=\"default.quiet\"";
+    assertThat(sample(scrape, "tracelake_ingest_duplicates_total{" + table + "}")).isZero();
+    assertThat(sample(scrape, "tracelake_commit_retries_total{" + table + "}")).isZero();
+    for (String kind : List.of("writer_conflict", "races_lost")) {
+      assertThat(
+              sample(
+                  scrape, "tracelake_commit_conflicts_total{kind=\"" + kind + "\"," + table + "}"))
+          .isZero();
+    }
+    for (String code : List.of("INVALID_ARGUMENT", "OUT_OF_RANGE", "ABORTED", "UNAVAILABLE")) {
+      assertThat(
+              sample(
+                  scrape, "tracelake_ingest_failures_total{code=\"" + code + "\"," + table + "}"))
+          .isZero();
+    }
+  }
+
+  @Test
   void metricsCountIngestCommitsAcksAndQueriesAndIncludeTheJvm() throws Exception {
     createEvents("events");
     try (AppendStream stream = new AppendStream(channel, "events", "w1")) {
