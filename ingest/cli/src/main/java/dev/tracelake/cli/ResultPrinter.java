@@ -37,8 +37,9 @@ final class ResultPrinter {
     return printed;
   }
 
+  /** The result's column names, repeats made unique (see {@link ColumnNames}). */
   private static List<String> header(VectorSchemaRoot root) {
-    return root.getSchema().getFields().stream().map(Field::getName).toList();
+    return ColumnNames.unique(root.getSchema().getFields().stream().map(Field::getName).toList());
   }
 
   private static Printed table(SqlBatches batches, PrintWriter out, int cap) {
@@ -120,7 +121,6 @@ final class ResultPrinter {
         List<FieldVector> vectors = root.getFieldVectors();
         for (int r = 0; r < root.getRowCount(); r++) {
           out.print(rows == 0 ? "\n" : ",\n");
-          // a generator per row: a SELECT may repeat a column name, which a Map would collapse
           JsonGenerator json = SqlValues.JSON.getFactory().createGenerator(out);
           json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
           json.writeStartObject();

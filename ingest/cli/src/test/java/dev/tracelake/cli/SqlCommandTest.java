@@ -97,6 +97,23 @@ class SqlCommandTest {
   }
 
   @Test
+  void aRepeatedColumnNameIsMadeUniqueInJsonAndCsv() throws Exception {
+    String sql = "SELECT _record_id, * FROM demo.features ORDER BY entity_id";
+    String printed = cli.ok("sql", "-e", sql, "--format", "json");
+    // parse every object strictly: a repeated key would be an error, not a silent overwrite
+    JsonNode rows =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .readTree(printed);
+    JsonNode first = rows.get(0);
+    assertThat(first.get("_record_id").asText()).isNotBlank();
+    assertThat(first.get("_record_id_1").asText()).isEqualTo(first.get("_record_id").asText());
+
+    String header = cli.ok("sql", "-e", sql, "--format", "csv").lines().findFirst().orElseThrow();
+    assertThat(header).startsWith("_record_id,entity_id,").contains(",_record_id_1,");
+  }
+
+  @Test
   void anEmptyResultIsAnEmptyJsonArray() {
     JsonNode rows = cli.json("sql", "-e", "SELECT * FROM demo.features WHERE entity_id < 0");
 
