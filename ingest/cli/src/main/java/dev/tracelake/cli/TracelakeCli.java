@@ -56,12 +56,7 @@ public final class TracelakeCli implements Callable<Integer> {
 
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
-    // Before anything touches SLF4J: the CLI's own INFO lines are noise on a terminal, while the
-    // server (serve), which shares logback.xml, keeps them: operators read them.
-    boolean verbose = Arrays.asList(args).contains("--verbose");
-    boolean server =
-        Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("").equals("serve");
-    System.setProperty(LOG_LEVEL_PROPERTY, verbose || server ? "INFO" : "WARN");
+    setLoggingProperties(args);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = newCommandLine(out, err).execute(args);
@@ -69,6 +64,25 @@ public final class TracelakeCli implements Callable<Integer> {
     err.flush();
     System.exit(code);
   }
+
+  /**
+   * Sets what logback.xml reads, before anything touches SLF4J. The CLI's own INFO lines are noise
+   * on a terminal, and so are stack traces of events a command reports itself (its error line says
+   * what failed; {@code --verbose} shows the trace). The server ({@code serve}), which shares
+   * logback.xml, keeps both: operators read them.
+   */
+  static void setLoggingProperties(String[] args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    boolean server =
+        Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("").equals("serve");
+    System.setProperty(LOG_LEVEL_PROPERTY, verbose || server ? "INFO" : "WARN");
+    if (!verbose && !server) {
+      System.setProperty(LogFormat.APPENDER_PROPERTY, TERSE_APPENDER);
+    }
+  }
+
+  /** logback.xml's appender for commands run without {@code --verbose}. */
+  static final String TERSE_APPENDER = "TERSE";
 
   /** Builds the command line writing its output and errors to the given writers. */
   static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
