@@ -81,6 +81,11 @@ class FailoverTest {
             "100",
             "--metrics-port",
             "0");
+    replicas.addAll(start(args));
+  }
+
+  /** Starts the three replicas, each {@code serve} with {@code args}. */
+  List<ServeProcess> start(List<String> args) throws Exception {
     List<CompletableFuture<ServeProcess>> starting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       starting.add(
@@ -93,9 +98,16 @@ class FailoverTest {
                 }
               }));
     }
+    List<ServeProcess> started = new ArrayList<>();
     for (CompletableFuture<ServeProcess> s : starting) {
-      replicas.add(s.join());
+      started.add(s.join());
     }
+    return started;
+  }
+
+  /** What the client is given: here, the replicas' addresses, separated by commas. */
+  String target(List<ServeProcess> replicas) {
+    return String.join(",", replicas.stream().map(ServeProcess::target).toList());
   }
 
   @AfterEach
@@ -111,12 +123,11 @@ class FailoverTest {
   void writersSpreadOverTheGivenReplicasAndMoveOffAKilledOneExactlyOnce() throws Exception {
     int writers = 6;
     int rowsPerRequest = 20;
-    List<String> addresses = replicas.stream().map(ServeProcess::target).toList();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     List<Future<List<AppendAck>>> done = new ArrayList<>();
     // one client, as one service instance would hold, given every replica
-    try (TracelakeClient client = TracelakeClient.connect(String.join(",", addresses))) {
+    try (TracelakeClient client = TracelakeClient.connect(target(replicas))) {
       client.createTable(TABLE, EVENTS);
       for (int w = 0; w < writers; w++) {
         String writerId = "writer-" + w;
@@ -209,7 +220,12 @@ class FailoverTest {
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + replica.metricsPort() + "/metrics"))
+                          URI.create(
+                              "http://"
+                                  + replica.host()
+                                  + ":"
+                                  + replica.metricsPort()
+                                  + "/metrics"))
                       .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
