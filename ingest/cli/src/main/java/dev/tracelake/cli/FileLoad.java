@@ -179,8 +179,7 @@ final class FileLoad {
         List<String> userColumns =
             tableColumns.keySet().stream().filter(c -> !MetadataColumns.isReserved(c)).toList();
         throw CliException.of(
-            "Column '%s' of %s is not in table %s; its columns are %s (--evolve adds new"
-                + " columns)",
+            "Column '%s' of %s is not in table %s; its columns are %s",
             column.getName(), file, table.name(), userColumns);
       }
       types.put(column.getName(), DuckDbTypes.of(target).orElse(null));
