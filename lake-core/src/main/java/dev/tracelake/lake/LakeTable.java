@@ -78,13 +78,17 @@ public final class LakeTable {
       throw LakeException.notFound(
           "Table %s has no branch or tag '%s'; refs: %s", name, ref, refNames(table, false));
     }
+    // null for a branch made on a table nobody had written to
     Snapshot snapshot = table.snapshot(found.snapshotId());
-    org.apache.iceberg.Schema schema = found.isTag() ? schemaOf(table, snapshot) : table.schema();
+    org.apache.iceberg.Schema schema =
+        found.isTag() && snapshot != null ? schemaOf(table, snapshot) : table.schema();
     RefInfo info =
         new RefInfo(
             ref, found.isBranch() ? RefInfo.Type.BRANCH : RefInfo.Type.TAG, found.snapshotId());
     return new TableVersion(
-        describe(table, schema), Optional.of(info), Optional.of(SnapshotInfo.of(snapshot)));
+        describe(table, schema),
+        Optional.of(info),
+        Optional.ofNullable(snapshot).map(SnapshotInfo::of));
   }
 
   /**

@@ -609,6 +609,36 @@ class TableServiceTest extends IngestServerTestBase {
   }
 
   @Test
+  void aBranchOfATableNobodyWroteToStartsEmptyAndMainStillHasNoSnapshot() {
+    createEvents("events");
+    tables()
+        .createBranch(
+            CreateBranchRequest.newBuilder().setTable("events").setBranch("early").build());
+    DescribeTableAtResponse early =
+        tables()
+            .describeTableAt(
+                DescribeTableAtRequest.newBuilder().setTable("events").setRef("early").build());
+    // Iceberg gives a branch made on an empty table an empty snapshot of its own
+    assertThat(early.getSnapshot().getTotalRows()).isZero();
+    assertThat(early.getRef().getName()).isEqualTo("early");
+    assertThat(early.getRef().getSnapshotId()).isEqualTo(early.getSnapshot().getSnapshotId());
+    assertThat(early.getTable().getColumnsList()).extracting(Column::getName).contains("event_id");
+    assertThat(
+            tables()
+                .listSnapshots(
+                    ListSnapshotsRequest.newBuilder().setTable("events").setRef("early").build())
+                .getSnapshotsList())
+        .extracting(Snapshot::getAddedRows)
+        .containsExactly(0L);
+    DescribeTableAtResponse main =
+        tables()
+            .describeTableAt(
+                DescribeTableAtRequest.newBuilder().setTable("events").setRef("main").build());
+    assertThat(main.hasSnapshot()).isFalse();
+    assertThat(main.hasRef()).isFalse();
+  }
+
+  @Test
   void unknownTablesRefsAndSnapshotsAreNotFound() {
     createEvents("events");
     assertThat(
