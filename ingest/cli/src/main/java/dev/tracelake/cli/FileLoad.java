@@ -37,9 +37,21 @@ final class FileLoad {
    *     exist
    * @param branch the branch to commit to
    * @param provenance who wrote the rows
+   * @param evolve whether to add the file's columns that the table lacks (as optional columns, in
+   *     one schema commit before the rows are appended)
    */
   record Request(
-      TableName table, Path file, boolean createIfMissing, String branch, Provenance provenance) {}
+      TableName table,
+      Path file,
+      boolean createIfMissing,
+      String branch,
+      Provenance provenance,
+      boolean evolve) {
+    Request(
+        TableName table, Path file, boolean createIfMissing, String branch, Provenance provenance) {
+      this(table, file, createIfMissing, branch, provenance, false);
+    }
+  }
 
   /**
    * A finished load.
@@ -88,6 +100,9 @@ final class FileLoad {
             "Table %s does not exist; add --create to create it from the columns of %s"
                 + " (tables: %s)",
             name, request.file(), lake.tables());
+      }
+      if (request.evolve() && !created) {
+        SchemaEvolution.addMissingColumns(table, fileSchema, request.file());
       }
       Map<String, String> types = columnTypes(table, fileSchema, request.file());
       try {

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Append a .parquet, .csv (with a header line) or .jsonl file to a table as one snapshot.",
-      "Values are cast to the table's column types; a file column the table lacks, or a"
-          + " malformed line, fails the load and commits nothing."
+      "Values are cast to the table's column types; a file column the table lacks fails the"
+          + " load (unless --evolve adds it), and so does a malformed line: nothing is committed."
     })
 final class LoadCommand extends LakeCommand {
   @Parameters(index = "0", paramLabel = "<table>", description = "Table, as namespace.name.")
@@ -60,6 +60,12 @@ final class LoadCommand extends LakeCommand {
       description = "Service or tool that wrote the rows (default: ${DEFAULT-VALUE}).")
   String producer;
 
+  @Option(
+      names = "--evolve",
+      description =
+          "Add the file's columns that the table lacks (optional; older rows read them as null).")
+  boolean evolve;
+
   @Option(names = "--no-progress", description = "Never show a progress bar.")
   boolean noProgress;
 
@@ -79,7 +85,9 @@ final class LoadCommand extends LakeCommand {
             .build();
     FileLoad.Result result =
         FileLoad.run(
-            lake, new FileLoad.Request(table, file, create, branch, provenance), this::progress);
+            lake,
+            new FileLoad.Request(table, file, create, branch, provenance, evolve),
+            this::progress);
     if (out.isJson()) {
       out.json(result);
       return;

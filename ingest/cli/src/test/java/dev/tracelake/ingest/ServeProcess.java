@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  */
 final class ServeProcess implements AutoCloseable {
   private static final Pattern SERVING =
-      Pattern.compile("serving gRPC on [^\\s:]+:(\\d+)(?:.*metrics on http://[^:]+:(\\d+))?");
+      Pattern.compile("serving gRPC on ([^\\s:]+):(\\d+)(?:.*metrics on http://[^:]+:(\\d+))?");
 
   private final Process process;
   private final List<Thread> drains;
+  private final String host;
   private final int port;
   private final int metricsPort;
   private final List<String> stdout;
@@ -33,12 +34,14 @@ final class ServeProcess implements AutoCloseable {
   private ServeProcess(
       Process process,
       List<Thread> drains,
+      String host,
       int port,
       int metricsPort,
       List<String> stdout,
       List<String> stderr) {
     this.process = process;
     this.drains = drains;
+    this.host = host;
     this.port = port;
     this.metricsPort = metricsPort;
     this.stdout = stdout;
@@ -52,6 +55,13 @@ final class ServeProcess implements AutoCloseable {
    */
   static ServeProcess start(List<String> args, java.util.Map<String, String> env)
       throws IOException, InterruptedException {
+    return start("127.0.0.1", 0, args, env);
+  }
+
+  /** Starts {@code serve} with {@code args} on the given loopback address and port. */
+  static ServeProcess start(
+      String host, int port, List<String> args, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
@@ -61,7 +71,8 @@ final class ServeProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("dev.tracelake.cli.TracelakeCli");
     command.add("serve");
-    command.addAll(List.of("--host", "127.0.0.1", "--port", "0", "--openlineage-port", "-1"));
+    command.addAll(
+        List.of("--host", host, "--port", Integer.toString(port), "--openlineage-port", "-1"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
@@ -78,8 +89,9 @@ final class ServeProcess implements AutoCloseable {
       return new ServeProcess(
           process,
           drains,
-          Integer.parseInt(m.group(1)),
-          m.group(2) == null ? -1 : Integer.parseInt(m.group(2)),
+          m.group(1),
+          Integer.parseInt(m.group(2)),
+          m.group(3) == null ? -1 : Integer.parseInt(m.group(3)),
           out,
           err);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -128,7 +140,12 @@ final class ServeProcess implements AutoCloseable {
   }
 
   String target() {
-    return "127.0.0.1:" + port;
+    return host + ":" + port;
+  }
+
+  /** The address it listens on (gRPC and metrics). */
+  String host() {
+    return host;
   }
 
   int metricsPort() {

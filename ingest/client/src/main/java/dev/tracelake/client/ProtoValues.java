@@ -42,4 +42,33 @@ final class ProtoValues {
     return new TableInfo.Column(
         c.getFieldId(), c.getName(), c.getType(), c.getRequired(), c.getMetadata(), c.getDoc());
   }
+
+  static Ref fromProto(dev.tracelake.proto.v1.Ref r) {
+    return new Ref(
+        r.getName(),
+        r.getType() == dev.tracelake.proto.v1.Ref.Type.TYPE_TAG ? Ref.Type.TAG : Ref.Type.BRANCH,
+        r.getSnapshotId());
+  }
+
+  static Snapshot fromProto(dev.tracelake.proto.v1.Snapshot s) {
+    dev.tracelake.proto.v1.Provenance p = s.getProvenance();
+    return new Snapshot(
+        s.getSnapshotId(),
+        s.hasParentId() ? OptionalLong.of(s.getParentId()) : OptionalLong.empty(),
+        java.time.Instant.ofEpochMilli(s.getCommittedAtEpochMillis()),
+        s.getOperation(),
+        s.getAddedRows(),
+        s.getTotalRows(),
+        new Provenance(
+            emptyToNull(p.getCodeCommit()),
+            emptyToNull(p.getModelName()),
+            emptyToNull(p.getModelVersion()),
+            emptyToNull(p.getRunId()),
+            emptyToNull(p.getProducer())),
+        s.getSummaryMap());
+  }
+
+  private static String emptyToNull(String value) {
+    return value.isEmpty() ? null : value;
+  }
 }

@@ -157,6 +157,9 @@ final class StreamingTableWriter implements TableWriter {
   private CompletableFuture<AppendAck> enqueue(
       AppendRowsRequest.Builder request, List<String> recordIds) {
     request.setTable(table).setWriterId(writerId).setProvenance(provenance);
+    if (!"main".equals(options.branch())) {
+      request.setBranch(options.branch());
+    }
     long bytes = request.build().getSerializedSize();
     lock.lock();
     try {

@@ -13,6 +13,7 @@ import dev.tracelake.proto.v1.IngestServiceGrpc;
 import dev.tracelake.proto.v1.LineageServiceGrpc;
 import dev.tracelake.proto.v1.ListTablesRequest;
 import dev.tracelake.proto.v1.QueryServiceGrpc;
+import dev.tracelake.proto.v1.TableServiceGrpc;
 import dev.tracelake.wire.ArrowIpc;
 import io.grpc.Context;
 import io.grpc.Grpc;
@@ -54,6 +55,7 @@ public final class TracelakeClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TracelakeClient.class);
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
   private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,128}");
+  private static final String MAIN = "main";
 
   private final ManagedChannel channel;
   private final boolean ownsChannel;
@@ -75,15 +77,50 @@ public final class TracelakeClient implements AutoCloseable {
   }
 
   /**
-   * Connects to a server over plaintext gRPC. The connection is made on the first call.
+   * Connects to a server, or to several replicas, over plaintext gRPC. Calls and writers are spread
+   * over every address the target names (gRPC's round-robin): a DNS name with several records, or a
+   * comma-separated list. A writer whose replica dies moves to another one and re-sends its
+   * unacknowledged appends there, exactly once.
    *
-   * @param target {@code host:port}, e.g. {@code 127.0.0.1:7420}, or any gRPC target URI
+   * @param target {@code host:port} (e.g. {@code 127.0.0.1:7420}), {@code host1:port,host2:port},
+   *     or any gRPC target URI such as {@code dns:///tracelake.prod.svc:7420}
    * @return a client that shuts its channel down when closed
+   * @throws IllegalArgumentException when an address of a list is malformed
    */
   public static TracelakeClient connect(String target) {
     Objects.requireNonNull(target, "target");
-    return new TracelakeClient(
-        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), true);
+    if (target.contains(",")) {
+      return connect(List.of(target.split(",")));
+    }
+    return connected(
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+            .defaultLoadBalancingPolicy("round_robin")
+            .build());
+  }
+
+  /**
+   * Connects to several replicas over plaintext gRPC and spreads calls and writers over them; see
+   * {@link #connect(String)}. Each host is looked up again when a connection to it fails.
+   *
+   * @param addresses {@code host:port} of each replica
+   * @return a client that shuts its channel down when closed
+   * @throws IllegalArgumentException when the list is empty or an address is malformed
+   */
+  public static TracelakeClient connect(List<String> addresses) {
+    AddressList servers = new AddressList(List.copyOf(addresses));
+    @SuppressWarnings("deprecation") // the per-channel resolver keeps the global registry untouched
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(servers.target(), InsecureChannelCredentials.create())
+            .nameResolverFactory(servers)
+            .defaultLoadBalancingPolicy("round_robin")
+            .build();
+    return connected(channel);
+  }
+
+  private static TracelakeClient connected(ManagedChannel channel) {
+    // connect to every replica now, so the first writers already spread over all of them
+    channel.getState(true);
+    return new TracelakeClient(channel, true);
   }
 
   /**
@@ -168,15 +205,36 @@ public final class TracelakeClient implements AutoCloseable {
    * @throws TracelakeException NOT_FOUND when the table does not exist
    */
   public OptionalLong writerOffset(String table, String writerId) {
-    Objects.requireNonNull(table, "table");
-    checkWriterId(writerId);
-    return lastOffset(
-        "Cannot read the offset of writer " + writerId + " on table " + table, table, writerId);
+    return writerOffset(table, writerId, MAIN);
   }
 
-  private OptionalLong lastOffset(String context, String table, String writerId) {
+  /**
+   * Returns a writer's last committed offset on a branch of a table.
+   *
+   * @param table {@code namespace.name} or {@code name}
+   * @param writerId the writer
+   * @param branch the branch the writer appends to
+   * @return the offset, empty when the writer has committed nothing to that branch
+   * @throws TracelakeException NOT_FOUND when the table does not exist
+   */
+  public OptionalLong writerOffset(String table, String writerId, String branch) {
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(branch, "branch");
+    checkWriterId(writerId);
+    return lastOffset(
+        "Cannot read the offset of writer " + writerId + " on table " + table,
+        table,
+        writerId,
+        branch);
+  }
+
+  private OptionalLong lastOffset(String context, String table, String writerId, String branch) {
     GetWriterOffsetRequest request =
-        GetWriterOffsetRequest.newBuilder().setTable(table).setWriterId(writerId).build();
+        GetWriterOffsetRequest.newBuilder()
+            .setTable(table)
+            .setWriterId(writerId)
+            .setBranch(branch)
+            .build();
     GetWriterOffsetResponse response = call(context, () -> stub().getWriterOffset(request));
     return response.hasLastCommittedOffset()
         ? OptionalLong.of(response.getLastCommittedOffset())
@@ -191,10 +249,10 @@ public final class TracelakeClient implements AutoCloseable {
   }
 
   /**
-   * Opens a writer that appends to a table's {@code main} branch, continuing after the writer id's
-   * last committed offset. Give each producer instance its own stable writer id: a restarted
-   * producer that reuses it resumes exactly once; two live writers sharing one fail each other with
-   * OUT_OF_RANGE.
+   * Opens a writer that appends to a table's {@code main} branch (or the options' branch),
+   * continuing after the writer id's last committed offset on that branch. Give each producer
+   * instance its own stable writer id: a restarted producer that reuses it resumes exactly once;
+   * two live writers sharing one fail each other with OUT_OF_RANGE.
    *
    * @param table {@code namespace.name} or {@code name}
    * @param writerId 1 to 128 of letters, digits, '.', '_', '-'
@@ -213,7 +271,11 @@ public final class TracelakeClient implements AutoCloseable {
           "The client is closed; cannot open writer " + writerId + " on table " + table);
     }
     long first =
-        lastOffset("Cannot open writer " + writerId + " on table " + table, table, writerId)
+        lastOffset(
+                    "Cannot open writer " + writerId + " on table " + table,
+                    table,
+                    writerId,
+                    options.branch())
                 .orElse(-1L)
             + 1;
     TableWriter[] self = new TableWriter[1];
@@ -245,7 +307,22 @@ public final class TracelakeClient implements AutoCloseable {
     return stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static <T> T call(String context, Supplier<T> call) {
+  /**
+   * Returns a handle on a table: its snapshots, refs, tags, branches, publish and schema changes.
+   * Nothing is asked of the server until a method of the handle is called.
+   *
+   * @param table {@code namespace.name} or {@code name}
+   */
+  public Table table(String table) {
+    return new Table(
+        table,
+        this,
+        () ->
+            TableServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  static <T> T call(String context, Supplier<T> call) {
     try {
       return call.get();
     } catch (StatusRuntimeException e) {

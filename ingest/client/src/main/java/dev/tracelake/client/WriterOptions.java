@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param maxBackoff the longest wait between reconnect attempts
  * @param retryTimeout how long the writer keeps reconnecting without receiving an acknowledgement
  *     before it fails its outstanding appends
+ * @param branch the branch appended to, {@code main} by default; it must exist
+ *     (write-audit-publish: stage on a branch, check it, then {@link Table#publish} it)
  */
 public record WriterOptions(
     Provenance provenance,
@@ -23,7 +25,8 @@ public record WriterOptions(
     long maxInflightBytes,
     Duration initialBackoff,
     Duration maxBackoff,
-    Duration retryTimeout) {
+    Duration retryTimeout,
+    String branch) {
   /** Default bound on unacknowledged appends. */
   public static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 64;
 
@@ -36,6 +39,10 @@ public record WriterOptions(
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     Objects.requireNonNull(retryTimeout, "retryTimeout");
+    Objects.requireNonNull(branch, "branch");
+    if (branch.isEmpty()) {
+      throw new IllegalArgumentException("Branch must not be empty");
+    }
     if (maxInflightRequests <= 0) {
       throw new IllegalArgumentException(
           "Max in-flight requests must be positive, got " + maxInflightRequests);
@@ -63,7 +70,7 @@ public record WriterOptions(
 
   /**
    * Returns a builder holding the defaults: no provenance, 64 requests or 64 MiB in flight, backoff
-   * from 100 ms to 5 s, and 5 minutes of retrying.
+   * from 100 ms to 5 s, 5 minutes of retrying, branch {@code main}.
    */
   public static Builder builder() {
     return new Builder();
@@ -77,6 +84,7 @@ public record WriterOptions(
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration retryTimeout = Duration.ofMinutes(5);
+    private String branch = "main";
 
     private Builder() {}
 
@@ -111,6 +119,12 @@ public record WriterOptions(
       return this;
     }
 
+    /** Sets the branch appended to (default {@code main}); the branch must exist. */
+    public Builder branch(String value) {
+      this.branch = value;
+      return this;
+    }
+
     /**
      * Returns the options.
      *
@@ -123,7 +137,8 @@ public record WriterOptions(
           maxInflightBytes,
           initialBackoff,
           maxBackoff,
-          retryTimeout);
+          retryTimeout,
+          branch);
     }
   }
 }

@@ -276,7 +276,17 @@ public final class Ingestor implements AutoCloseable {
    * @throws LakeException NOT_FOUND for an unknown table, INVALID_ARGUMENT for a bad row
    */
   public VectorSchemaRoot fromJson(TableName table, List<String> rows) {
-    return table(table).checker().fromJson(rows, allocator);
+    TableIngest ti = table(table);
+    try {
+      return ti.checker().fromJson(rows, allocator);
+    } catch (LakeException e) {
+      if (e.kind() != ErrorKind.INVALID_ARGUMENT) {
+        throw e;
+      }
+      // a column added since the checker was loaded (EvolveSchema, another replica): look again
+      ti.refreshChecker();
+      return ti.checker().fromJson(rows, allocator);
+    }
   }
 
   /** Returns a writer's last committed offset on a branch and its snapshot. */

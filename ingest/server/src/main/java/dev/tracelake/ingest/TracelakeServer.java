@@ -32,6 +32,7 @@ public final class TracelakeServer implements AutoCloseable {
   public static final String SERVICE_NAME = "tracelake.v1.IngestService";
   public static final String QUERY_SERVICE_NAME = "tracelake.v1.QueryService";
   public static final String LINEAGE_SERVICE_NAME = "tracelake.v1.LineageService";
+  public static final String TABLE_SERVICE_NAME = "tracelake.v1.TableService";
 
   /**
    * The health service name a liveness probe should ask for: SERVING while the process runs, even
@@ -43,7 +44,7 @@ public final class TracelakeServer implements AutoCloseable {
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
 
   private static final List<String> READY_SERVICES =
-      List.of("", SERVICE_NAME, QUERY_SERVICE_NAME, LINEAGE_SERVICE_NAME);
+      List.of("", SERVICE_NAME, QUERY_SERVICE_NAME, LINEAGE_SERVICE_NAME, TABLE_SERVICE_NAME);
 
   private final Lake lake;
   private final IngestConfig config;
@@ -91,6 +92,7 @@ public final class TracelakeServer implements AutoCloseable {
             .addService(ingestService)
             .addService(queryService)
             .addService(new LineageGrpcService(lineage))
+            .addService(new TableGrpcService(lake))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
