@@ -37,6 +37,7 @@ final class ImpactWalker {
       }
       level = next;
     }
+    findCycles(graph, seeds, visited, problems);
     return new ImpactResult(
         query,
         byTable(graph, seeds, query.idLimit()),
@@ -54,6 +55,17 @@ final class ImpactWalker {
       int node = graph.find(key);
       if (node >= 0 && graph.visible(node, asOf)) {
         seeds.add(node);
+      } else if (node >= 0 && !graph.present(node) && graph.firstOutputEdge(node) >= 0) {
+        // cited but never ingested: what cites it is still affected (say so, then walk on)
+        seeds.add(node);
+        problems.add(
+            Problem.of(
+                Problem.Kind.MISSING_INPUT,
+                key,
+                "Record %s was never ingested into %s, but records cite it as an input: the"
+                    + " impact is theirs",
+                key,
+                key.table()));
       } else {
         // the same wording as a trace of a record that is not there
         TraceOptions options = TraceOptions.defaults();
@@ -73,6 +85,14 @@ final class ImpactWalker {
       any |= match[p];
     }
     if (!any) {
+      problems.add(
+          Problem.of(
+              Problem.Kind.NOTHING_MATCHED,
+              null,
+              "No record of %s is in the lineage index (%s): check the name, or whether its"
+                  + " records were written yet",
+              query,
+              state.freshness()));
       return seeds;
     }
     // one pass over the nodes: a provenance id per node makes this a few ms per million records
@@ -84,6 +104,76 @@ final class ImpactWalker {
       }
     }
     return seeds;
+  }
+
+  private static final int MAX_CYCLES_REPORTED = 10;
+
+  /**
+   * Reports lineage cycles among the records reached, as a trace does: an iterative depth-first
+   * search from the seeds over the reached part; an edge back into the search's stack closes one.
+   */
+  private static void findCycles(
+      LineageGraph graph, IntList seeds, long[] reached, List<Problem> problems) {
+    int n = graph.nodeCount();
+    byte[] color = new byte[n];
+    int[] stack = new int[Math.min(n, 1024)];
+    int[] edge = new int[stack.length];
+    int reported = 0;
+    for (int s = 0; s < seeds.size() && reported < MAX_CYCLES_REPORTED; s++) {
+      int seed = seeds.get(s);
+      if (color[seed] != 0) {
+        continue;
+      }
+      int sp = 0;
+      stack[sp] = seed;
+      edge[sp++] = graph.firstOutputEdge(seed);
+      color[seed] = 1;
+      while (sp > 0) {
+        int e = edge[sp - 1];
+        if (e < 0) {
+          color[stack[--sp]] = 2;
+          continue;
+        }
+        edge[sp - 1] = graph.nextOutputEdge(e);
+        int w = graph.edgeOutput(e);
+        if (!isMarked(reached, w)) {
+          continue;
+        }
+        if (color[w] == 0) {
+          if (sp == stack.length) {
+            stack = java.util.Arrays.copyOf(stack, sp * 2);
+            edge = java.util.Arrays.copyOf(edge, sp * 2);
+          }
+          color[w] = 1;
+          stack[sp] = w;
+          edge[sp++] = graph.firstOutputEdge(w);
+        } else if (color[w] == 1 && reported < MAX_CYCLES_REPORTED) {
+          reported++;
+          // the cycle runs from w up the stack to the top, then back to w; inputs first, as in
+          // a trace's wording each record lists the next as an input, so print it reversed
+          List<RecordKey> path = new ArrayList<>();
+          int from = sp - 1;
+          while (from >= 0 && stack[from] != w) {
+            from--;
+          }
+          for (int i = sp - 1; i >= from; i--) {
+            path.add(graph.key(stack[i]));
+          }
+          path.add(graph.key(stack[sp - 1]));
+          StringBuilder text = new StringBuilder();
+          for (int i = 0; i < path.size(); i++) {
+            text.append(i == 0 ? "" : " -> ").append(path.get(i));
+          }
+          problems.add(
+              Problem.of(
+                  Problem.Kind.CYCLE,
+                  graph.key(w),
+                  "Lineage cycle: %s (each record lists the next as an input); the walk stopped"
+                      + " at the repeated record",
+                  text));
+        }
+      }
+    }
   }
 
   private static List<TableRecords> byTable(LineageGraph graph, IntList nodes, int idLimit) {
