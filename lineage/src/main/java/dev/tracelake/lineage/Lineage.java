@@ -42,6 +42,7 @@ public final class Lineage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lineage.class);
 
   private final LineageOptions options;
+  private final Lake lake;
   private final BufferAllocator allocator;
   private final Indexer indexer;
   private final RunsTable runsTable;
@@ -59,6 +60,7 @@ public final class Lineage implements AutoCloseable {
 
   private Lineage(Lake lake, LineageOptions options) {
     this.options = options;
+    this.lake = lake;
     this.allocator = new RootAllocator();
     this.indexer = new Indexer(lake, options.runsTable(), allocator);
     this.runsTable = new RunsTable(lake, options.runsTable(), allocator);
@@ -297,47 +299,54 @@ public final class Lineage implements AutoCloseable {
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(alive, "alive");
     checkOpen();
-    Instant now = Instant.now();
-    Instant cutoff = now.minus(timeout);
-    IndexState s = state;
-    record Candidate(RunInfo run, Instant lastSign) {}
-    List<Candidate> stale =
-        s.read(
-            () -> {
-              List<Candidate> out = new ArrayList<>();
-              for (RunInfo run : s.runs.runs()) {
-                if (run.status() != RunStatus.RUNNING
-                    || run.source() == RunSource.INGEST
-                    || alive.contains(run.runId())) {
-                  continue;
-                }
-                Instant last = latest(run.startedAt(), s.runs.lastCommit(run.runId()));
-                last = latest(last, heartbeats.get(run.runId()));
-                if (last != null && last.isBefore(cutoff)) {
-                  out.add(new Candidate(run, last));
-                }
-              }
-              return out;
-            });
     List<RunInfo> aborted = new ArrayList<>();
-    for (Candidate c : stale) {
-      try {
-        aborted.add(
-            finishRun(
-                c.run().runId(),
-                RunStatus.ABORTED,
-                now,
-                String.format(
-                    "No writer of the run was connected and it committed nothing since %s (timeout"
-                        + " %s): Tracelake aborted it",
-                    c.lastSign(), timeout)));
-        LOG.info("Aborted run {}: silent since {}", c.run().runId(), c.lastSign());
-      } catch (LineageException e) {
-        // finished meanwhile by its owner: nothing to abort
-        LOG.debug("Run {} not aborted: {}", c.run().runId(), e.getMessage());
+    if (!abandoned(timeout, alive).isEmpty()) {
+      // commits since the last catch-up are signs of life too: look at them before aborting
+      catchUp();
+      Instant now = Instant.now();
+      for (Candidate c : abandoned(timeout, alive)) {
+        try {
+          aborted.add(
+              finishRun(
+                  c.run().runId(),
+                  RunStatus.ABORTED,
+                  now,
+                  String.format(
+                      "No writer of the run was connected and it committed nothing since %s"
+                          + " (timeout %s): Tracelake aborted it",
+                      c.lastSign(), timeout)));
+          LOG.info("Aborted run {}: silent since {}", c.run().runId(), c.lastSign());
+        } catch (LineageException e) {
+          // finished meanwhile by its owner: nothing to abort
+          LOG.debug("Run {} not aborted: {}", c.run().runId(), e.getMessage());
+        }
       }
     }
     return aborted;
+  }
+
+  private record Candidate(RunInfo run, Instant lastSign) {}
+
+  private List<Candidate> abandoned(Duration timeout, Set<String> alive) {
+    Instant cutoff = Instant.now().minus(timeout);
+    IndexState s = state;
+    return s.read(
+        () -> {
+          List<Candidate> out = new ArrayList<>();
+          for (RunInfo run : s.runs.runs()) {
+            if (run.status() != RunStatus.RUNNING
+                || run.source() == RunSource.INGEST
+                || alive.contains(run.runId())) {
+              continue;
+            }
+            Instant last = latest(run.startedAt(), s.runs.lastCommit(run.runId()));
+            last = latest(last, heartbeats.get(run.runId()));
+            if (last != null && last.isBefore(cutoff)) {
+              out.add(new Candidate(run, last));
+            }
+          }
+          return out;
+        });
   }
 
   private static Instant latest(Instant a, Instant b) {
@@ -394,7 +403,7 @@ public final class Lineage implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     prepare(options.consistency());
     IndexState s = state;
-    return s.read(() -> Tracer.trace(s, record, options));
+    return onMainOrRef(s.read(() -> Tracer.trace(s, record, options)));
   }
 
   /** Explains a record with the default options. */
@@ -416,12 +425,17 @@ public final class Lineage implements AutoCloseable {
       traceOptions = traceOptions.asOf(options.asOf().get());
     }
     TraceOptions walk = traceOptions;
+    // a record of a branch or tag: its own rows are read from the ref, the rest from the index
+    RefOverlay overlay =
+        options.ref().map(ref -> RefOverlay.read(lake, ref, allocator)).orElse(null);
+    boolean onRef = overlay != null && overlay.records.containsKey(record);
     IndexState s = state;
     record Traced(TraceResult trace, Map<String, RunInfo> runs) {}
     Traced traced =
         s.read(
             () -> {
-              TraceResult trace = Tracer.trace(s, record, walk);
+              TraceResult trace =
+                  onRef ? RefTracer.trace(s, overlay, record, walk) : Tracer.trace(s, record, walk);
               Map<String, RunInfo> runs = new LinkedHashMap<>();
               for (TraceNode node : trace.nodes()) {
                 String runId = node.provenance().runId();
@@ -431,7 +445,40 @@ public final class Lineage implements AutoCloseable {
               }
               return new Traced(trace, runs);
             });
-    return explainer.explain(traced.trace(), traced.runs(), options);
+    return explainer.explain(onMainOrRef(traced.trace()), traced.runs(), options);
+  }
+
+  /**
+   * Says where a record that is not on {@code main} is, when a branch or tag of its table holds it:
+   * "exists only on branch X" instead of "never ingested".
+   */
+  private TraceResult onMainOrRef(TraceResult trace) {
+    List<Problem> notFound = trace.problems(Problem.Kind.RECORD_NOT_FOUND);
+    if (notFound.isEmpty() || !trace.root().equals(notFound.get(0).record())) {
+      return trace;
+    }
+    Optional<dev.tracelake.lake.RefInfo> ref = RefOverlay.refHolding(lake, trace.root(), allocator);
+    if (ref.isEmpty()) {
+      return trace;
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (Problem p : trace.problems()) {
+      problems.add(
+          p == notFound.get(0)
+              ? Problem.of(
+                  Problem.Kind.RECORD_NOT_FOUND,
+                  trace.root(),
+                  "Record %s is not on main: it exists only on %s %s of table %s (not published);"
+                      + " ask about it with ref %s",
+                  trace.root(),
+                  ref.get().type().name().toLowerCase(java.util.Locale.ROOT),
+                  ref.get().name(),
+                  trace.root().table(),
+                  ref.get().name())
+              : p);
+    }
+    return new TraceResult(
+        trace.root(), trace.nodes(), trace.edges(), problems, trace.truncated(), trace.freshness());
   }
 
   /**
@@ -441,8 +488,34 @@ public final class Lineage implements AutoCloseable {
   public ImpactResult impact(ImpactQuery query) {
     Objects.requireNonNull(query, "query");
     prepare(query.consistency());
+    RefOverlay overlay = query.ref().map(ref -> RefOverlay.read(lake, ref, allocator)).orElse(null);
     IndexState s = state;
-    return s.read(() -> ImpactWalker.impact(s, query));
+    ImpactResult result = s.read(() -> ImpactWalker.impact(s, query, overlay));
+    if (overlay == null && query.kind() == ImpactQuery.Kind.RECORD && result.seedCount() == 0) {
+      Optional<dev.tracelake.lake.RefInfo> ref =
+          RefOverlay.refHolding(lake, query.record().orElseThrow(), allocator);
+      if (ref.isPresent()) {
+        List<Problem> problems = new ArrayList<>();
+        for (Problem p : result.problems()) {
+          problems.add(
+              p.kind() == Problem.Kind.RECORD_NOT_FOUND
+                  ? Problem.of(
+                      Problem.Kind.RECORD_NOT_FOUND,
+                      p.record(),
+                      "Record %s is not on main: it exists only on %s %s of table %s (not"
+                          + " published); ask about it with ref %s",
+                      p.record(),
+                      ref.get().type().name().toLowerCase(java.util.Locale.ROOT),
+                      ref.get().name(),
+                      p.record().table(),
+                      ref.get().name())
+                  : p);
+        }
+        return new ImpactResult(
+            query, result.seeds(), result.derived(), problems, result.freshness());
+      }
+    }
+    return result;
   }
 
   // --- the index
