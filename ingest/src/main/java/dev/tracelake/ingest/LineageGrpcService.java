@@ -243,14 +243,11 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           if (request.getRunId().isBlank()) {
             throw LineageProtos.invalid("GetRun needs a run_id");
           }
+          // what the run wrote lately is part of the answer
+          lineage.catchUp();
           RunInfo run =
               lineage
                   .run(request.getRunId())
-                  .or(
-                      () -> {
-                        lineage.catchUp();
-                        return lineage.run(request.getRunId());
-                      })
                   .orElseThrow(
                       () ->
                           new LineageException(
@@ -266,7 +263,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
         responses,
         () -> {
           if (request.getLimit() < 0) {
-            throw LineageProtos.invalid("ListRuns limit must not be negative, got " + request.getLimit());
+            throw LineageProtos.invalid(
+                "ListRuns limit must not be negative, got " + request.getLimit());
           }
           int limit = request.getLimit() == 0 ? DEFAULT_RUN_LIMIT : request.getLimit();
           lineage.catchUp();

@@ -65,6 +65,12 @@ public record RunInfo(
           "Run id is " + runId.length() + " characters long; at most " + MAX_TEXT + " allowed");
     }
     runId = runId.strip();
+    if (runId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "Run id '"
+              + runId.replaceAll("\\p{Cntrl}", "?")
+              + "' has a control character; run ids are written to snapshot summaries");
+    }
     jobNamespace = clean(jobNamespace);
     jobName = clean(jobName);
     codeRepository = clean(codeRepository);

@@ -166,16 +166,24 @@ final class RunsTable {
     return o.toString();
   }
 
-  /** Reads every row of the batches. */
+  /**
+   * Reads every row of the batches, in the order they were written when the batches carry {@code
+   * _ingested_at} (a whole-table scan returns files in no particular order, and later rows refine
+   * earlier ones).
+   */
   static List<RunRow> read(ScanBatches batches) {
     List<RunRow> rows = new ArrayList<>();
+    List<Long> written = new ArrayList<>();
     while (batches.loadNextBatch()) {
       VectorSchemaRoot root = batches.root();
+      FieldVector ingested = root.getVector(dev.tracelake.lake.MetadataColumns.INGESTED_AT);
       for (int r = 0; r < root.getRowCount(); r++) {
         String runId = text(root, "run_id", r);
         if (runId == null || runId.isBlank()) {
           continue;
         }
+        written.add(
+            ingested instanceof TimeStampVector ts && !ts.isNull(r) ? ts.get(r) : Long.MIN_VALUE);
         rows.add(
             new RunRow(
                 runId,
@@ -198,7 +206,16 @@ final class RunsTable {
                 text(root, "failure_message", r)));
       }
     }
-    return rows;
+    Integer[] order = new Integer[rows.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparing(written::get)); // stable
+    List<RunRow> sorted = new ArrayList<>(rows.size());
+    for (int i : order) {
+      sorted.add(rows.get(i));
+    }
+    return sorted;
   }
 
   private static RunParent parent(VectorSchemaRoot root, int row) {
