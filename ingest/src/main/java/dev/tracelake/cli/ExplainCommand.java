@@ -116,6 +116,15 @@ final class ExplainCommand implements Callable<Integer> {
     }
     java.util.Optional<ServerTarget> target =
         ServerTarget.resolve(server, embedded, config, location.environment);
+    if (target.isPresent() && depth != null && depth < 1) {
+      if (target.get().explicit()) {
+        // the protocol reads a depth of 0 as "the server's default"
+        throw new ParameterException(
+            spec.commandLine(),
+            "--depth must be at least 1 with a server (" + target.get().address() + ")");
+      }
+      target = java.util.Optional.empty();
+    }
     if (target.isPresent()) {
       java.util.Optional<Explained> explained = explainOnServer(target.get());
       if (explained.isPresent()) {
@@ -151,7 +160,7 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private ExplainOptions options() {
-    if (depth != null && depth < 1 && (server != null || !embedded)) {
+    if (server != null && depth != null && depth < 1) {
       // the protocol reads a depth of 0 as "the server's default"
       throw new ParameterException(spec.commandLine(), "--depth must be at least 1 with --server");
     }
