@@ -1,28 +1,28 @@
 package dev.tracelake.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracelake.lake.LakeConfig;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The note a running {@code tracelake serve} leaves in its local warehouse ({@value #FILE}): its
- * gRPC address and process id, so that the CLI on the same machine asks it instead of rebuilding
- * the lineage index for every command. Written when serving starts, removed when it stops; a note
- * left by a process that died is ignored (its process is gone).
+ * The note a running {@code tracelake serve} leaves in its local warehouse ({@value #FILE}, Java
+ * properties: cheap for a CLI to read on every start): its gRPC address and process id, so that the
+ * CLI on the same machine asks it instead of rebuilding the lineage index for every command.
+ * Written when serving starts, removed when it stops; a note left by a process that died is ignored
+ * (its process is gone).
  */
 final class ServerAdvert {
-  static final String FILE = ".tracelake-server.json";
+  static final String FILE = ".tracelake-server";
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerAdvert.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A server found: where it listens and which process it is. */
   record Found(String address, long pid) {}
@@ -39,15 +39,17 @@ final class ServerAdvert {
     }
     // a server on every interface is reached on loopback from this machine
     String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    ObjectNode note = JSON.createObjectNode();
-    note.put(
+    Properties note = new Properties();
+    note.setProperty(
         "address",
         reachable.contains(":") ? "[" + reachable + "]:" + port : reachable + ":" + port);
-    note.put("pid", ProcessHandle.current().pid());
+    note.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
     Path file = config.warehousePath().resolve(FILE);
     try {
       Path tmp = Files.createTempFile(config.warehousePath(), ".tracelake-server", ".tmp");
-      Files.writeString(tmp, note.toString());
+      StringWriter text = new StringWriter();
+      note.store(text, "tracelake serve: where the CLI on this machine finds this server");
+      Files.writeString(tmp, text.toString());
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return Optional.of(file);
     } catch (IOException e) {
@@ -83,15 +85,21 @@ final class ServerAdvert {
   }
 
   private static Optional<Found> read(Path file) throws IOException {
-    JsonNode note;
+    Properties note = new Properties();
     try {
-      note = JSON.readTree(Files.readString(file));
-    } catch (IOException e) {
-      return Optional.empty(); // half written or not ours: no server to use
+      note.load(new StringReader(Files.readString(file)));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty(); // not ours: no server to use
     }
-    if (note == null || !note.path("address").isTextual() || !note.path("pid").canConvertToLong()) {
+    String address = note.getProperty("address");
+    String pid = note.getProperty("pid");
+    if (address == null || address.isBlank() || pid == null || !pid.strip().matches("\\d{1,19}")) {
       return Optional.empty();
     }
-    return Optional.of(new Found(note.get("address").asText(), note.get("pid").asLong()));
+    try {
+      return Optional.of(new Found(address.strip(), Long.parseLong(pid.strip())));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -49,7 +49,7 @@ class LineageServerModeTest {
     try {
       int port = serve.grpcPort();
       Path note = cli.warehouse().resolve(ServerAdvert.FILE);
-      assertThat(Files.readString(note)).contains("127.0.0.1:" + port);
+      assertThat(Files.readString(note)).contains("address=127.0.0.1\\:" + port);
 
       String viaServer = cli.ok("explain", "demo.predictions", prediction, "--format", "json");
       CliHarness.Result reindex = cli.run("lineage", "reindex");
@@ -76,7 +76,7 @@ class LineageServerModeTest {
   void aNoteLeftByADeadServerIsIgnoredAndAnExplicitServerMustAnswer() throws Exception {
     Files.writeString(
         cli.warehouse().resolve(ServerAdvert.FILE),
-        "{\"address\":\"127.0.0.1:1\",\"pid\":" + Long.MAX_VALUE + "}");
+        "address=127.0.0.1:1\npid=" + Long.MAX_VALUE + "\n");
 
     CliHarness.Result stale = cli.run("explain", "demo.predictions", prediction);
     CliHarness.Result explicit =
