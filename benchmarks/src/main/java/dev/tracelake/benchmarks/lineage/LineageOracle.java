@@ -1,4 +1,4 @@
-package dev.tracelake.ingest;
+package dev.tracelake.benchmarks.lineage;
 
 import dev.tracelake.client.AppendAck;
 import dev.tracelake.client.Provenance;
@@ -28,7 +28,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * none; some inputs never ingested; a cycle) and keeps, on its own, every edge and every record's
  * provenance, so that answers of the server can be checked against plain breadth-first searches.
  */
-final class LineageOracle {
+public final class LineageOracle {
   static final List<String> TABLES =
       List.of("default.raw", "default.features", "default.predictions", "default.alerts");
   static final Schema SCHEMA =
@@ -55,7 +55,7 @@ final class LineageOracle {
   final Map<String, List<Long>> snapshots = new HashMap<>();
   private final Random random;
 
-  LineageOracle(long seed) {
+  public LineageOracle(long seed) {
     this.random = new Random(seed);
   }
 
@@ -64,7 +64,7 @@ final class LineageOracle {
   }
 
   /** Writes {@code perLayer} records per layer in {@code appends} appends per table. */
-  void write(TracelakeClient client, int perLayer, int appends) throws Exception {
+  public void write(TracelakeClient client, int perLayer, int appends) throws Exception {
     for (String table : TABLES) {
       client.createTableIfNotExists(table, SCHEMA);
     }
