@@ -53,6 +53,8 @@ public final class LineageOracle {
   final Set<String> commits = new LinkedHashSet<>();
   final Set<String> models = new LinkedHashSet<>();
   final Map<String, List<Long>> snapshots = new HashMap<>();
+  // per table, its records' keys in the order written (for picking inputs in constant time)
+  private final Map<String, List<String>> byTable = new HashMap<>();
   private final Random random;
 
   public LineageOracle(long seed) {
@@ -120,6 +122,7 @@ public final class LineageOracle {
         for (int r = 0; r < ack.recordIds().size(); r++) {
           String out = key(table, ack.recordIds().get(r));
           records.put(out, new Written(table, ack.snapshotId(), run, commit, model));
+          byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(out);
           for (Edge e : cited.get(r)) {
             Edge edge = new Edge(out, e.input(), e.snapshotId());
             inputs.computeIfAbsent(out, k -> new ArrayList<>()).add(edge);
@@ -153,11 +156,7 @@ public final class LineageOracle {
     for (int i = 0; i < n; i++) {
       int from = layer >= 2 && random.nextInt(20) == 0 ? layer - 2 : layer - 1;
       String table = TABLES.get(from);
-      List<String> candidates =
-          records.entrySet().stream()
-              .filter(e -> e.getValue().table().equals(table))
-              .map(Map.Entry::getKey)
-              .toList();
+      List<String> candidates = byTable.getOrDefault(table, List.of());
       if (random.nextInt(30) == 0 || candidates.isEmpty()) {
         String ghost = key(table, "ghost-" + new UUID(random.nextLong(), random.nextLong()));
         if (chosen.add(ghost)) {
