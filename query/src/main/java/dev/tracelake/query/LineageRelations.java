@@ -30,8 +30,8 @@ import java.util.Set;
  *       started and finished over gRPC or received over OpenLineage; a registered run that wrote no
  *       snapshot yet is a row without table and snapshot.
  *   <li>{@code lineage_upstream('table', 'record_id')}: a table macro tracing a record's inputs
- *       recursively: each edge once, at the depth it is first reached, so a cycle is walked once
- *       and the walk stops there (as explain and trace do).
+ *       recursively: each edge once, at the depth it is first reached; an edge found before is not
+ *       followed again, so the walk stops at a cycle (as explain and trace do).
  * </ul>
  *
  * All live in the schema {@code tracelake}; unqualified names reach them too unless a lake table of
@@ -77,7 +77,13 @@ final class LineageRelations {
     session.statement(
         "CREATE MACRO "
             + UPSTREAM_MACRO
-            + "(tbl, rid) AS TABLE WITH RECURSIVE up AS ("
+            // keyed by the edge, and an edge already found is not followed again: each edge
+            // once, at the depth it is first reached, and a cycle stops the walk (USING KEY and
+            // recurring.up, DuckDB 1.3+); MAX_DEPTH still bounds the work
+            + "(tbl, rid) AS TABLE WITH RECURSIVE up(depth, output_table, output_record_id,"
+            + " output_snapshot_id, input_table, input_record_id, input_snapshot_id) USING KEY"
+            + " (output_table, output_record_id, output_snapshot_id, input_table,"
+            + " input_record_id, input_snapshot_id) AS ("
             + " SELECT 1 AS depth, e.* FROM "
             + edges
             + " e WHERE e.output_table = "
@@ -88,9 +94,11 @@ final class LineageRelations {
             + " e JOIN up ON e.output_table = up.input_table"
             + " AND e.output_record_id = up.input_record_id WHERE up.depth < "
             + MAX_DEPTH
-            // each edge once, at its shortest depth: a cycle's edges repeat at every depth above
-            + ") SELECT min(depth) AS depth, output_table, output_record_id, output_snapshot_id,"
-            + " input_table, input_record_id, input_snapshot_id FROM up GROUP BY ALL");
+            + " AND NOT EXISTS (SELECT 1 FROM recurring.up r WHERE r.output_table ="
+            + " e.output_table AND r.output_record_id = e.output_record_id AND"
+            + " r.output_snapshot_id IS NOT DISTINCT FROM e.output_snapshot_id AND r.input_table ="
+            + " e.input_table AND r.input_record_id = e.input_record_id AND r.input_snapshot_id IS"
+            + " NOT DISTINCT FROM e.input_snapshot_id)) SELECT * FROM up");
   }
 
   private static void defineEdges(QueryScope scope, FileOrigins origins, SessionPlan session) {
