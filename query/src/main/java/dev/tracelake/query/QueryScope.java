@@ -31,6 +31,11 @@ final class QueryScope {
     this.parser = parser;
   }
 
+  /** The lake queried (for the lineage relations' run states). */
+  Lake lake() {
+    return lake;
+  }
+
   /** Lists the lake's tables, once per query. */
   List<TableName> tables() {
     if (tables == null) {

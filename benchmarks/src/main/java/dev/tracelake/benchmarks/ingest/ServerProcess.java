@@ -69,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
           "Server jar "
               + jar.toAbsolutePath()
               + " does not exist; build it with: mvn -B -q -o -Dmaven.test.skip=true"
-              + " -Dspotless.check.skip=true package -pl ingest -am");
+              + " -Dspotless.check.skip=true package -pl ingest/cli -am");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -89,25 +89,50 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(
       names = "--server",
       paramLabel = "<host:port>",
-      description = "Ask a running server (see 'tracelake serve') instead of the embedded lake.")
+      description =
+          "Ask this running server (see 'tracelake serve'); default: env TRACELAKE_SERVER, else a"
+              + " server serving this warehouse on this machine, else the embedded lake.")
   String server;
+
+  @Option(names = "--embedded", description = "Read the embedded lake even if a server runs.")
+  boolean embedded;
+
+  @Option(
+      names = "--ref",
+      paramLabel = "<branch|tag>",
+      description = "Explain the record as it is on this branch or tag (e.g. before publish).")
+  String ref;
 
   @Override
   public Integer call() {
     ExplainOptions options = options();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (server != null) {
-      Explained explained = explainOnServer();
-      print(explained.rendered(), explained.problems(), out, err);
-      return 0;
-    }
     LakeConfig config;
     try {
-      config = location.existingLake();
+      config = location.lakeConfig();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    java.util.Optional<ServerTarget> target =
+        ServerTarget.resolve(server, embedded, config, location.environment);
+    if (target.isPresent() && depth != null && depth < 1) {
+      if (target.get().explicit()) {
+        // the protocol reads a depth of 0 as "the server's default"
+        throw new ParameterException(
+            spec.commandLine(),
+            "--depth must be at least 1 with a server (" + target.get().address() + ")");
+      }
+      target = java.util.Optional.empty();
+    }
+    if (target.isPresent()) {
+      java.util.Optional<Explained> explained = explainOnServer(target.get());
+      if (explained.isPresent()) {
+        print(explained.get().rendered(), explained.get().problems(), out, err);
+        return 0;
+      }
+    }
+    location.requireExistingLake(config);
     if (reader == ExplainReader.duckdb && !config.isLocalWarehouse()) {
       throw new ParameterException(
           spec.commandLine(),
@@ -147,28 +172,45 @@ final class ExplainCommand implements Callable<Integer> {
       if (asOf != null) {
         options = options.asOf(AsOfTime.parse(asOf));
       }
+      if (ref != null) {
+        options = options.ref(ref);
+      }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     return options;
   }
 
-  private Explained explainOnServer() {
-    try (TracelakeClient client = TracelakeClient.connect(server)) {
+  /** Asks the server; empty when a server found only by its note does not answer. */
+  private java.util.Optional<Explained> explainOnServer(ServerTarget target) {
+    try (TracelakeClient client = TracelakeClient.connect(target.address())) {
       ExplainOptions options = options();
-      return client.explain(
-          table,
-          recordId,
-          format.name().toLowerCase(Locale.ROOT),
-          depth == null ? 0 : options.maxDepth(),
-          options.asOf().orElse(null));
+      return java.util.Optional.of(
+          client
+              .lineage()
+              .explain(
+                  table,
+                  recordId,
+                  format.name().toLowerCase(Locale.ROOT),
+                  depth == null ? 0 : options.maxDepth(),
+                  options.asOf().orElse(null),
+                  ref));
     } catch (TracelakeException e) {
       if (e.code() == Status.Code.NOT_FOUND && e.description() != null) {
         throw new CliException(e.description(), e);
       }
+      if (e.code() == Status.Code.UNAVAILABLE && !target.explicit()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "note: the server at "
+                    + target.address()
+                    + " does not answer; reading the embedded lake");
+        return java.util.Optional.empty();
+      }
       throw CliException.of(
           "Cannot explain record %s of %s on the server at %s: %s",
-          recordId, table, server, e.getMessage());
+          recordId, table, target.address(), e.getMessage());
     }
   }
 

@@ -137,6 +137,13 @@ final class ServeCommand implements Callable<Integer> {
               + " reports NOT_SERVING (env TRACELAKE_HEALTH_CHECK_INTERVAL_MS; default 10000).")
   Long healthCheckIntervalMs;
 
+  @Option(
+      names = "--run-timeout-ms",
+      description =
+          "How long a started run may go without a connected writer, a commit or a start before it"
+              + " is ABORTED (env TRACELAKE_RUN_TIMEOUT_MS; default 600000).")
+  Long runTimeoutMs;
+
   @Override
   public Integer call() throws Exception {
     Properties file = loadConfigFile();
@@ -165,7 +172,11 @@ final class ServeCommand implements Callable<Integer> {
       TracelakeServer server =
           TracelakeServer.onNetty(lake, config, lineageOptions)
               .healthCheckInterval(healthInterval)
+              .runTimeout(runTimeout(file))
               .start();
+      // the CLI on this machine finds the server through its warehouse (ServerTarget)
+      java.util.Optional<java.nio.file.Path> advert =
+          ServerAdvert.publish(lakeConfig, config.host(), server.port());
       OpenLineageServer openLineage;
       MetricsHttpServer metricsServer;
       try {
@@ -229,6 +240,7 @@ final class ServeCommand implements Callable<Integer> {
           new Thread(
               () -> {
                 // events arriving after the gRPC server stopped would find lineage closed
+                advert.ifPresent(ServerAdvert::withdraw);
                 stopOpenLineage(openLineage);
                 server.stop();
                 stopMetrics(metricsServer);
@@ -253,6 +265,7 @@ final class ServeCommand implements Callable<Integer> {
         server.awaitTermination();
         stopped.await(); // the shutdown hook is still committing; keep the lake open for it
       } catch (InterruptedException e) {
+        advert.ifPresent(ServerAdvert::withdraw);
         stopOpenLineage(openLineage);
         server.stop();
         stopMetrics(metricsServer);
@@ -382,6 +395,28 @@ final class ServeCommand implements Callable<Integer> {
           "Setting health-check-interval-ms (TRACELAKE_HEALTH_CHECK_INTERVAL_MS) must be"
               + " positive, got "
               + ms);
+    }
+    return java.time.Duration.ofMillis(ms);
+  }
+
+  private java.time.Duration runTimeout(Properties file) {
+    long ms;
+    try {
+      ms =
+          setting(
+              runTimeoutMs,
+              "TRACELAKE_RUN_TIMEOUT_MS",
+              file,
+              "run-timeout-ms",
+              Long::valueOf,
+              java.time.Duration.ofMinutes(10).toMillis());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (ms <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Setting run-timeout-ms (TRACELAKE_RUN_TIMEOUT_MS) must be positive, got " + ms);
     }
     return java.time.Duration.ofMillis(ms);
   }

@@ -3,6 +3,8 @@ package dev.tracelake.example;
 import dev.tracelake.client.AppendAck;
 import dev.tracelake.client.Provenance;
 import dev.tracelake.client.RecordRef;
+import dev.tracelake.client.RunHandle;
+import dev.tracelake.client.RunSpec;
 import dev.tracelake.client.TableWriter;
 import dev.tracelake.client.TracelakeClient;
 import dev.tracelake.client.TracelakeException;
@@ -43,6 +45,9 @@ public final class ExampleProducer {
 
   /** The code commit stamped when the environment variable GIT_COMMIT is unset. */
   public static final String SAMPLE_COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";
+
+  /** The repository runs name unless {@code GIT_REPOSITORY} is set. */
+  public static final String SAMPLE_REPOSITORY = "https://git.example.com/fraud/scoring.git";
 
   static final String FEATURE_WRITER = "example-feature-service";
   static final String SCORING_WRITER = "example-scoring-service";
@@ -109,46 +114,74 @@ public final class ExampleProducer {
     client.createTableIfNotExists(FEATURES, FEATURE_SCHEMA);
     client.createTableIfNotExists(PREDICTIONS, PREDICTION_SCHEMA);
 
+    String repository = System.getenv().getOrDefault("GIT_REPOSITORY", SAMPLE_REPOSITORY);
     List<Features> features = generate(count, new Random());
+    // each job is a run: started with its code location, ended COMPLETED, or FAILED with why
+    RunSpec featureRun =
+        RunSpec.builder("run-" + UUID.randomUUID())
+            .job("fraud", "feature-service")
+            .code(repository, commit)
+            .build();
     Provenance featureProvenance =
         Provenance.builder()
             .codeCommit(commit)
-            .runId("run-" + UUID.randomUUID())
+            .runId(featureRun.runId())
             .producer("feature-service")
             .build();
     List<AppendAck> featureAcks;
-    try (TableWriter writer = client.openWriter(FEATURES, FEATURE_WRITER, featureProvenance);
-        BufferAllocator allocator = new RootAllocator()) {
-      List<CompletableFuture<AppendAck>> pending = new ArrayList<>();
-      for (List<Features> chunk : chunks(features)) {
-        try (VectorSchemaRoot batch = toArrow(chunk, allocator)) {
-          pending.add(writer.append(batch));
+    try (RunHandle run = client.lineage().startRun(featureRun)) {
+      try (TableWriter writer = client.openWriter(FEATURES, FEATURE_WRITER, featureProvenance);
+          BufferAllocator allocator = new RootAllocator()) {
+        List<CompletableFuture<AppendAck>> pending = new ArrayList<>();
+        for (List<Features> chunk : chunks(features)) {
+          try (VectorSchemaRoot batch = toArrow(chunk, allocator)) {
+            pending.add(writer.append(batch));
+          }
         }
+        featureAcks = join(pending);
+      } catch (RuntimeException e) {
+        run.fail(String.valueOf(e.getMessage()));
+        throw e;
       }
-      featureAcks = join(pending);
+      run.complete();
     }
     List<RecordRef> featureRefs = new ArrayList<>();
     featureAcks.forEach(ack -> featureRefs.addAll(ack.refs(FEATURES)));
 
+    RunSpec scoringRun =
+        RunSpec.builder("run-" + UUID.randomUUID())
+            .job("fraud", "scoring-service")
+            .code(repository, commit)
+            .model("fraud", "v3")
+            .parent(featureRun.runId(), "fraud", "feature-service")
+            .parameter("threshold.block", "0.8")
+            .parameter("threshold.review", "0.5")
+            .build();
     Provenance scoringProvenance =
         Provenance.builder()
             .codeCommit(commit)
             .model("fraud", "v3")
-            .runId("run-" + UUID.randomUUID())
+            .runId(scoringRun.runId())
             .producer("scoring-service")
             .build();
     List<AppendAck> predictionAcks;
-    try (TableWriter writer = client.openWriter(PREDICTIONS, SCORING_WRITER, scoringProvenance)) {
-      List<CompletableFuture<AppendAck>> pending = new ArrayList<>();
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        rows.add(predict(features.get(i), featureRefs.get(i)));
-        if (rows.size() == ROWS_PER_APPEND || i == count - 1) {
-          pending.add(writer.appendRows(rows));
-          rows = new ArrayList<>();
+    try (RunHandle run = client.lineage().startRun(scoringRun)) {
+      try (TableWriter writer = client.openWriter(PREDICTIONS, SCORING_WRITER, scoringProvenance)) {
+        List<CompletableFuture<AppendAck>> pending = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          rows.add(predict(features.get(i), featureRefs.get(i)));
+          if (rows.size() == ROWS_PER_APPEND || i == count - 1) {
+            pending.add(writer.appendRows(rows));
+            rows = new ArrayList<>();
+          }
         }
+        predictionAcks = join(pending);
+      } catch (RuntimeException e) {
+        run.fail(String.valueOf(e.getMessage()));
+        throw e;
       }
-      predictionAcks = join(pending);
+      run.complete();
     }
 
     Result result =

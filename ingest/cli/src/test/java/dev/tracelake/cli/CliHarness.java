@@ -53,7 +53,7 @@ final class CliHarness {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        TracelakeCli.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+        TracelakeCli.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), args)
             .execute(args);
     return new Result(code, out.toString(), err.toString());
   }

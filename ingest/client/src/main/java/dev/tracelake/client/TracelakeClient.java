@@ -392,6 +392,11 @@ public final class TracelakeClient implements AutoCloseable {
     return new Explained(response.getRendered(), response.getFormat(), response.getProblemsList());
   }
 
+  /** Returns the lineage calls (trace, impact, reindex, runs) over this client's channel. */
+  public LineageClient lineage() {
+    return LineageClient.using(channel);
+  }
+
   /**
    * Closes every open writer (waiting for its acknowledgements), then the channel if the client
    * made it. Idempotent.

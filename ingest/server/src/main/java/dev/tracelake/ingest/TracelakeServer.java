@@ -58,6 +58,8 @@ public final class TracelakeServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final LineageLag lineageLag;
   private Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
+  private final RunLiveness runLiveness;
+  private Duration runTimeout = RunLiveness.DEFAULT_TIMEOUT;
   private HealthMonitor healthMonitor;
   private volatile boolean stopped;
 
@@ -86,10 +88,12 @@ public final class TracelakeServer implements AutoCloseable {
     PageIndexRowSource.attachTo(lineage, lake);
     this.queryService = new QueryGrpcService(sqlEngine, metrics);
     this.lineageLag = LineageLag.register(lineage, metrics);
+    this.runLiveness = new RunLiveness(lineage);
     this.server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())
-            .addService(ingestService)
+            // the interceptor counts each run's connected writers, for aborting abandoned runs
+            .addService(io.grpc.ServerInterceptors.intercept(ingestService, runLiveness))
             .addService(queryService)
             .addService(new LineageGrpcService(lineage))
             .addService(new TableGrpcService(lake))
@@ -130,6 +134,7 @@ public final class TracelakeServer implements AutoCloseable {
     }
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
     healthMonitor = new HealthMonitor(lake, health, READY_SERVICES, healthInterval, metrics);
+    runLiveness.startReaper(runTimeout);
     LOG.info(
         "Tracelake serving gRPC on {}:{} (warehouse {}, catalog {})",
         config.host(),
@@ -148,6 +153,18 @@ public final class TracelakeServer implements AutoCloseable {
       throw new IllegalArgumentException("Health check interval must be positive, got " + interval);
     }
     this.healthInterval = interval;
+    return this;
+  }
+
+  /**
+   * Sets how long a started run may go without a connected writer, a commit or a start before it is
+   * aborted (default 10 minutes); call before {@link #start()}.
+   */
+  public TracelakeServer runTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("Run timeout must be positive, got " + timeout);
+    }
+    this.runTimeout = timeout;
     return this;
   }
 
@@ -220,6 +237,7 @@ public final class TracelakeServer implements AutoCloseable {
       server.shutdownNow();
     }
     ingestor.close();
+    runLiveness.close();
     lineageLag.close();
     lineage.close();
     sqlEngine.close();
