@@ -79,6 +79,11 @@ public final class GrpcErrors {
         .asRuntimeException();
   }
 
+  /** Returns the message of a failure as a client would see it, for another failure's message. */
+  static String describe(Throwable error) {
+    return toStatus(error).getStatus().getDescription();
+  }
+
   private static Throwable unwrap(Throwable error) {
     Throwable e = error;
     while ((e instanceof CompletionException || e instanceof ExecutionException)

@@ -7,11 +7,9 @@ import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.TableName;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +50,7 @@ public final class Ingestor implements AutoCloseable {
     final LakeTable table;
     final TableCommitter committer;
     final Map<String, WriterOffsets> offsets = new ConcurrentHashMap<>();
-    // guarded by this: (branch + '\0' + writer) -> offset -> pending
-    final Map<String, TreeMap<Long, TableCommitter.Pending>> pending = new java.util.HashMap<>();
+    final WriterLedger ledger = new WriterLedger(this::offsets);
     volatile BatchChecker checker;
     volatile long checkerLoadedAt;
 
@@ -177,80 +174,7 @@ public final class Ingestor implements AutoCloseable {
     }
     TableIngest ti = table(request.table());
     check(ti, request);
-    String writer = request.writerId();
-    String key = request.branch() + '\0' + writer;
-    WriterOffsets offsets = ti.offsets(request.branch());
-    synchronized (ti) {
-      TreeMap<Long, TableCommitter.Pending> queued =
-          ti.pending.computeIfAbsent(key, k -> new TreeMap<>());
-      long committed = offsets.last(writer).map(CommittedOffset::offset).orElse(-1L);
-      if (request.offset() <= committed) {
-        return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
-      }
-      TableCommitter.Pending inFlight = queued.get(request.offset());
-      if (inFlight != null) {
-        // a retry of a request still waiting for its commit: answer with the original's ack
-        return inFlight.future.thenApply(ack -> ack);
-      }
-      long expected = Math.max(committed, queued.isEmpty() ? -1 : queued.lastKey()) + 1;
-      if (request.offset() != expected && queued.isEmpty()) {
-        // another replica may have committed for this writer since we last looked
-        offsets.catchUp();
-        committed = offsets.last(writer).map(CommittedOffset::offset).orElse(-1L);
-        if (request.offset() <= committed) {
-          return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
-        }
-        expected = committed + 1;
-      }
-      if (request.offset() != expected) {
-        throw new IngestException(
-            IngestException.Reason.OFFSET_OUT_OF_RANGE,
-            String.format(
-                "Writer %s on table %s (branch %s): expected offset %d, given %d",
-                writer, request.table(), request.branch(), expected, request.offset()));
-      }
-      TableCommitter.Pending pending = new TableCommitter.Pending(request);
-      queued.put(request.offset(), pending);
-      ti.committer.enqueue(pending);
-      // the stream sees the outcome only once the queue reflects it, so a resend it makes
-      // straight away finds the expected offset right
-      return pending.future.whenComplete(
-          (ack, error) -> {
-            List<TableCommitter.Pending> later;
-            synchronized (ti) {
-              queued.remove(request.offset());
-              if (error == null) {
-                return;
-              }
-              // offsets queued behind a failed one cannot commit before it: fail them now, so
-              // the writer can resend from the failed offset
-              var tail = queued.tailMap(request.offset(), false);
-              later = new ArrayList<>(tail.values());
-              tail.clear();
-            }
-            for (TableCommitter.Pending p : later) {
-              p.future.completeExceptionally(
-                  new IngestException(
-                      IngestException.Reason.RETRY,
-                      String.format(
-                          "Writer %s on table %s: offset %d not committed because earlier offset"
-                              + " %d failed; resend from offset %d",
-                          writer,
-                          request.table(),
-                          p.request.offset(),
-                          request.offset(),
-                          request.offset())));
-            }
-          });
-    }
-  }
-
-  private static Ack alreadyCommitted(WriterOffsets offsets, AppendBatch r, long committed) {
-    long snapshot =
-        offsets
-            .snapshotOf(r.writerId(), r.offset())
-            .orElseGet(() -> offsets.last(r.writerId()).orElseThrow().snapshotId());
-    return new Ack(r.table(), r.branch(), r.offset(), snapshot, List.of(), 0, true);
+    return ti.ledger.admit(request, ti.committer::enqueue);
   }
 
   private static void check(TableIngest ti, AppendBatch request) {
@@ -310,9 +234,7 @@ public final class Ingestor implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       boolean idle = true;
       for (TableIngest ti : tables.values()) {
-        synchronized (ti) {
-          idle &= ti.pending.values().stream().allMatch(Map::isEmpty);
-        }
+        idle &= ti.ledger.idle();
       }
       if (idle) {
         return true;
