@@ -220,6 +220,7 @@ public final class Lake implements AutoCloseable {
    *     name is reserved or its type cannot be stored
    */
   public LakeTable createTable(TableName name, Schema arrowSchema) {
+    TableNames.refuseCaseVariant(this, name);
     AtomicInteger ids = new AtomicInteger(1);
     var columns = ArrowSchemas.toIcebergColumns(name.toString(), arrowSchema, ids);
     org.apache.iceberg.Schema schema = MetadataColumns.withMetadataColumns(columns, ids.get());
@@ -256,8 +257,9 @@ public final class Lake implements AutoCloseable {
    * @throws LakeException NOT_FOUND when it does not exist
    */
   public LakeTable table(TableName name) {
-    loadForRead(name); // NOT_FOUND when missing; warms the read cache
-    return new LakeTable(this, name);
+    TableName resolved = TableNames.resolve(this, name); // the case rule: see TableName
+    loadForRead(resolved); // NOT_FOUND when missing; warms the read cache
+    return new LakeTable(this, resolved);
   }
 
   /**

@@ -38,6 +38,7 @@ public final class SchemaChange {
   /** Adds an optional column described by an Arrow field (nested types allowed). */
   public SchemaChange addColumn(Field field) {
     String name = field.getName();
+    ArrowSchemas.checkColumnNames(table.name().toString(), List.of(field));
     if (MetadataColumns.isReserved(name)) {
       throw LakeException.invalid(
           "Table %s: column '%s' starts with '_', which is reserved for metadata columns",
@@ -47,7 +48,7 @@ public final class SchemaChange {
         ArrowSchemas.toIcebergType(table.name().toString(), name, field, new AtomicInteger(1));
     checks.add(
         t -> {
-          if (t.schema().findField(name) != null) {
+          if (t.schema().caseInsensitiveFindField(name) != null) {
             throw new LakeException(
                 ErrorKind.ALREADY_EXISTS,
                 String.format("Table %s already has a column '%s'", table.name(), name));
@@ -64,6 +65,9 @@ public final class SchemaChange {
   /** Renames a column; data written under the old name reads under the new one. */
   public SchemaChange renameColumn(String from, String to) {
     checkUserColumn(from);
+    ArrowSchemas.checkColumnNames(
+        table.name().toString(),
+        List.of(new Field(to, FieldType.nullable(new ArrowType.Null()), null)));
     if (MetadataColumns.isReserved(to)) {
       throw LakeException.invalid(
           "Table %s: cannot rename '%s' to '%s': names starting with '_' are reserved",
@@ -71,7 +75,7 @@ public final class SchemaChange {
     }
     checks.add(
         t -> {
-          if (t.schema().findField(to) != null) {
+          if (t.schema().caseInsensitiveFindField(to) != null && !to.equalsIgnoreCase(from)) {
             throw new LakeException(
                 ErrorKind.ALREADY_EXISTS,
                 String.format(

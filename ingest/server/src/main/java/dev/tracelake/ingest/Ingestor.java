@@ -2,9 +2,11 @@ package dev.tracelake.ingest;
 
 import dev.tracelake.lake.BatchChecker;
 import dev.tracelake.lake.ErrorKind;
+import dev.tracelake.lake.InputText;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
+import dev.tracelake.lake.RefInfo;
 import dev.tracelake.lake.TableName;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +60,14 @@ public final class Ingestor implements AutoCloseable {
       this.table = table;
       this.committer =
           new TableCommitter(
-              table, config, executor, writePool, config.writeThreads(), this::offsets, metrics);
+              table,
+              config,
+              executor,
+              writePool,
+              config.writeThreads(),
+              this::offsets,
+              metrics,
+              ledger);
       refreshChecker();
     }
 
@@ -123,7 +132,7 @@ public final class Ingestor implements AutoCloseable {
 
   static IngestException shuttingDown(long offset) {
     return new IngestException(
-        IngestException.Reason.SHUTTING_DOWN,
+        ErrorKind.SHUTTING_DOWN,
         "Server is shutting down; resend offset " + offset + " to another server");
   }
 
@@ -206,7 +215,17 @@ public final class Ingestor implements AutoCloseable {
   /** Returns a writer's last committed offset on a branch and its snapshot. */
   public Optional<CommittedOffset> writerOffset(TableName table, String branch, String writerId) {
     AppendBatch.checkWriterId(writerId);
-    WriterOffsets offsets = table(table).offsets(branch);
+    TableIngest ti = table(table);
+    if (!LakeTable.MAIN.equals(branch)
+        && ti.table.refs().stream()
+            .noneMatch(r -> r.type() == RefInfo.Type.BRANCH && r.name().equals(branch))) {
+      throw new IngestException(
+              ErrorKind.NOT_FOUND,
+              String.format("Table %s has no branch %s", table, InputText.shown(branch)))
+          .with("table", table)
+          .with("field", "branch");
+    }
+    WriterOffsets offsets = ti.offsets(branch);
     offsets.catchUp();
     return offsets.last(writerId);
   }
@@ -216,8 +235,18 @@ public final class Ingestor implements AutoCloseable {
     if (ti != null) {
       return ti;
     }
-    LakeTable table = lake.table(name); // NOT_FOUND when missing
-    return tables.computeIfAbsent(name, n -> new TableIngest(table));
+    LakeTable table;
+    try {
+      table = lake.table(name); // NOT_FOUND when missing; resolves the name's case
+    } catch (LakeException e) {
+      throw e.with("table", name).with("field", "table");
+    }
+    // one state per table, however its writers spell its name: one ledger, one commit queue
+    ti = tables.computeIfAbsent(table.name(), n -> new TableIngest(table));
+    if (!name.equals(table.name())) {
+      tables.putIfAbsent(name, ti);
+    }
+    return ti;
   }
 
   /**
@@ -227,7 +256,7 @@ public final class Ingestor implements AutoCloseable {
    */
   public boolean drain(Duration grace) {
     draining = true;
-    for (TableIngest ti : tables.values()) {
+    for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
       executor.execute(ti.committer::flush);
     }
     long deadline = System.nanoTime() + grace.toNanos();

@@ -49,6 +49,7 @@ final class TableCommitter {
   private final int writeThreads;
   private final java.util.function.Function<String, WriterOffsets> offsets;
   private final ServerMetrics metrics;
+  private final WriterLedger ledger;
   private final Object flushLock = new Object();
   // guarded by this
   private final List<WriterLedger.Pending> queue = new ArrayList<>();
@@ -66,7 +67,9 @@ final class TableCommitter {
       ExecutorService writePool,
       int writeThreads,
       java.util.function.Function<String, WriterOffsets> offsets,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      WriterLedger ledger) {
+    this.ledger = ledger;
     this.table = table;
     this.config = config;
     this.executor = executor;
@@ -175,7 +178,7 @@ final class TableCommitter {
             System.nanoTime() - started);
         writerOffsets.committed(ranges, result.snapshotId());
         for (WriterLedger.Pending p : todo) {
-          p.future.complete(WriterLedger.committed(p, result.snapshotId(), ids.get(p)));
+          p.future.complete(ledger.committed(p, result.snapshotId(), ids.get(p)));
         }
         LOG.debug(
             "Table {}: committed {} requests, {} rows as snapshot {}",
@@ -195,7 +198,7 @@ final class TableCommitter {
         for (WriterLedger.Pending p : todo) {
           String writer = p.request.writerId();
           if (conflict.writers().contains(writer)) {
-            WriterLedger.resolveConflict(writerOffsets, p);
+            ledger.resolveConflict(writerOffsets, p);
             resolved.add(p);
           } else if (conflict.gaps().containsKey(writer)) {
             p.future.completeExceptionally(

@@ -1,8 +1,10 @@
 package dev.tracelake.ingest;
 
+import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.LakeException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +34,20 @@ final class WriterLedger {
     }
   }
 
+  /**
+   * How many bytes of record ids of recent acknowledgements are kept, so that a retry whose ack was
+   * lost gets its ids back (as Kafka's idempotent producer gets its batch's original offsets back).
+   */
+  static final long RECENT_ID_BYTES = 32L << 20;
+
   private final Function<String, WriterOffsets> offsets;
   // guarded by this: (branch + '\0' + writer) -> offset -> pending
   private final Map<String, TreeMap<Long, Pending>> pending = new HashMap<>();
+  // guarded by this: (branch + '\0' + writer + '\0' + offset) -> the ids its commit wrote, oldest
+  // first
+  private final LinkedHashMap<String, List<String>> recentIds = new LinkedHashMap<>();
+  // guarded by this
+  private long recentIdBytes;
 
   /**
    * @param offsets the committed offsets of a branch
@@ -81,10 +94,14 @@ final class WriterLedger {
       }
       if (request.offset() != expected) {
         throw new IngestException(
-            IngestException.Reason.OFFSET_OUT_OF_RANGE,
-            String.format(
-                "Writer %s on table %s (branch %s): expected offset %d, given %d",
-                writer, request.table(), request.branch(), expected, request.offset()));
+                ErrorKind.OFFSET_OUT_OF_RANGE,
+                String.format(
+                    "Writer %s on table %s (branch %s): expected offset %d, given %d",
+                    writer, request.table(), request.branch(), expected, request.offset()))
+            .with("table", request.table())
+            .with("offset", request.offset())
+            .with("expected_offset", expected)
+            .with("field", "offset");
       }
       admitted = new Pending(request);
       queued.put(request.offset(), admitted);
@@ -118,27 +135,76 @@ final class WriterLedger {
     return pending.values().stream().allMatch(Map::isEmpty);
   }
 
-  /** The acknowledgement of a request whose rows a commit just wrote. */
-  static Ack committed(Pending p, long snapshotId, List<String> recordIds) {
+  /** The acknowledgement of a request whose rows a commit just wrote; remembers its ids. */
+  Ack committed(Pending p, long snapshotId, List<String> recordIds) {
     AppendBatch r = p.request;
-    return new Ack(
-        r.table(), r.branch(), r.offset(), snapshotId, recordIds, recordIds.size(), false);
+    remember(r, recordIds);
+    return r.omitRecordIds()
+        ? new Ack(
+            r.table(), r.branch(), r.offset(), snapshotId, List.of(), recordIds.size(), false, true)
+        : new Ack(
+            r.table(),
+            r.branch(),
+            r.offset(),
+            snapshotId,
+            recordIds,
+            recordIds.size(),
+            false,
+            false);
   }
 
-  /** The acknowledgement of a request whose offset was committed before. */
-  static Ack alreadyCommitted(WriterOffsets offsets, AppendBatch r) {
+  /**
+   * The acknowledgement of a request whose offset was committed before, with the ids that commit
+   * wrote when the request names them all or this ledger still holds them.
+   */
+  Ack alreadyCommitted(WriterOffsets offsets, AppendBatch r) {
     long snapshot =
         offsets
             .snapshotOf(r.writerId(), r.offset())
             .orElseGet(() -> offsets.last(r.writerId()).orElseThrow().snapshotId());
-    return new Ack(r.table(), r.branch(), r.offset(), snapshot, List.of(), 0, true);
+    List<String> ids = r.givenIds().orElse(null);
+    if (ids == null) {
+      synchronized (this) {
+        ids = recentIds.get(idKey(r));
+      }
+    }
+    if (ids == null || r.omitRecordIds()) {
+      return new Ack(
+          r.table(),
+          r.branch(),
+          r.offset(),
+          snapshot,
+          List.of(),
+          ids == null ? 0 : ids.size(),
+          true,
+          true);
+    }
+    return new Ack(r.table(), r.branch(), r.offset(), snapshot, ids, ids.size(), true, false);
+  }
+
+  private synchronized void remember(AppendBatch r, List<String> ids) {
+    List<String> previous = recentIds.put(idKey(r), ids);
+    recentIdBytes += idBytes(ids) - (previous == null ? 0 : idBytes(previous));
+    var oldest = recentIds.entrySet().iterator();
+    while (recentIdBytes > RECENT_ID_BYTES && oldest.hasNext()) {
+      recentIdBytes -= idBytes(oldest.next().getValue());
+      oldest.remove();
+    }
+  }
+
+  private static long idBytes(List<String> ids) {
+    return 48L * ids.size();
+  }
+
+  private static String idKey(AppendBatch r) {
+    return r.branch() + '\0' + r.writerId() + '\0' + r.offset();
   }
 
   /**
    * Settles a request whose writer a commit found committed elsewhere since it was admitted:
    * acknowledged as already committed when its offset is, else to be resent.
    */
-  static void resolveConflict(WriterOffsets offsets, Pending p) {
+  void resolveConflict(WriterOffsets offsets, Pending p) {
     String writer = p.request.writerId();
     Optional<CommittedOffset> last = offsets.last(writer);
     if (last.isPresent() && last.get().offset() >= p.request.offset()) {
@@ -146,44 +212,53 @@ final class WriterLedger {
     } else {
       p.future.completeExceptionally(
           new IngestException(
-              IngestException.Reason.RETRY,
-              String.format(
-                  "Writer %s on table %s: offset %d raced with a commit of the same writer"
-                      + " elsewhere; resend it",
-                  writer, p.request.table(), p.request.offset())));
+                  ErrorKind.RETRY,
+                  String.format(
+                      "Writer %s on table %s: offset %d raced with a commit of the same writer"
+                          + " elsewhere; resend it",
+                      writer, p.request.table(), p.request.offset()))
+              .with("table", p.request.table())
+              .with("offset", p.request.offset())
+              .with("resend_from_offset", p.request.offset()));
     }
   }
 
   /** The refusal of an offset whose writer's earlier offsets are not committed. */
-  static IngestException behindGap(AppendBatch request, long lastCommitted) {
+  static LakeException behindGap(AppendBatch request, long lastCommitted) {
     return new IngestException(
-        IngestException.Reason.RETRY,
-        String.format(
-            "Writer %s on table %s: offset %d not committed because the writer's last committed"
-                + " offset is %d, so offsets %d..%d are missing; resend from offset %d",
-            request.writerId(),
-            request.table(),
-            request.offset(),
-            lastCommitted,
-            lastCommitted + 1,
-            request.offset() - 1,
-            lastCommitted + 1));
+            ErrorKind.RETRY,
+            String.format(
+                "Writer %s on table %s: offset %d not committed because the writer's last committed"
+                    + " offset is %d, so offsets %d..%d are missing; resend from offset %d",
+                request.writerId(),
+                request.table(),
+                request.offset(),
+                lastCommitted,
+                lastCommitted + 1,
+                request.offset() - 1,
+                lastCommitted + 1))
+        .with("table", request.table())
+        .with("offset", request.offset())
+        .with("resend_from_offset", lastCommitted + 1);
   }
 
   /** The refusal of an offset queued behind one of the same writer that failed. */
-  static IngestException earlierOffsetFailed(
+  static LakeException earlierOffsetFailed(
       AppendBatch request, AppendBatch failed, Throwable cause) {
     return new IngestException(
-        IngestException.Reason.RETRY,
-        String.format(
-            "Writer %s on table %s: offset %d not committed because earlier offset %d failed (%s);"
-                + " resend from offset %d",
-            request.writerId(),
-            request.table(),
-            request.offset(),
-            failed.offset(),
-            GrpcErrors.describe(cause),
-            failed.offset()));
+            ErrorKind.RETRY,
+            String.format(
+                "Writer %s on table %s: offset %d not committed because earlier offset %d failed (%s);"
+                    + " resend from offset %d",
+                request.writerId(),
+                request.table(),
+                request.offset(),
+                failed.offset(),
+                GrpcErrors.describe(cause),
+                failed.offset()))
+        .with("table", request.table())
+        .with("offset", request.offset())
+        .with("resend_from_offset", failed.offset());
   }
 
   /** Fails {@code bad} and every later request of the same writer, so no gap is committed. */
