@@ -282,6 +282,13 @@ final class BatchValues {
         if (name.equals(last)) {
           continue;
         }
+        if (name.isBlank()) {
+          throw LakeException.invalid(
+                  "Table %s: _lineage entry %d names no table (%s)",
+                  table, i, InputText.shown(name))
+              .with("table", table)
+              .with("column", MetadataColumns.LINEAGE + ".table");
+        }
         try {
           TableName.parse(name);
         } catch (LakeException e) {

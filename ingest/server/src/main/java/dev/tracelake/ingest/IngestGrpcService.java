@@ -63,7 +63,10 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
                   .setCreated(false)
                   .build();
             }
-            throw e.with("table", name).with("field", schemaField(request, e));
+            if (!e.details().containsKey("field")) {
+              e.with("field", schemaField(request, e));
+            }
+            throw e.with("table", name);
           }
         });
   }
@@ -82,7 +85,11 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     if (request.getSchemaCase() == CreateTableRequest.SchemaCase.COLUMNS && column != null) {
       List<ColumnSpec> specs = request.getColumns().getColumnsList();
       for (int i = 0; i < specs.size(); i++) {
-        if (specs.get(i).getName().equals(column)) {
+        String name = specs.get(i).getName();
+        // details hold at most the first InputText.SHOWN_CHARS characters of a name
+        if (name.equals(column)
+            || name.length() > InputText.SHOWN_CHARS
+                && name.substring(0, InputText.SHOWN_CHARS).equals(column)) {
           return "columns.columns[" + i + "].name";
         }
       }

@@ -45,7 +45,10 @@ public final class Ingestor implements AutoCloseable {
   private final ExecutorService writePool;
   private final ServerMetrics metrics;
   private final Map<TableName, TableIngest> tables = new ConcurrentHashMap<>();
+  private final LineageInputs lineageInputs;
   private volatile boolean draining;
+  // when the drain's grace runs out; set by the first drain
+  private volatile long drainDeadline;
 
   /** The ingest state of one table; its monitor guards the pending maps. */
   private final class TableIngest {
@@ -99,6 +102,7 @@ public final class Ingestor implements AutoCloseable {
     this.lake = lake;
     this.config = config;
     this.metrics = metrics;
+    this.lineageInputs = new LineageInputs(lake);
     this.budget = new MemoryBudget(config.inflightBytes());
     metrics.gauge(
         "tracelake.ingest.inflight.bytes",
@@ -183,6 +187,7 @@ public final class Ingestor implements AutoCloseable {
     }
     TableIngest ti = table(request.table());
     check(ti, request);
+    lineageInputs.check(request.table(), request.batches());
     return ti.ledger.admit(request, ti.committer::enqueue);
   }
 
@@ -255,11 +260,17 @@ public final class Ingestor implements AutoCloseable {
    * @return whether every queued request completed
    */
   public boolean drain(Duration grace) {
-    draining = true;
+    synchronized (this) {
+      if (!draining) {
+        draining = true;
+        drainDeadline = System.nanoTime() + grace.toNanos();
+      }
+    }
     for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
       executor.execute(ti.committer::flush);
     }
-    long deadline = System.nanoTime() + grace.toNanos();
+    // one grace for the whole shutdown, however often drain is called
+    long deadline = drainDeadline;
     while (System.nanoTime() < deadline) {
       boolean idle = true;
       for (TableIngest ti : tables.values()) {
@@ -287,13 +298,19 @@ public final class Ingestor implements AutoCloseable {
     if (!drain(config.shutdownGrace())) {
       LOG.warn("Shutdown grace {} ran out with requests still queued", config.shutdownGrace());
     }
+    // whatever is still queued cannot commit within the grace: its writers resend elsewhere
+    // (exactly once: an offset that does commit meanwhile is answered already_committed there)
+    for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
+      ti.ledger.failAll(Ingestor::shuttingDown);
+    }
     // the queues are drained: a commit timer still pending has nothing left to commit, and
     // waiting for it would hold shutdown up for as long as the commit interval
     ((ScheduledThreadPoolExecutor) executor)
         .setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+      long left = Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(drainDeadline - System.nanoTime()));
+      if (!executor.awaitTermination(left, TimeUnit.MILLISECONDS)) {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -302,6 +319,16 @@ public final class Ingestor implements AutoCloseable {
     }
     // a commit thread waits for its shares, so none is left once the commit threads are done
     writePool.shutdownNow();
+    // a commit cut short may still hold its requests' batches for a moment
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (allocator.getAllocatedMemory() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     try {
       allocator.close();
     } catch (IllegalStateException e) {

@@ -130,6 +130,17 @@ final class WriterLedger {
     }
   }
 
+  /** Fails every request still waiting for its commit (a shutdown whose grace ran out). */
+  void failAll(java.util.function.LongFunction<? extends RuntimeException> failure) {
+    List<Pending> all = new ArrayList<>();
+    synchronized (this) {
+      pending.values().forEach(q -> all.addAll(q.values()));
+    }
+    for (Pending p : all) {
+      p.future.completeExceptionally(failure.apply(p.request.offset()));
+    }
+  }
+
   /** Returns whether no request waits for its commit. */
   synchronized boolean idle() {
     return pending.values().stream().allMatch(Map::isEmpty);
