@@ -26,4 +26,16 @@ final class CommitPool {
           });
 
   private CommitPool() {}
+
+  /**
+   * Initializes Iceberg's thread pools now. Their class registers a JVM shutdown hook when it is
+   * first used, which fails once the JVM is shutting down: a process whose first commit is the
+   * drain of a graceful shutdown would fail that commit ({@code ExceptionInInitializerError:
+   * Shutdown in progress}). Call it when a lake opens.
+   */
+  static void initialize() {
+    if (org.apache.iceberg.util.ThreadPools.WORKER_THREAD_POOL_SIZE < 1 || POOL.isShutdown()) {
+      throw new IllegalStateException("Commit pools are not usable");
+    }
+  }
 }

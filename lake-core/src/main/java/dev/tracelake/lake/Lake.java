@@ -101,6 +101,7 @@ public final class Lake implements AutoCloseable {
    *     warehouse cannot be reached (the message names the warehouse, bucket and endpoint)
    */
   public static Lake open(LakeConfig config) {
+    CommitPool.initialize(); // before any shutdown can begin: see CommitPool
     Map<String, String> props = new HashMap<>();
     props.put(CatalogProperties.URI, config.effectiveCatalogUri());
     props.put("jdbc.schema-version", "V1");

@@ -286,6 +286,13 @@ public final class Ingestor implements AutoCloseable {
         return false;
       }
     }
+    for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
+      String waiting = ti.ledger.describePending();
+      if (!waiting.isEmpty()) {
+        LOG.warn(
+            "Table {}: still waiting for their commit at shutdown: {}", ti.table.name(), waiting);
+      }
+    }
     return false;
   }
 

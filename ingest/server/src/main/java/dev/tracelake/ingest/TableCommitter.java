@@ -228,6 +228,19 @@ final class TableCommitter {
         LOG.error("Table {}: commit of {} requests failed", table.name(), todo.size(), e);
         todo.forEach(p -> p.future.completeExceptionally(e));
         todo.clear();
+      } catch (Error e) {
+        // never leave a request waiting: its writer resends it, exactly once, here or elsewhere
+        LOG.error("Table {}: commit of {} requests failed", table.name(), todo.size(), e);
+        IngestException retry =
+            new IngestException(
+                dev.tracelake.lake.ErrorKind.RETRY,
+                "Table " + table.name() + ": the commit failed on the server; resend",
+                e);
+        todo.forEach(p -> p.future.completeExceptionally(retry));
+        todo.clear();
+        if (!(e instanceof StackOverflowError) && !(e instanceof LinkageError)) {
+          throw e;
+        }
       }
     }
   }

@@ -141,6 +141,22 @@ final class WriterLedger {
     }
   }
 
+  /** Describes the requests still waiting for their commit, for a log line. */
+  synchronized String describePending() {
+    StringBuilder b = new StringBuilder();
+    pending.forEach(
+        (key, queued) -> {
+          if (!queued.isEmpty()) {
+            b.append(key.replace('\0', '/'))
+                .append(" offsets ")
+                .append(queued.keySet())
+                .append(queued.values().stream().anyMatch(p -> p.future.isDone()) ? " (done)" : "")
+                .append("; ");
+          }
+        });
+    return b.toString();
+  }
+
   /** Returns whether no request waits for its commit. */
   synchronized boolean idle() {
     return pending.values().stream().allMatch(Map::isEmpty);
