@@ -81,6 +81,9 @@ final class CsvShape {
           fields++;
           empty = false;
         } else if (end || c == '\n') {
+          if (end && quoted) {
+            return Optional.of(new LineError(recordLine, "a quoted field is never closed", null));
+          }
           boolean blank = empty && fields == 1;
           if (!blank && !inHeader && fields != header.size()) {
             return Optional.of(
@@ -92,9 +95,6 @@ final class CsvShape {
                     text.toString()));
           }
           if (end) {
-            if (quoted) {
-              return Optional.of(new LineError(recordLine, "a quoted field is never closed", null));
-            }
             return Optional.empty();
           }
           inHeader = false;
