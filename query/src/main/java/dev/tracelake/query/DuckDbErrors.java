@@ -21,7 +21,7 @@ final class DuckDbErrors {
   private record DuckDbError(String type, String subtype, String name, String message) {}
 
   static QueryException translate(
-      SQLException e, Supplier<List<TableName>> tables, long memoryLimitBytes) {
+      SQLException e, Supplier<List<TableName>> tables, SqlEngineConfig config) {
     DuckDbError error = parse(e);
     String message = error.message();
     switch (error.type()) {
@@ -43,11 +43,21 @@ final class DuckDbErrors {
         return new QueryException(
             QueryErrorKind.RESOURCE_EXHAUSTED,
             String.format(
-                "Query needs more memory than its limit of %d MiB: %s",
-                memoryLimitBytes >> 20, firstLine(message)));
+                "Query needs more than its limits of %d MiB of memory and %d MiB of spill space on"
+                    + " disk (DuckDB: %s); %s",
+                config.memoryLimitBytes() >> 20,
+                config.maxSpillBytes() >> 20,
+                firstLine(message).replaceAll("\\s+Database is launched.*", ""),
+                SqlEngineConfig.howToRaise()));
       case "INTERRUPT":
         return new QueryException(QueryErrorKind.CANCELLED, "Query was interrupted");
-      case "IO", "FATAL", "INTERNAL", "Connection", "Serialization", "TransactionContext", "":
+      case "IO":
+        // the kernel's write barrier answers EACCES: a write was attempted and stopped
+        if (message.contains("Permission denied") || message.contains("Read-only file system")) {
+          return QueryException.denied("Not allowed in the SQL sandbox: %s", message);
+        }
+        return new QueryException(QueryErrorKind.INTERNAL, message, e);
+      case "FATAL", "INTERNAL", "Connection", "Serialization", "TransactionContext", "":
         return new QueryException(QueryErrorKind.INTERNAL, message, e);
       default:
         return QueryException.invalid("%s", message);

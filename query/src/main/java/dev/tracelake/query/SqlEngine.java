@@ -112,8 +112,12 @@ public final class SqlEngine implements AutoCloseable {
           WITHOUT_BARRIER_ACCEPTED);
     }
     this.running = new Semaphore(config.maxConcurrentQueries());
-    this.threads = new SandboxThreads(barrier, spill.root(), config.maxConcurrentQueries() + 2);
+    // Native libraries unpack themselves to a temporary file when first used; a confined thread
+    // could not, so both are loaded here first: DuckDB's by the parser database, Arrow's C data
+    // bridge explicitly.
     this.parser = ParserDatabase.open();
+    org.apache.arrow.c.jni.JniLoader.get().ensureLoaded();
+    this.threads = new SandboxThreads(barrier, spill.root(), config.maxConcurrentQueries() + 2);
     this.guard = new StatementGuard(parser);
     this.sandbox = new Sandbox(config, threads);
     ScheduledThreadPoolExecutor executor =
@@ -292,7 +296,8 @@ public final class SqlEngine implements AutoCloseable {
                     statement,
                     () -> {
                       if (!statement.execute(sql)) {
-                        throw new SQLException("The statement returned no rows: " + sql);
+                        // only statements the guard refuses (the test seam) return no rows
+                        throw QueryException.invalid("The statement returned no result");
                       }
                       return (DuckDBResultSet) statement.getResultSet();
                     }));
@@ -333,7 +338,7 @@ public final class SqlEngine implements AutoCloseable {
     } else if (e instanceof LakeException le) {
       q = LakeErrors.translate(le);
     } else if (e instanceof SQLException sql) {
-      q = DuckDbErrors.translate(sql, this::tablesForMessages, config.memoryLimitBytes());
+      q = DuckDbErrors.translate(sql, this::tablesForMessages, config);
     } else {
       q = new QueryException(QueryErrorKind.INTERNAL, "unexpected", e);
     }

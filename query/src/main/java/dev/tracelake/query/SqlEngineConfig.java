@@ -71,6 +71,91 @@ public record SqlEngineConfig(
         4L << 30);
   }
 
+  /** Environment variables an operator sets to change {@link #fromEnvironment()}'s limits. */
+  public static final String MEMORY_LIMIT_VARIABLE = "TRACELAKE_SQL_MEMORY_LIMIT";
+
+  public static final String SPILL_LIMIT_VARIABLE = "TRACELAKE_SQL_SPILL_LIMIT";
+  public static final String SPILL_DIR_VARIABLE = "TRACELAKE_SQL_SPILL_DIR";
+  public static final String MAX_TIMEOUT_VARIABLE = "TRACELAKE_SQL_MAX_TIMEOUT_SECONDS";
+  public static final String CONCURRENT_QUERIES_VARIABLE = "TRACELAKE_SQL_MAX_CONCURRENT_QUERIES";
+
+  /** Returns {@link #defaults()} changed by the process's {@code TRACELAKE_SQL_*} variables. */
+  public static SqlEngineConfig fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * Returns {@link #defaults()} changed by the {@code TRACELAKE_SQL_*} entries of {@code env}:
+   * sizes in bytes or with a unit ({@code 512MiB}, {@code 8GiB}), the timeout in seconds.
+   *
+   * @throws IllegalArgumentException naming the variable and the value it cannot read
+   */
+  public static SqlEngineConfig fromEnvironment(java.util.Map<String, String> env) {
+    SqlEngineConfig config = defaults();
+    if (env.containsKey(MEMORY_LIMIT_VARIABLE)) {
+      config = config.withMemoryLimitBytes(bytes(MEMORY_LIMIT_VARIABLE, env));
+    }
+    if (env.containsKey(SPILL_LIMIT_VARIABLE)) {
+      config = config.withMaxSpillBytes(bytes(SPILL_LIMIT_VARIABLE, env));
+    }
+    if (env.containsKey(SPILL_DIR_VARIABLE)) {
+      config = config.withSpillRoot(Path.of(env.get(SPILL_DIR_VARIABLE)));
+    }
+    if (env.containsKey(MAX_TIMEOUT_VARIABLE)) {
+      config =
+          config.withMaxTimeout(
+              Duration.ofSeconds(number(MAX_TIMEOUT_VARIABLE, env.get(MAX_TIMEOUT_VARIABLE))));
+    }
+    if (env.containsKey(CONCURRENT_QUERIES_VARIABLE)) {
+      config =
+          config.withMaxConcurrentQueries(
+              (int) number(CONCURRENT_QUERIES_VARIABLE, env.get(CONCURRENT_QUERIES_VARIABLE)));
+    }
+    return config;
+  }
+
+  private static long bytes(String variable, java.util.Map<String, String> env) {
+    String text = env.get(variable).strip();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)([0-9_]+)\\s*(b|kib|mib|gib|tib|kb|mb|gb|tb)?")
+            .matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          variable + " must be a size such as 1073741824, 512MiB or 8GiB, got '" + text + "'");
+    }
+    long value = number(variable, m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+    int shift =
+        switch (unit) {
+          case "kib", "kb" -> 10;
+          case "mib", "mb" -> 20;
+          case "gib", "gb" -> 30;
+          case "tib", "tb" -> 40;
+          default -> 0;
+        };
+    if (value > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException(variable + " is too large: '" + text + "'");
+    }
+    return value << shift;
+  }
+
+  private static long number(String variable, String text) {
+    try {
+      return Long.parseLong(text.strip().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be a number, got '" + text + "'", e);
+    }
+  }
+
+  /** Describes the limits an operator can raise, for error messages. */
+  static String howToRaise() {
+    return "an operator raises them with "
+        + MEMORY_LIMIT_VARIABLE
+        + " and "
+        + SPILL_LIMIT_VARIABLE
+        + " (e.g. 4GiB) in the server's environment";
+  }
+
   public SqlEngineConfig withMemoryLimitBytes(long bytes) {
     return new SqlEngineConfig(
         bytes, threads, defaultTimeout, maxTimeout, maxConcurrentQueries, spillRoot, maxSpillBytes);
