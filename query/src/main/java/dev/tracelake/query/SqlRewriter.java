@@ -102,7 +102,11 @@ final class SqlRewriter {
         i = rewriteTimeTravel(i);
       } else if (t.isWord(TABLE_CHANGES) && symbolAt(i + 1, '(') && !symbolAt(i - 1, '.')) {
         i = rewriteTableChanges(i);
-      } else if (t.isWord("default") && symbolAt(i + 1, '.') && identifierAt(i + 2)) {
+      } else if (t.isWord("default")
+          && symbolAt(i + 1, '.')
+          && identifierAt(i + 2)
+          && !isTimeTravel(nameEnd(i) + 1)) {
+        // (a name before FOR ... AS OF is replaced whole by its placeholder)
         replace(t.start(), t.end(), "\"default\"");
       }
     }
@@ -135,6 +139,16 @@ final class SqlRewriter {
     int last;
     if (byVersion) {
       Token value = tokenAt(valueIndex);
+      Token glued = tokenAt(valueIndex + 1);
+      if (value != null
+          && glued != null
+          && glued.start() == value.end()
+          && (glued.kind() == Token.Kind.WORD || glued.kind() == Token.Kind.NUMBER)) {
+        // 0x10, 12abc: DuckDB would read a number and an alias; a version is never meant so
+        throw QueryException.invalid(
+            "FOR VERSION AS OF takes a decimal snapshot id or a 'branch-or-tag' name, got '%s'",
+            sql.substring(value.start(), glued.end()));
+      }
       if (value != null && value.kind() == Token.Kind.NUMBER && value.text().matches("[0-9_]+")) {
         version = new VersionSpec.AtSnapshot(parseSnapshotId(value.text()));
       } else if (value != null && isPlainString(value)) {
@@ -171,6 +185,15 @@ final class SqlRewriter {
     replace(
         tokens.get(first).start(), tokens.get(last).end(), SqlText.identifier(placeholder) + alias);
     return last;
+  }
+
+  /** Returns the index of the last token of the dotted name that starts at {@code index}. */
+  private int nameEnd(int index) {
+    int k = index;
+    while (symbolAt(k + 1, '.') && identifierAt(k + 2)) {
+      k += 2;
+    }
+    return k;
   }
 
   /** Returns the index of the first token of the dotted name that ends before {@code index}. */
