@@ -47,7 +47,7 @@ final class DuckDbErrors {
                     + " disk (DuckDB: %s); %s",
                 config.memoryLimitBytes() >> 20,
                 config.maxSpillBytes() >> 20,
-                firstLine(message).replaceAll("\\s+Database is launched.*", ""),
+                withoutAdvice(firstLine(message)),
                 SqlEngineConfig.howToRaise()));
       case "INTERRUPT":
         return new QueryException(QueryErrorKind.CANCELLED, "Query was interrupted");
@@ -102,6 +102,18 @@ final class DuckDbErrors {
       }
     }
     return m.strip().replace('\n', ' ');
+  }
+
+  /** Drops DuckDB's advice on settings the sandbox locks (temp_directory, PRAGMA ...). */
+  private static String withoutAdvice(String message) {
+    String m = message;
+    for (String cut : List.of(" This limit was set", " Database is launched", " You can adjust")) {
+      int at = m.indexOf(cut);
+      if (at >= 0) {
+        m = m.substring(0, at);
+      }
+    }
+    return m.strip();
   }
 
   private static String firstLine(String message) {

@@ -55,6 +55,13 @@ final class SandboxDatabase implements AutoCloseable {
           () -> {
             connection.rollback();
             connection.setAutoCommit(true);
+            // the random seed is session state a transaction does not cover
+            try (java.sql.Statement s = connection.createStatement()) {
+              s.execute(
+                  "SELECT setseed("
+                      + java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1)
+                      + ")");
+            }
             return null;
           });
       return true;

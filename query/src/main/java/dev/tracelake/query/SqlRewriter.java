@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Trino's time travel, {@code t FOR VERSION AS OF 123 | 'ref'} and {@code t FOR TIMESTAMP AS
- *       OF TIMESTAMP '...'}, becomes {@code "__tl_ref_1" AS "t"};
- *   <li>{@code table_changes('t', from, to)} becomes {@code "__tl_changes_1" AS table_changes};
+ *       OF TIMESTAMP '...'}, becomes {@code "__tl$ref_1" AS "t"};
+ *   <li>{@code table_changes('t', from, to)} becomes {@code "__tl$changes_1" AS table_changes};
  *   <li>an unquoted {@code default.} before a name becomes {@code "default".}, since {@code
  *       default} is a reserved word in DuckDB and the lake's default namespace is called so.
  * </ul>
@@ -19,8 +19,9 @@ import java.util.Set;
  * The rewrite is only for convenience: DuckDB's own parser checks the result before anything runs.
  */
 final class SqlRewriter {
-  static final String REF_PREFIX = "__tl_ref_";
-  static final String CHANGES_PREFIX = "__tl_changes_";
+  // '$' cannot appear in a lake table's name, so no table can be mistaken for a placeholder
+  static final String REF_PREFIX = "__tl$ref_";
+  static final String CHANGES_PREFIX = "__tl$changes_";
   static final String TABLE_CHANGES = "table_changes";
   static final String CHANGES_USAGE =
       "use table_changes('table', from_version, to_version) with each version a snapshot id, a"
@@ -115,7 +116,7 @@ final class SqlRewriter {
   }
 
   private boolean isTimeTravel(int i) {
-    return tokens.get(i).isWord("FOR")
+    return wordAt(i, "FOR")
         && (wordAt(i + 1, "VERSION") || wordAt(i + 1, "TIMESTAMP"))
         && wordAt(i + 2, "AS")
         && wordAt(i + 3, "OF");

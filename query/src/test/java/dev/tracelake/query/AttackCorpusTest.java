@@ -100,7 +100,7 @@ class AttackCorpusTest {
     }
   }
 
-  private static List<List<Object>> drain(SqlEngine engine, String sql) {
+  static List<List<Object>> drain(SqlEngine engine, String sql) {
     try (QueryResult result = engine.execute(sql)) {
       List<List<Object>> rows = new ArrayList<>();
       while (result.reader().loadNextBatch()) {
