@@ -49,8 +49,8 @@ final class StatementGuard {
   /** The largest literal a size argument of a growing function may have. */
   static final long MAX_GROWTH = 8192;
 
-  /** The most bytes a literal-only {@code repeat} may produce. */
-  static final long MAX_REPEAT_BYTES = 1L << 20;
+  /** The most characters a {@code repeat} may produce. */
+  static final long MAX_REPEAT_BYTES = 1L << 16;
 
   private static final Set<String> QUERY_NODES =
       Set.of("SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE");
@@ -371,9 +371,13 @@ final class StatementGuard {
         if (args.size() > index) {
           long size = sizeLiteral(name, args.get(index));
           if (name.equals("repeat")) {
+            // its result is the argument times the count: both must be known
             String text = stringLiteral(args.get(0));
-            if (text != null && (long) text.length() * size > MAX_REPEAT_BYTES) {
-              throw growth(name, "its result (" + text.length() + " x " + size + ")");
+            if (text == null) {
+              throw growth(name, "a first argument that is not a string literal");
+            }
+            if ((long) text.length() * size > MAX_REPEAT_BYTES) {
+              throw growth(name, "a result of " + text.length() + " x " + size + " characters");
             }
           }
         }
@@ -428,8 +432,10 @@ final class StatementGuard {
       if (step == 0) {
         return 0;
       }
-      double count = ((double) stop - start) / step;
-      return count <= 0 ? 0 : (long) Math.min(Long.MAX_VALUE, Math.ceil(count) + 1);
+      double span = ((double) stop - start) / step;
+      // range excludes its stop, generate_series includes it
+      double count = function.equals("range") ? Math.ceil(span) : Math.floor(span) + 1;
+      return count <= 0 ? 0 : (long) Math.min(Long.MAX_VALUE, count);
     }
 
     private QueryException growth(String function, String what) {
