@@ -17,9 +17,6 @@ import java.util.stream.Collectors;
  * under their new name, added columns as NULL, widened columns cast.
  */
 final class ParquetSql {
-  /** The column {@code read_parquet} adds with each row's file, for joins on file origin. */
-  static final String FILE_COLUMN = "__tl_file";
-
   /**
    * Up to this many distinct per-file constant sets (provenances), files are read one {@code
    * read_parquet} per set, in a {@code UNION ALL} (a filter on a provenance column then skips whole
@@ -88,7 +85,7 @@ final class ParquetSql {
               ? "read_parquet("
                   + SqlText.stringList(group.getValue())
                   + ", hive_partitioning => false)"
-              : readParquet(stored, group.getValue(), false);
+              : readParquet(stored, group.getValue());
       branches.add(
           columns.stream()
                   .map(
@@ -162,7 +159,7 @@ final class ParquetSql {
     String from =
         (byName && !partlyConstant) || stored.isEmpty()
             ? "read_parquet(" + SqlText.stringList(paths) + ", hive_partitioning => false)"
-            : readParquet(stored, paths, false);
+            : readParquet(stored, paths);
     return "SELECT " + String.join(", ", select) + tail + " FROM " + from + " f";
   }
 
@@ -175,11 +172,10 @@ final class ParquetSql {
   }
 
   /**
-   * Returns the {@code read_parquet(...)} call itself; with {@code withFileColumn} every row also
-   * carries its file's path in {@link #FILE_COLUMN}. Needs at least one file.
+   * Returns the {@code read_parquet(...)} call itself, columns mapped by field id. Its rows also
+   * have DuckDB's virtual {@code file_index}, the file's position in {@code files}. Needs a file.
    */
-  static String readParquet(
-      List<PlannedColumn> columns, List<String> files, boolean withFileColumn) {
+  static String readParquet(List<PlannedColumn> columns, List<String> files) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("read_parquet needs at least one file");
     }
@@ -198,7 +194,6 @@ final class ParquetSql {
         + SqlText.stringList(files)
         + ", schema => "
         + schema
-        + (withFileColumn ? ", filename => " + SqlText.string(FILE_COLUMN) : "")
         + ", hive_partitioning => false)";
   }
 
