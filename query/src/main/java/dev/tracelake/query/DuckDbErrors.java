@@ -38,6 +38,14 @@ final class DuckDbErrors {
             ? QueryException.notFound("%s", message)
             : QueryException.invalid("%s", message);
       case "Permission":
+        if (message.contains(".parquet/**/")) {
+          // DuckDB globs a data file it cannot find as a directory, outside the allowed files:
+          // the lake lost a committed file, which is no fault of the query
+          return new QueryException(
+              QueryErrorKind.INTERNAL,
+              "A data file of the query's tables is missing: " + message,
+              e);
+        }
         return QueryException.denied("Not allowed in the SQL sandbox: %s", message);
       case "Out of Memory":
         return new QueryException(
