@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * query runs, and DuckDB reads exactly that snapshot's data files, matching columns by Iceberg
  * field id.
  *
- * <p>Only a single SELECT runs, checked by DuckDB's own parser, in a database that can read no file
- * but the query's data files and can change no setting.
+ * <p>Only a single read-only SELECT runs (an allow-list over DuckDB's own syntax tree), in a
+ * database that can read no file but the query's data files and can change no setting, on threads
+ * the kernel forbids to write any file outside the query's spill directory ({@link
+ * FileWriteBarrier}). See the module's README, "Sandbox".
  *
  * <pre>{@code
  * try (SqlEngine engine = SqlEngine.create(lake);
