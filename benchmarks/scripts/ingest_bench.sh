@@ -15,13 +15,13 @@ root=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 snapshot=${BENCH_SNAPSHOT:-$(mktemp -d /tmp/ingest-bench-jars.XXXXXX)}
 
 if [ "${BENCH_REUSE:-0}" != 1 ] || [ ! -f "$snapshot/classpath.txt" ]; then
-  for f in "$root/ingest/target/tracelake.jar" "$root/benchmarks/target/classpath.txt"; do
+  for f in "$root/ingest/cli/target/tracelake.jar" "$root/benchmarks/target/classpath.txt"; do
     [ -f "$f" ] || { echo "error: $f is missing; build first (see the header of $0)" >&2; exit 1; }
   done
   mkdir -p "$snapshot/server" "$snapshot/client"
   # server: the CLI jar and its lib/ directory, as the launcher runs them
-  cp "$root/ingest/target/tracelake.jar" "$snapshot/server/"
-  rm -rf "$snapshot/server/lib" && cp -r "$root/ingest/target/lib" "$snapshot/server/lib"
+  cp "$root/ingest/cli/target/tracelake.jar" "$snapshot/server/"
+  rm -rf "$snapshot/server/lib" && cp -r "$root/ingest/cli/target/lib" "$snapshot/server/lib"
   # client: the benchmark classes and every jar built in this repository, copied; ~/.m2 jars as is
   rm -rf "$snapshot/client/classes" && cp -r "$root/benchmarks/target/classes" "$snapshot/client/classes"
   cp_out="$snapshot/client/classes"

@@ -7,9 +7,9 @@
 #   benchmarks/scripts/replica_bench.sh --rows 1000000 --repeats 3
 set -euo pipefail
 root=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-for f in "$root/ingest/target/tracelake.jar" "$root/benchmarks/target/classpath.txt"; do
+for f in "$root/ingest/cli/target/tracelake.jar" "$root/benchmarks/target/classpath.txt"; do
   [ -f "$f" ] || { echo "error: $f is missing; build first (see the header of $0)" >&2; exit 1; }
 done
 exec java --add-opens=java.base/java.nio=ALL-UNNAMED ${BENCH_CLIENT_JAVA_OPTS:-} \
   -cp "$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")" \
-  dev.tracelake.benchmarks.ingest.ReplicaScalingBenchmark --server-jar "$root/ingest/target/tracelake.jar" "$@"
+  dev.tracelake.benchmarks.ingest.ReplicaScalingBenchmark --server-jar "$root/ingest/cli/target/tracelake.jar" "$@"

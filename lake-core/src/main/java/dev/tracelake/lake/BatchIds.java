@@ -1,5 +1,6 @@
 package dev.tracelake.lake;
 
+import dev.tracelake.wire.RecordIdGenerator;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.Objects;
@@ -32,7 +33,7 @@ final class BatchIds extends AbstractList<String> implements RecordIdList, Rando
   /** Returns {@code count} fresh, increasing ids. */
   static BatchIds fresh(int count) {
     byte[] bytes = new byte[Math.multiplyExact(count, LENGTH)];
-    RecordIds.next(bytes, count);
+    RecordIdGenerator.next(bytes, count);
     return new BatchIds(bytes, count, true);
   }
 

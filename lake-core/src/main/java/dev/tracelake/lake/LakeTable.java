@@ -57,8 +57,65 @@ public final class LakeTable {
   /** Describes the table as it is now. */
   public TableDescription describe() {
     Table table = loadForRead();
+    return describe(table, table.schema());
+  }
+
+  /**
+   * Describes the table as read at a branch or tag: a tag reads with the columns the table had at
+   * its snapshot, a branch with today's columns (as {@link LakeScan#atRef} does).
+   *
+   * @throws LakeException NOT_FOUND when the table has no such branch or tag
+   */
+  public TableVersion describeAt(String ref) {
+    Table table = loadForRead();
+    SnapshotRef found = table.refs().get(ref);
+    if (found == null) {
+      if (MAIN.equals(ref)) {
+        // a table nobody has written to has no main yet: it reads empty with today's columns
+        return new TableVersion(
+            describe(table, table.schema()), Optional.empty(), Optional.empty());
+      }
+      throw LakeException.notFound(
+          "Table %s has no branch or tag '%s'; refs: %s", name, ref, refNames(table, false));
+    }
+    // null for a branch made on a table nobody had written to
+    Snapshot snapshot = table.snapshot(found.snapshotId());
+    org.apache.iceberg.Schema schema =
+        found.isTag() && snapshot != null ? schemaOf(table, snapshot) : table.schema();
+    RefInfo info =
+        new RefInfo(
+            ref, found.isBranch() ? RefInfo.Type.BRANCH : RefInfo.Type.TAG, found.snapshotId());
+    return new TableVersion(
+        describe(table, schema),
+        Optional.of(info),
+        Optional.ofNullable(snapshot).map(SnapshotInfo::of));
+  }
+
+  /**
+   * Describes the table as read at a snapshot, with the columns the table had then.
+   *
+   * @throws LakeException NOT_FOUND when the table has no such snapshot
+   */
+  public TableVersion describeAtSnapshot(long snapshotId) {
+    Table table = loadForRead();
+    requireSnapshot(table, snapshotId);
+    Snapshot snapshot = table.snapshot(snapshotId);
+    return new TableVersion(
+        describe(table, schemaOf(table, snapshot)),
+        Optional.empty(),
+        Optional.of(SnapshotInfo.of(snapshot)));
+  }
+
+  private static org.apache.iceberg.Schema schemaOf(Table table, Snapshot snapshot) {
+    if (snapshot.schemaId() != null && table.schemas().get(snapshot.schemaId()) != null) {
+      return table.schemas().get(snapshot.schemaId());
+    }
+    return table.schema();
+  }
+
+  private TableDescription describe(Table table, org.apache.iceberg.Schema schema) {
     List<ColumnInfo> columns = new ArrayList<>();
-    for (NestedField field : table.schema().columns()) {
+    for (NestedField field : schema.columns()) {
       columns.add(
           new ColumnInfo(
               field.fieldId(),
@@ -76,7 +133,7 @@ public final class LakeTable {
         table.location(),
         formatVersion,
         columns,
-        ArrowSchemas.toArrow(table.schema()),
+        ArrowSchemas.toArrow(schema),
         Optional.ofNullable(table.currentSnapshot()).map(SnapshotInfo::of),
         snapshots,
         refs(table),
@@ -278,6 +335,25 @@ public final class LakeTable {
     requireSnapshot(table, snapshotId);
     commitRefs(m -> m.createBranch(branch, snapshotId));
     return findRef(branch);
+  }
+
+  /**
+   * Tags the head of {@code main}. Tags are immutable: only {@link TableAdmin} can move or drop
+   * them.
+   *
+   * @throws LakeException INVALID_ARGUMENT for a malformed name, ALREADY_EXISTS when a branch or
+   *     tag has that name, FAILED_PRECONDITION when {@code main} has no snapshot yet
+   */
+  public RefInfo createTag(String tag) {
+    checkRefName(tag);
+    Snapshot head = load().currentSnapshot();
+    if (head == null) {
+      throw LakeException.precondition(
+          "Table %s has no snapshot on main yet to tag as '%s'; write to it first or name a"
+              + " snapshot",
+          name, tag);
+    }
+    return createTag(tag, head.snapshotId());
   }
 
   /**

@@ -15,9 +15,11 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * A schema change: add optional columns, rename columns, widen types (int to long, float to double,
- * decimal to a larger precision). Columns keep their Iceberg field ids, so every older snapshot
- * still reads correctly. Metadata columns cannot be changed. Nothing happens until {@link
- * #commit()}, which applies all steps in one metadata commit.
+ * decimal to a larger precision), make required columns optional: Iceberg's safe changes. Columns
+ * keep their Iceberg field ids, so every older snapshot still reads correctly. Metadata columns
+ * cannot be changed, and nothing else is offered (dropping a column or making one required would
+ * make history unreadable or unwritable). Nothing happens until {@link #commit()}, which applies
+ * all steps in one metadata commit.
  */
 public final class SchemaChange {
   private static final int ATTEMPTS = 10;
@@ -37,7 +39,25 @@ public final class SchemaChange {
 
   /** Adds an optional column described by an Arrow field (nested types allowed). */
   public SchemaChange addColumn(Field field) {
+    return addColumn(field, null);
+  }
+
+  /**
+   * Adds an optional column described by an Arrow field (nested types allowed), with documentation.
+   *
+   * @param doc the column's documentation, or null
+   * @throws LakeException INVALID_ARGUMENT when the field is not nullable: rows written before the
+   *     column have no value for it
+   */
+  public SchemaChange addColumn(Field field, String doc) {
     String name = field.getName();
+    if (!field.isNullable()) {
+      throw LakeException.invalid(
+          "Table %s: new column '%s' must be optional: rows written before it have no value for"
+              + " it",
+          table.name(), name);
+    }
+    ArrowSchemas.checkColumnNames(table.name().toString(), List.of(field));
     if (MetadataColumns.isReserved(name)) {
       throw LakeException.invalid(
           "Table %s: column '%s' starts with '_', which is reserved for metadata columns",
@@ -47,7 +67,7 @@ public final class SchemaChange {
         ArrowSchemas.toIcebergType(table.name().toString(), name, field, new AtomicInteger(1));
     checks.add(
         t -> {
-          if (t.schema().findField(name) != null) {
+          if (t.schema().caseInsensitiveFindField(name) != null) {
             throw new LakeException(
                 ErrorKind.ALREADY_EXISTS,
                 String.format("Table %s already has a column '%s'", table.name(), name));
@@ -55,7 +75,7 @@ public final class SchemaChange {
         });
     steps.add(
         u -> {
-          u.addColumn(name, type);
+          u.addColumn(name, type, doc);
           u.moveBefore(name, MetadataColumns.RECORD_ID);
         });
     return this;
@@ -64,6 +84,9 @@ public final class SchemaChange {
   /** Renames a column; data written under the old name reads under the new one. */
   public SchemaChange renameColumn(String from, String to) {
     checkUserColumn(from);
+    ArrowSchemas.checkColumnNames(
+        table.name().toString(),
+        List.of(new Field(to, FieldType.nullable(new ArrowType.Null()), null)));
     if (MetadataColumns.isReserved(to)) {
       throw LakeException.invalid(
           "Table %s: cannot rename '%s' to '%s': names starting with '_' are reserved",
@@ -71,7 +94,7 @@ public final class SchemaChange {
     }
     checks.add(
         t -> {
-          if (t.schema().findField(to) != null) {
+          if (t.schema().caseInsensitiveFindField(to) != null && !to.equalsIgnoreCase(from)) {
             throw new LakeException(
                 ErrorKind.ALREADY_EXISTS,
                 String.format(
@@ -109,6 +132,13 @@ public final class SchemaChange {
     return this;
   }
 
+  /** Lets a required column hold nulls from now on; a column that is optional already stays so. */
+  public SchemaChange makeOptional(String column) {
+    checkUserColumn(column);
+    steps.add(u -> u.makeColumnOptional(column));
+    return this;
+  }
+
   private void checkUserColumn(String column) {
     if (MetadataColumns.isReserved(column)) {
       throw LakeException.invalid(
@@ -137,10 +167,15 @@ public final class SchemaChange {
       Table t = table.load();
       checks.forEach(c -> c.accept(t));
       UpdateSchema update = t.updateSchema();
-      steps.forEach(s -> s.accept(update));
       try {
+        steps.forEach(s -> s.accept(update));
         update.commit();
         return table.describe();
+      } catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
+        // steps that contradict each other, e.g. renaming a column to a name added in the same
+        // change: Iceberg refuses them before committing anything
+        throw LakeException.invalid(
+            "Table %s: schema change refused: %s", table.name(), e.getMessage());
       } catch (CommitFailedException e) {
         if (attempt >= ATTEMPTS) {
           throw new LakeException(

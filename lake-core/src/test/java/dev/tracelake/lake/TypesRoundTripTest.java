@@ -157,28 +157,4 @@ class TypesRoundTripTest extends LakeTestBase {
             "binary",
             "list<string>");
   }
-
-  @Test
-  void recordIdsStayUniqueAndIncreasingUnderLoad() {
-    long before = System.currentTimeMillis();
-    String[] ids = RecordIds.next(200_000);
-    long after = System.currentTimeMillis();
-    String[] later = RecordIds.next(1);
-    assertThat(later[0]).isGreaterThan(ids[ids.length - 1]);
-    for (String id : List.of(ids[0], ids[ids.length - 1])) {
-      // the first 48 bits are the creation time in milliseconds
-      long millis = java.util.UUID.fromString(id).getMostSignificantBits() >>> 16;
-      assertThat(millis).isBetween(before, after);
-    }
-    assertThat(new java.util.HashSet<>(List.of(ids))).hasSize(ids.length);
-    for (String id : List.of(ids[0], ids[ids.length / 2], ids[ids.length - 1])) {
-      java.util.UUID uuid = java.util.UUID.fromString(id);
-      assertThat(uuid.version()).isEqualTo(7);
-      assertThat(uuid.variant()).isEqualTo(2);
-      assertThat(uuid.toString()).isEqualTo(id);
-    }
-    for (int i = 1; i < ids.length; i++) {
-      assertThat(ids[i].compareTo(ids[i - 1])).isPositive();
-    }
-  }
 }

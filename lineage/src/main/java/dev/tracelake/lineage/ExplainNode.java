@@ -12,8 +12,11 @@ import java.util.Objects;
  *
  * @param key the record
  * @param state whether it exists
- * @param snapshotId the snapshot its row was read at: for the explained record the snapshot that
- *     committed it, for an input the snapshot its reader cited; null when unknown
+ * @param snapshotId for the explained record the snapshot that committed it, for an input the
+ *     snapshot its reader cited; null when the reader cited none (as {@code lineage_upstream} shows
+ *     it) or it is unknown
+ * @param readAtSnapshotId the snapshot whose row {@code values} shows: the cited one, or for an
+ *     input cited without a snapshot the one that committed it; null when no row was read
  * @param provenance the run, code commit and model that wrote it
  * @param values the row, column name to value (strings, numbers, booleans, {@code Instant}s for
  *     timestamps with zone, {@code LocalDate}/{@code LocalDateTime}/{@code LocalTime}, {@code
@@ -24,6 +27,7 @@ public record ExplainNode(
     RecordKey key,
     NodeState state,
     Long snapshotId,
+    Long readAtSnapshotId,
     Provenance provenance,
     Map<String, Object> values,
     List<ExplainNode> inputs) {

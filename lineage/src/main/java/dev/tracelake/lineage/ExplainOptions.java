@@ -1,6 +1,7 @@
 package dev.tracelake.lineage;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,18 +13,29 @@ public final class ExplainOptions {
   public static final int DEFAULT_MAX_ROWS = 1_000;
 
   private static final ExplainOptions DEFAULTS =
-      new ExplainOptions(DEFAULT_MAX_DEPTH, DEFAULT_MAX_ROWS, null, Consistency.INDEXED);
+      new ExplainOptions(
+          DEFAULT_MAX_DEPTH, DEFAULT_MAX_ROWS, null, Consistency.INDEXED, ValueAccess.all(), null);
 
   private final int maxDepth;
   private final int maxRows;
   private final Instant asOf;
   private final Consistency consistency;
+  private final ValueAccess access;
+  private final String ref;
 
-  private ExplainOptions(int maxDepth, int maxRows, Instant asOf, Consistency consistency) {
+  private ExplainOptions(
+      int maxDepth,
+      int maxRows,
+      Instant asOf,
+      Consistency consistency,
+      ValueAccess access,
+      String ref) {
     this.maxDepth = maxDepth;
     this.maxRows = maxRows;
     this.asOf = asOf;
     this.consistency = consistency;
+    this.access = access;
+    this.ref = ref;
   }
 
   /** Returns the defaults: {@value #DEFAULT_MAX_DEPTH} steps, {@value #DEFAULT_MAX_ROWS} rows. */
@@ -40,7 +52,7 @@ public final class ExplainOptions {
     if (depth < 0) {
       throw new IllegalArgumentException("Explain depth must be 0 or more, got " + depth);
     }
-    return new ExplainOptions(depth, maxRows, asOf, consistency);
+    return new ExplainOptions(depth, maxRows, asOf, consistency, access, ref);
   }
 
   /**
@@ -52,17 +64,45 @@ public final class ExplainOptions {
     if (rows < 1) {
       throw new IllegalArgumentException("Explain row limit must be 1 or more, got " + rows);
     }
-    return new ExplainOptions(maxDepth, rows, asOf, consistency);
+    return new ExplainOptions(maxDepth, rows, asOf, consistency, access, ref);
   }
 
   /** Explains as of {@code time}: records and edges committed after it are ignored. */
   public ExplainOptions asOf(Instant time) {
-    return new ExplainOptions(maxDepth, maxRows, time, consistency);
+    return new ExplainOptions(maxDepth, maxRows, time, consistency, access, ref);
   }
 
   /** Catches the index up with every table before answering. */
   public ExplainOptions catchUpFirst() {
-    return new ExplainOptions(maxDepth, maxRows, asOf, Consistency.CAUGHT_UP);
+    return new ExplainOptions(maxDepth, maxRows, asOf, Consistency.CAUGHT_UP, access, ref);
+  }
+
+  /** Shows row values only of the tables {@code access} allows; lineage is shown in full. */
+  public ExplainOptions valueAccess(ValueAccess access) {
+    Objects.requireNonNull(access, "access");
+    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref);
+  }
+
+  /**
+   * Explains a record of the explained table's branch or tag {@code ref} (e.g. a branch not yet
+   * published); its inputs are followed as the record cites them.
+   *
+   * @throws IllegalArgumentException when {@code ref} is blank
+   */
+  public ExplainOptions ref(String ref) {
+    if (ref != null && ref.isBlank()) {
+      throw new IllegalArgumentException("A ref must not be blank");
+    }
+    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref);
+  }
+
+  public ValueAccess valueAccess() {
+    return access;
+  }
+
+  /** The branch or tag of the explained record's table, if not {@code main}. */
+  public Optional<String> ref() {
+    return Optional.ofNullable(ref);
   }
 
   public int maxDepth() {

@@ -51,7 +51,10 @@ final class Explainer {
   /** A record in the tree, before its row is read. */
   private static final class Shape {
     final RecordKey key;
+    // the snapshot cited (or, for the explained record, the one that committed it); null: none
     final Long snapshotId;
+    // the snapshot whose row is shown: the cited one, else the one that committed the record
+    final Long readAt;
     final TraceNode node;
     final Shape parent;
     final List<Shape> inputs = new ArrayList<>();
@@ -59,6 +62,7 @@ final class Explainer {
     Shape(RecordKey key, Long snapshotId, TraceNode node, Shape parent) {
       this.key = key;
       this.snapshotId = snapshotId;
+      this.readAt = snapshotId != null ? snapshotId : node.snapshotId();
       this.node = node;
       this.parent = parent;
     }
@@ -75,6 +79,16 @@ final class Explainer {
 
   private record Read(String table, long snapshotId) {}
 
+  /**
+   * What became of the reads: their rows by id, and the reads that failed (their records are
+   * UNREADABLE) or found no snapshot or table (their records are MISSING), with the reason.
+   */
+  private static final class Reads {
+    final Map<Read, Map<String, Map<String, Object>>> rows = new HashMap<>();
+    final Set<Read> failed = new HashSet<>();
+    final Map<Read, Problem> absent = new HashMap<>();
+  }
+
   Explanation explain(TraceResult trace, Map<String, RunInfo> runs, ExplainOptions options) {
     Map<RecordKey, TraceNode> nodes = new HashMap<>();
     trace.nodes().forEach(n -> nodes.put(n.key(), n));
@@ -86,10 +100,11 @@ final class Explainer {
     boolean truncated = layOut(root, nodes, inputs, options) || trace.truncated();
 
     Set<Problem> problems = new LinkedHashSet<>(trace.problems());
-    Map<Read, Map<String, Map<String, Object>>> rows = readAll(root, problems);
+    ValueAccess access = options.valueAccess();
+    Reads reads = readAll(root, access, problems);
     Set<RecordKey> flagged = new HashSet<>();
     trace.problems().forEach(p -> flagged.add(p.record()));
-    ExplainNode explained = build(root, rows, flagged, problems);
+    ExplainNode explained = build(root, reads, access, flagged, problems);
     return new Explanation(
         explained, runs, new ArrayList<>(problems), truncated, trace.freshness());
   }
@@ -124,8 +139,7 @@ final class Explainer {
         }
         budget--;
         TraceNode node = nodes.get(edge.input());
-        Long snapshot = edge.snapshotId() != null ? edge.snapshotId() : node.snapshotId();
-        Shape child = new Shape(edge.input(), snapshot, node, shape);
+        Shape child = new Shape(edge.input(), edge.snapshotId(), node, shape);
         shape.inputs.add(child);
         // a record already on the path is a cycle (reported by the trace): show it, stop there
         if (!shape.onPath(edge.input())) {
@@ -137,31 +151,34 @@ final class Explainer {
     return truncated;
   }
 
-  private Map<Read, Map<String, Map<String, Object>>> readAll(Shape root, Set<Problem> problems) {
+  private Reads readAll(Shape root, ValueAccess access, Set<Problem> problems) {
     Map<Read, Set<String>> wanted = new LinkedHashMap<>();
-    collect(root, wanted);
+    collect(root, access, wanted);
+    Reads reads = new Reads();
     RowSource source = rowSource;
     if (source != null) {
       Map<RecordKey, Long> committedIn = new HashMap<>();
       collectCommits(root, committedIn);
-      return readAllFrom(source, wanted, committedIn, problems);
+      readAllFrom(source, wanted, committedIn, reads, problems);
+      return reads;
     }
-    Map<Read, Map<String, Map<String, Object>>> rows = new HashMap<>();
     for (Map.Entry<Read, Set<String>> e : wanted.entrySet()) {
-      rows.put(e.getKey(), read(e.getKey(), new ArrayList<>(e.getValue()), problems));
+      read(e.getKey(), new ArrayList<>(e.getValue()), reads, problems);
     }
-    return rows;
+    return reads;
   }
 
-  private static void collect(Shape shape, Map<Read, Set<String>> wanted) {
-    // a record never ingested has no row to read; one not indexed yet may well have one
-    if (shape.snapshotId != null && shape.node.state() != NodeState.MISSING) {
+  private static void collect(Shape shape, ValueAccess access, Map<Read, Set<String>> wanted) {
+    // a record never ingested has no row to read; one not indexed yet may well have one; values
+    // the asker may not see are not read at all
+    if (shape.readAt != null
+        && shape.node.state() != NodeState.MISSING
+        && access.mayRead(shape.key.table())) {
       wanted
-          .computeIfAbsent(
-              new Read(shape.key.table(), shape.snapshotId), k -> new LinkedHashSet<>())
+          .computeIfAbsent(new Read(shape.key.table(), shape.readAt), k -> new LinkedHashSet<>())
           .add(shape.key.recordId());
     }
-    shape.inputs.forEach(s -> collect(s, wanted));
+    shape.inputs.forEach(s -> collect(s, access, wanted));
   }
 
   private static void collectCommits(Shape shape, Map<RecordKey, Long> committedIn) {
@@ -180,12 +197,13 @@ final class Explainer {
    * columns of the snapshot it was cited at. A record whose committing snapshot is unknown or not
    * visible at the cited snapshot is looked for in all of the cited snapshot's files.
    */
-  private Map<Read, Map<String, Map<String, Object>>> readAllFrom(
+  private void readAllFrom(
       RowSource source,
       Map<Read, Set<String>> wanted,
       Map<RecordKey, Long> committedIn,
+      Reads done,
       Set<Problem> problems) {
-    Map<Read, Map<String, Map<String, Object>>> rows = new HashMap<>();
+    Map<Read, Map<String, Map<String, Object>>> rows = done.rows;
     Map<ReadGroup, List<Read>> reads = new LinkedHashMap<>();
     Map<ReadGroup, Map<String, DataFileInfo>> files = new HashMap<>();
     Map<ReadGroup, Set<String>> ids = new HashMap<>();
@@ -199,7 +217,7 @@ final class Explainer {
         cited = table.scan().atSnapshot(read.snapshotId()).plan();
       } catch (LakeException ex) {
         if (ex.kind() != ErrorKind.INVALID_ARGUMENT) { // a bad name: the trace reported it
-          problems.add(readProblem(read, ex));
+          failedRead(read, ex, done, problems);
         }
         continue;
       }
@@ -249,6 +267,7 @@ final class Explainer {
         }
       } catch (IOException | RuntimeException ex) {
         for (Read read : e.getValue()) {
+          done.failed.add(read);
           problems.add(
               Problem.of(
                   Problem.Kind.READ_FAILED,
@@ -270,7 +289,6 @@ final class Explainer {
         }
       }
     }
-    return rows;
   }
 
   /**
@@ -292,14 +310,14 @@ final class Explainer {
     }
   }
 
-  private Map<String, Map<String, Object>> read(
-      Read read, List<String> ids, Set<Problem> problems) {
+  private void read(Read read, List<String> ids, Reads done, Set<Problem> problems) {
     Map<String, Map<String, Object>> rows = new HashMap<>();
+    done.rows.put(read, rows);
     TableName table;
     try {
       table = TableName.parse(read.table());
     } catch (LakeException e) {
-      return rows; // not a table name: the trace reported the input as missing
+      return; // not a table name: the trace reported the input as missing
     }
     for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK));
@@ -318,11 +336,24 @@ final class Explainer {
           }
         }
       } catch (LakeException e) {
-        problems.add(readProblem(read, e));
-        return rows;
+        failedRead(read, e, done, problems);
+        return;
       }
     }
-    return rows;
+  }
+
+  /**
+   * Notes a read that failed: a snapshot or table that does not exist makes its records MISSING
+   * (each says why, once); anything else makes them UNREADABLE, with one problem for the read.
+   */
+  private static void failedRead(Read read, LakeException e, Reads done, Set<Problem> problems) {
+    Problem problem = readProblem(read, e);
+    if (problem.kind() == Problem.Kind.READ_FAILED) {
+      done.failed.add(read);
+      problems.add(problem);
+    } else {
+      done.absent.put(read, problem);
+    }
   }
 
   private static Problem readProblem(Read read, LakeException e) {
@@ -354,35 +385,47 @@ final class Explainer {
   }
 
   private static ExplainNode build(
-      Shape shape,
-      Map<Read, Map<String, Map<String, Object>>> rows,
-      Set<RecordKey> flagged,
-      Set<Problem> problems) {
+      Shape shape, Reads reads, ValueAccess access, Set<RecordKey> flagged, Set<Problem> problems) {
     Map<String, Object> values = null;
     NodeState state = shape.node.state();
-    if (shape.snapshotId != null && state != NodeState.MISSING) {
-      Map<String, Map<String, Object>> tableRows =
-          rows.get(new Read(shape.key.table(), shape.snapshotId));
+    Long readAt = null;
+    if (shape.readAt != null && state != NodeState.MISSING) {
+      Read read = new Read(shape.key.table(), shape.readAt);
+      Map<String, Map<String, Object>> tableRows = reads.rows.get(read);
       values = tableRows == null ? null : tableRows.get(shape.key.recordId());
-      if (values != null) {
+      if (!access.mayRead(shape.key.table())) {
+        // lineage is shown, values are not
+        state = state == NodeState.PRESENT ? NodeState.WITHHELD : state;
+      } else if (values != null) {
         // read from the lake itself: it exists even if the index has not caught up yet
         state = NodeState.PRESENT;
-      } else if (tableRows != null && !flagged.contains(shape.key)) {
-        problems.add(
-            Problem.of(
-                Problem.Kind.MISSING_INPUT,
-                shape.key,
-                "Record %s is not in snapshot %d of table %s",
-                shape.key,
-                shape.snapshotId,
-                shape.key.table()));
+        readAt = shape.readAt;
+      } else if (reads.failed.contains(read)) {
+        state = NodeState.UNREADABLE;
+      } else if (state != NodeState.NOT_INDEXED || tableRows != null) {
+        // not in the snapshot cited for it: never shown as present without values
+        state = NodeState.MISSING;
+        if (!flagged.contains(shape.key)) {
+          flagged.add(shape.key);
+          Problem absent = reads.absent.get(read);
+          problems.add(
+              absent != null
+                  ? new Problem(absent.kind(), shape.key, absent.message())
+                  : Problem.of(
+                      Problem.Kind.MISSING_INPUT,
+                      shape.key,
+                      "Record %s is not in snapshot %d of table %s",
+                      shape.key,
+                      shape.readAt,
+                      shape.key.table()));
+        }
       }
     }
     List<ExplainNode> inputs = new ArrayList<>();
     for (Shape input : shape.inputs) {
-      inputs.add(build(input, rows, flagged, problems));
+      inputs.add(build(input, reads, access, flagged, problems));
     }
     return new ExplainNode(
-        shape.key, state, shape.snapshotId, shape.node.provenance(), values, inputs);
+        shape.key, state, shape.snapshotId, readAt, shape.node.provenance(), values, inputs);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tracelake.lineage;
 
+import dev.tracelake.lake.Provenance;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +28,26 @@ public record Explanation(
     problems = List.copyOf(problems);
   }
 
-  /** Returns the run that wrote the explained record, if known. */
+  /**
+   * Returns the run that wrote the explained record, if known, with the code commit and model of
+   * the record's own snapshot: a run that wrote several tables may have written each with other
+   * ones, and the run's own record shows only one.
+   */
   public Optional<RunInfo> run() {
-    String runId = root.provenance().runId();
-    return runId == null ? Optional.empty() : Optional.ofNullable(runs.get(runId));
+    Provenance own = root.provenance();
+    String runId = own.runId();
+    RunInfo run = runId == null ? null : runs.get(runId);
+    if (run == null) {
+      return Optional.empty();
+    }
+    RunInfo.Builder b = run.toBuilder();
+    if (own.codeCommit() != null) {
+      b.code(run.codeRepository(), own.codeCommit());
+    }
+    if (own.modelName() != null || own.modelVersion() != null) {
+      b.model(own.modelName(), own.modelVersion());
+    }
+    return Optional.of(b.build());
   }
 
   /** Returns the problems of a kind. */

@@ -57,7 +57,14 @@ final class GraphView {
     List<String> lines = new ArrayList<>();
     lines.add(node.key().table());
     lines.add(node.key().recordId());
-    lines.add(stateLine(node.state(), node.snapshotId(), "at"));
+    if (node.state() == NodeState.MISSING && node.provenance().equals(Provenance.none())) {
+      lines.add(stateLine(node.state(), null, "at"));
+    } else if (node.snapshotId() == null && node.readAtSnapshotId() != null) {
+      lines.add(stateLine(node.state(), node.readAtSnapshotId(), "as committed in"));
+      lines.add("(no snapshot cited)");
+    } else {
+      lines.add(stateLine(node.state(), node.snapshotId(), "at"));
+    }
     provenanceLine(node.provenance(), lines);
     int shown = 0;
     for (Map.Entry<String, Object> e : node.values().entrySet()) {
@@ -73,7 +80,11 @@ final class GraphView {
     String id = box(identity, lines, node.state() != NodeState.PRESENT);
     for (ExplainNode input : node.inputs()) {
       String from = add(input);
-      arrows.add(new Arrow(from, id, input.snapshotId() == null ? "" : "@ " + input.snapshotId()));
+      arrows.add(
+          new Arrow(
+              from,
+              id,
+              input.snapshotId() == null ? "no snapshot cited" : "@ " + input.snapshotId()));
     }
     return id;
   }
@@ -88,8 +99,13 @@ final class GraphView {
   private static String stateLine(NodeState state, Long snapshotId, String verb) {
     return switch (state) {
       case PRESENT -> snapshotId == null ? "present" : verb + " snapshot " + snapshotId;
-      case MISSING -> "MISSING (never ingested)";
+      case MISSING ->
+          snapshotId == null
+              ? "MISSING (never ingested)"
+              : "MISSING " + verb + " snapshot " + snapshotId;
       case NOT_INDEXED -> "NOT INDEXED YET";
+      case UNREADABLE -> "UNREADABLE " + verb + " snapshot " + snapshotId;
+      case WITHHELD -> "WITHHELD (values not shown)";
     };
   }
 

@@ -30,6 +30,7 @@ public final class ImpactQuery {
   private final int maxDepth;
   private final int idLimit;
   private final Consistency consistency;
+  private final String ref;
 
   private ImpactQuery(
       Kind kind,
@@ -41,7 +42,8 @@ public final class ImpactQuery {
       Instant asOf,
       int maxDepth,
       int idLimit,
-      Consistency consistency) {
+      Consistency consistency,
+      String ref) {
     this.kind = kind;
     this.record = record;
     this.runId = runId;
@@ -52,6 +54,7 @@ public final class ImpactQuery {
     this.maxDepth = maxDepth;
     this.idLimit = idLimit;
     this.consistency = consistency;
+    this.ref = ref;
   }
 
   private static ImpactQuery of(
@@ -71,7 +74,8 @@ public final class ImpactQuery {
         null,
         Integer.MAX_VALUE,
         DEFAULT_ID_LIMIT,
-        Consistency.INDEXED);
+        Consistency.INDEXED,
+        null);
   }
 
   /** Asks what was derived from one record ("which predictions used this bad feature row"). */
@@ -117,7 +121,8 @@ public final class ImpactQuery {
         time,
         maxDepth,
         idLimit,
-        consistency);
+        consistency,
+        ref);
   }
 
   /**
@@ -139,7 +144,8 @@ public final class ImpactQuery {
         asOf,
         depth,
         idLimit,
-        consistency);
+        consistency,
+        ref);
   }
 
   /**
@@ -161,7 +167,8 @@ public final class ImpactQuery {
         asOf,
         maxDepth,
         limit,
-        consistency);
+        consistency,
+        ref);
   }
 
   /** Catches the index up with every table before answering. */
@@ -176,7 +183,38 @@ public final class ImpactQuery {
         asOf,
         maxDepth,
         idLimit,
-        Consistency.CAUGHT_UP);
+        Consistency.CAUGHT_UP,
+        ref);
+  }
+
+  /**
+   * Answers for records of branch or tag {@code ref} too: records appended on it (in every table
+   * that has it) since it left {@code main} are walked with the indexed ones, e.g. the predictions
+   * staged on an audit branch that cite a bad feature row.
+   *
+   * @throws IllegalArgumentException when {@code ref} is blank
+   */
+  public ImpactQuery ref(String ref) {
+    if (ref != null && ref.isBlank()) {
+      throw new IllegalArgumentException("A ref must not be blank");
+    }
+    return new ImpactQuery(
+        kind,
+        record,
+        runId,
+        modelName,
+        modelVersion,
+        codeCommit,
+        asOf,
+        maxDepth,
+        idLimit,
+        consistency,
+        ref);
+  }
+
+  /** The branch or tag whose records are walked too, if any. */
+  public Optional<String> ref() {
+    return Optional.ofNullable(ref);
   }
 
   public Kind kind() {

@@ -1,12 +1,15 @@
 package dev.tracelake.lineage;
 
 import dev.tracelake.lake.Lake;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +42,11 @@ public final class Lineage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lineage.class);
 
   private final LineageOptions options;
+  private final Lake lake;
   private final BufferAllocator allocator;
   private final Indexer indexer;
   private final RunsTable runsTable;
+  private final OpenLineageLog openLineageLog;
   private final Explainer explainer;
   private final ScheduledExecutorService refresher;
 
@@ -55,9 +60,11 @@ public final class Lineage implements AutoCloseable {
 
   private Lineage(Lake lake, LineageOptions options) {
     this.options = options;
+    this.lake = lake;
     this.allocator = new RootAllocator();
     this.indexer = new Indexer(lake, options.runsTable(), allocator);
     this.runsTable = new RunsTable(lake, options.runsTable(), allocator);
+    this.openLineageLog = new OpenLineageLog(lake, options.runsTable(), allocator);
     this.explainer = new Explainer(lake, allocator);
     this.state = new IndexState(options.datasetNamespace());
     if (options.refreshInterval().isZero()) {
@@ -95,6 +102,8 @@ public final class Lineage implements AutoCloseable {
   }
 
   private volatile RunEventPublisher publisher;
+  // runs reported alive, by id: the last sign of life this process saw
+  private final Map<String, Instant> heartbeats = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Reads the rows of explained records with {@code source} instead of lake-core's scan, e.g. a
@@ -167,7 +176,36 @@ public final class Lineage implements AutoCloseable {
   }
 
   /**
-   * Ends a run.
+   * Starts a run: registers it as RUNNING (from now, unless it says when it started). Starting a
+   * run that is running already updates it (a retried start is harmless).
+   *
+   * @return the run as now known
+   * @throws LineageException FAILED_PRECONDITION when the run has ended already
+   * @throws IllegalArgumentException when the run says it has ended, or ends before it starts
+   */
+  public RunInfo startRun(RunInfo run) {
+    Objects.requireNonNull(run, "run");
+    if (run.endedAt() != null || run.status().isFinal()) {
+      throw new IllegalArgumentException(
+          "Run "
+              + run.runId()
+              + " cannot start as ended ("
+              + run.status()
+              + "); finish it instead");
+    }
+    Optional<RunInfo> known = run(run.runId());
+    if (known.isPresent() && known.get().status().isFinal()) {
+      throw new LineageException(
+          LineageException.Kind.FAILED_PRECONDITION,
+          String.format(
+              "Run %s ended %s at %s; a run cannot start again (use a new run id)",
+              run.runId(), known.get().status(), known.get().endedAt()));
+    }
+    return registerRun(run.toBuilder().status(RunStatus.RUNNING).build());
+  }
+
+  /**
+   * Ends a run; see {@link #finishRun(String, RunStatus, Instant, String)}.
    *
    * @param status how it ended: {@link RunStatus#COMPLETED}, {@link RunStatus#FAILED} or {@link
    *     RunStatus#ABORTED}
@@ -178,6 +216,24 @@ public final class Lineage implements AutoCloseable {
    *     summary; FAILED_PRECONDITION when it would end before it started
    */
   public RunInfo finishRun(String runId, RunStatus status, Instant endedAt) {
+    return finishRun(runId, status, endedAt, null);
+  }
+
+  /**
+   * Ends a run, saying why when it failed or was aborted. Ending a run again the same way returns
+   * it unchanged (a retried finish is harmless).
+   *
+   * @param status how it ended: {@link RunStatus#COMPLETED}, {@link RunStatus#FAILED} or {@link
+   *     RunStatus#ABORTED}
+   * @param endedAt when it ended, or null for now
+   * @param message why it failed or was aborted (capped at 4096 characters), or null
+   * @return the run as now known
+   * @throws IllegalArgumentException when the status is not a final one
+   * @throws LineageException NOT_FOUND when the run is neither registered nor seen in any snapshot
+   *     summary; FAILED_PRECONDITION when it would end before it started, or ended otherwise
+   *     already
+   */
+  public RunInfo finishRun(String runId, RunStatus status, Instant endedAt, String message) {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(status, "status");
     checkOpen();
@@ -197,6 +253,16 @@ public final class Lineage implements AutoCloseable {
                     "Run %s is not known: it was never registered and no snapshot summary names"
                         + " it",
                     runId));
+    if (run.status().isFinal()) {
+      if (run.status() == status) {
+        return run;
+      }
+      throw new LineageException(
+          LineageException.Kind.FAILED_PRECONDITION,
+          String.format(
+              "Run %s ended %s at %s already; it cannot end %s as well",
+              runId, run.status(), run.endedAt(), status));
+    }
     Instant end = endedAt == null ? Instant.now() : endedAt;
     if (run.startedAt() != null && end.isBefore(run.startedAt())) {
       throw new LineageException(
@@ -205,9 +271,86 @@ public final class Lineage implements AutoCloseable {
               "Run %s started at %s; it cannot end at %s, before it started",
               runId, run.startedAt(), end));
     }
-    writeRun(RunRow.finish(runId, status, end));
+    writeRun(RunRow.finish(runId, status, end, status == RunStatus.COMPLETED ? null : message));
+    heartbeats.remove(runId);
     publishRuns();
     return run(runId).orElseThrow();
+  }
+
+  /**
+   * Notes that a run is alive now (e.g. one of its writers is connected), so that {@link
+   * #abortAbandonedRuns} leaves it running.
+   */
+  public void runIsAlive(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    heartbeats.put(runId, Instant.now());
+  }
+
+  /**
+   * Aborts every started run that has shown no sign of life for {@code timeout}: not started,
+   * committed to any table, or reported alive ({@link #runIsAlive}) since. Runs only seen in
+   * snapshot summaries were never started, so they are left alone.
+   *
+   * @param timeout how long a run may stay silent
+   * @param alive runs known to be alive now (e.g. with a writer connected), never aborted
+   * @return the runs aborted
+   */
+  public List<RunInfo> abortAbandonedRuns(Duration timeout, Set<String> alive) {
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(alive, "alive");
+    checkOpen();
+    List<RunInfo> aborted = new ArrayList<>();
+    if (!abandoned(timeout, alive).isEmpty()) {
+      // commits since the last catch-up are signs of life too: look at them before aborting
+      catchUp();
+      Instant now = Instant.now();
+      for (Candidate c : abandoned(timeout, alive)) {
+        try {
+          aborted.add(
+              finishRun(
+                  c.run().runId(),
+                  RunStatus.ABORTED,
+                  now,
+                  String.format(
+                      "No writer of the run was connected and it committed nothing since %s"
+                          + " (timeout %s): Tracelake aborted it",
+                      c.lastSign(), timeout)));
+          LOG.info("Aborted run {}: silent since {}", c.run().runId(), c.lastSign());
+        } catch (LineageException e) {
+          // finished meanwhile by its owner: nothing to abort
+          LOG.debug("Run {} not aborted: {}", c.run().runId(), e.getMessage());
+        }
+      }
+    }
+    return aborted;
+  }
+
+  private record Candidate(RunInfo run, Instant lastSign) {}
+
+  private List<Candidate> abandoned(Duration timeout, Set<String> alive) {
+    Instant cutoff = Instant.now().minus(timeout);
+    IndexState s = state;
+    return s.read(
+        () -> {
+          List<Candidate> out = new ArrayList<>();
+          for (RunInfo run : s.runs.runs()) {
+            if (run.status() != RunStatus.RUNNING
+                || run.source() == RunSource.INGEST
+                || alive.contains(run.runId())) {
+              continue;
+            }
+            Instant last = latest(run.startedAt(), s.runs.lastCommit(run.runId()));
+            last = latest(last, heartbeats.get(run.runId()));
+            if (last != null && last.isBefore(cutoff)) {
+              out.add(new Candidate(run, last));
+            }
+          }
+          return out;
+        });
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
   }
 
   /** Returns a run: registered, from OpenLineage, or seen only in snapshot summaries. */
@@ -226,6 +369,12 @@ public final class Lineage implements AutoCloseable {
   void recordRunEvent(RunRow row) {
     checkOpen();
     writeRun(row);
+  }
+
+  /** Records an OpenLineage job or dataset event in its table. */
+  void recordOpenLineageEvent(OpenLineageEvents.Received event) {
+    checkOpen();
+    openLineageLog.append(event);
   }
 
   private void writeRun(RunRow row) {
@@ -254,7 +403,7 @@ public final class Lineage implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     prepare(options.consistency());
     IndexState s = state;
-    return s.read(() -> Tracer.trace(s, record, options));
+    return onMainOrRef(s.read(() -> Tracer.trace(s, record, options)));
   }
 
   /** Explains a record with the default options. */
@@ -276,12 +425,17 @@ public final class Lineage implements AutoCloseable {
       traceOptions = traceOptions.asOf(options.asOf().get());
     }
     TraceOptions walk = traceOptions;
+    // a record of a branch or tag: its own rows are read from the ref, the rest from the index
+    RefOverlay overlay =
+        options.ref().map(ref -> RefOverlay.read(lake, ref, allocator)).orElse(null);
+    boolean onRef = overlay != null && overlay.records.containsKey(record);
     IndexState s = state;
     record Traced(TraceResult trace, Map<String, RunInfo> runs) {}
     Traced traced =
         s.read(
             () -> {
-              TraceResult trace = Tracer.trace(s, record, walk);
+              TraceResult trace =
+                  onRef ? RefTracer.trace(s, overlay, record, walk) : Tracer.trace(s, record, walk);
               Map<String, RunInfo> runs = new LinkedHashMap<>();
               for (TraceNode node : trace.nodes()) {
                 String runId = node.provenance().runId();
@@ -291,7 +445,40 @@ public final class Lineage implements AutoCloseable {
               }
               return new Traced(trace, runs);
             });
-    return explainer.explain(traced.trace(), traced.runs(), options);
+    return explainer.explain(onMainOrRef(traced.trace()), traced.runs(), options);
+  }
+
+  /**
+   * Says where a record that is not on {@code main} is, when a branch or tag of its table holds it:
+   * "exists only on branch X" instead of "never ingested".
+   */
+  private TraceResult onMainOrRef(TraceResult trace) {
+    List<Problem> notFound = trace.problems(Problem.Kind.RECORD_NOT_FOUND);
+    if (notFound.isEmpty() || !trace.root().equals(notFound.get(0).record())) {
+      return trace;
+    }
+    Optional<dev.tracelake.lake.RefInfo> ref = RefOverlay.refHolding(lake, trace.root(), allocator);
+    if (ref.isEmpty()) {
+      return trace;
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (Problem p : trace.problems()) {
+      problems.add(
+          p == notFound.get(0)
+              ? Problem.of(
+                  Problem.Kind.RECORD_NOT_FOUND,
+                  trace.root(),
+                  "Record %s is not on main: it exists only on %s %s of table %s (not published);"
+                      + " ask about it with ref %s",
+                  trace.root(),
+                  ref.get().type().name().toLowerCase(java.util.Locale.ROOT),
+                  ref.get().name(),
+                  trace.root().table(),
+                  ref.get().name())
+              : p);
+    }
+    return new TraceResult(
+        trace.root(), trace.nodes(), trace.edges(), problems, trace.truncated(), trace.freshness());
   }
 
   /**
@@ -301,8 +488,34 @@ public final class Lineage implements AutoCloseable {
   public ImpactResult impact(ImpactQuery query) {
     Objects.requireNonNull(query, "query");
     prepare(query.consistency());
+    RefOverlay overlay = query.ref().map(ref -> RefOverlay.read(lake, ref, allocator)).orElse(null);
     IndexState s = state;
-    return s.read(() -> ImpactWalker.impact(s, query));
+    ImpactResult result = s.read(() -> ImpactWalker.impact(s, query, overlay));
+    if (overlay == null && query.kind() == ImpactQuery.Kind.RECORD && result.seedCount() == 0) {
+      Optional<dev.tracelake.lake.RefInfo> ref =
+          RefOverlay.refHolding(lake, query.record().orElseThrow(), allocator);
+      if (ref.isPresent()) {
+        List<Problem> problems = new ArrayList<>();
+        for (Problem p : result.problems()) {
+          problems.add(
+              p.kind() == Problem.Kind.RECORD_NOT_FOUND
+                  ? Problem.of(
+                      Problem.Kind.RECORD_NOT_FOUND,
+                      p.record(),
+                      "Record %s is not on main: it exists only on %s %s of table %s (not"
+                          + " published); ask about it with ref %s",
+                      p.record(),
+                      ref.get().type().name().toLowerCase(java.util.Locale.ROOT),
+                      ref.get().name(),
+                      p.record().table(),
+                      ref.get().name())
+                  : p);
+        }
+        return new ImpactResult(
+            query, result.seeds(), result.derived(), problems, result.freshness());
+      }
+    }
+    return result;
   }
 
   // --- the index

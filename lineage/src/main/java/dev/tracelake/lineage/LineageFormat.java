@@ -51,6 +51,7 @@ public enum LineageFormat {
   private static ObjectNode json(Explanation e) {
     ObjectNode o = JsonValues.MAPPER.createObjectNode();
     o.set("record", node(e.root()));
+    e.run().ifPresent(run -> o.set("run", JsonValues.run(run)));
     ObjectNode runs = o.putObject("runs");
     e.runs().forEach((id, run) -> runs.set(id, JsonValues.run(run)));
     o.set("problems", JsonValues.problems(e.problems()));
@@ -63,6 +64,7 @@ public enum LineageFormat {
     ObjectNode o = JsonValues.key(n.key());
     o.put("state", n.state().name());
     o.set("snapshotId", JsonValues.value(n.snapshotId()));
+    o.set("readAtSnapshotId", JsonValues.value(n.readAtSnapshotId()));
     o.set("provenance", JsonValues.provenance(n.provenance()));
     o.set("values", JsonValues.value(n.values()));
     ArrayNode inputs = o.putArray("inputs");

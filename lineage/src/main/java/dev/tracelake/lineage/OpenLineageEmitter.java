@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -64,12 +65,26 @@ public final class OpenLineageEmitter {
    */
   public void emit(RunInfo run, OpenLineageEventType type) {
     Objects.requireNonNull(run, "run");
+    emit(run, type, run.inputs(), run.outputs());
+  }
+
+  /** Sends one RunEvent naming the given datasets (a RUNNING event: the ones new since). */
+  void emit(
+      RunInfo run,
+      OpenLineageEventType type,
+      List<DatasetVersion> inputs,
+      List<DatasetVersion> outputs) {
+    Objects.requireNonNull(run, "run");
     Objects.requireNonNull(type, "type");
+    String json =
+        OpenLineageEvents.json(
+            OpenLineageEvents.toEvent(
+                run, type, namespace, producer, Instant.now(), inputs, outputs));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(toJson(run, type)));
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     headers.forEach(request::header);
     HttpResponse<String> response;
     try {

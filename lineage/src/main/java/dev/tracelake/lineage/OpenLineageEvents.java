@@ -26,12 +26,25 @@ import java.util.regex.Pattern;
 final class OpenLineageEvents {
   static final String RUN_EVENT_SCHEMA =
       "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
+  static final String DATASET_EVENT_SCHEMA =
+      "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent";
+  static final String JOB_EVENT_SCHEMA =
+      "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent";
+  // the current version of each facet (spec/facets in the OpenLineage repository)
   static final String VERSION_FACET_SCHEMA =
-      "https://openlineage.io/spec/facets/1-0-0/DatasetVersionDatasetFacet.json"
+      "https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json"
           + "#/$defs/DatasetVersionDatasetFacet";
   static final String SOURCE_CODE_FACET_SCHEMA =
-      "https://openlineage.io/spec/facets/1-0-1/SourceCodeLocationJobFacet.json"
+      "https://openlineage.io/spec/facets/1-1-0/SourceCodeLocationJobFacet.json"
           + "#/$defs/SourceCodeLocationJobFacet";
+  static final String PARENT_FACET_SCHEMA =
+      "https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet";
+  static final String NOMINAL_TIME_FACET_SCHEMA =
+      "https://openlineage.io/spec/facets/1-0-1/NominalTimeRunFacet.json"
+          + "#/$defs/NominalTimeRunFacet";
+  static final String ERROR_MESSAGE_FACET_SCHEMA =
+      "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json"
+          + "#/$defs/ErrorMessageRunFacet";
   static final String TRACELAKE_FACET = "tracelake_run";
   static final String TRACELAKE_FACET_SCHEMA =
       "https://tracelake.dev/spec/facets/1-0-0/TracelakeRunFacet.json#/$defs/TracelakeRunFacet";
@@ -54,6 +67,18 @@ final class OpenLineageEvents {
 
   static ObjectNode toEvent(
       RunInfo run, OpenLineageEventType type, String jobNamespace, URI producer, Instant now) {
+    return toEvent(run, type, jobNamespace, producer, now, run.inputs(), run.outputs());
+  }
+
+  /** The event, with the datasets given (a RUNNING event names only datasets new since). */
+  static ObjectNode toEvent(
+      RunInfo run,
+      OpenLineageEventType type,
+      String jobNamespace,
+      URI producer,
+      Instant now,
+      List<DatasetVersion> inputs,
+      List<DatasetVersion> outputs) {
     ObjectNode event = JsonValues.MAPPER.createObjectNode();
     event.put("eventType", type.name());
     Instant time =
@@ -64,7 +89,34 @@ final class OpenLineageEvents {
 
     ObjectNode runNode = event.putObject("run");
     runNode.put("runId", openLineageRunId(run.runId()));
-    ObjectNode tracelake = runNode.putObject("facets").putObject(TRACELAKE_FACET);
+    ObjectNode runFacets = runNode.putObject("facets");
+    String ownNamespace = run.jobNamespace() != null ? run.jobNamespace() : jobNamespace;
+    if (run.parent() != null) {
+      ObjectNode parent = runFacets.putObject("parent");
+      facetHeader(parent, producer, PARENT_FACET_SCHEMA);
+      parent.putObject("run").put("runId", openLineageRunId(run.parent().runId()));
+      ObjectNode parentJob = parent.putObject("job");
+      parentJob.put(
+          "namespace",
+          run.parent().jobNamespace() != null ? run.parent().jobNamespace() : ownNamespace);
+      parentJob.put("name", run.parent().jobName() != null ? run.parent().jobName() : "unknown");
+    }
+    if (run.nominalStartTime() != null) {
+      ObjectNode nominal = runFacets.putObject("nominalTime");
+      facetHeader(nominal, producer, NOMINAL_TIME_FACET_SCHEMA);
+      nominal.put("nominalStartTime", run.nominalStartTime().toString());
+      if (run.nominalEndTime() != null) {
+        nominal.put("nominalEndTime", run.nominalEndTime().toString());
+      }
+    }
+    if (run.failureMessage() != null
+        && (type == OpenLineageEventType.FAIL || type == OpenLineageEventType.ABORT)) {
+      ObjectNode error = runFacets.putObject("errorMessage");
+      facetHeader(error, producer, ERROR_MESSAGE_FACET_SCHEMA);
+      error.put("message", run.failureMessage());
+      error.put("programmingLanguage", "unknown");
+    }
+    ObjectNode tracelake = runFacets.putObject(TRACELAKE_FACET);
     facetHeader(tracelake, producer, TRACELAKE_FACET_SCHEMA);
     tracelake.put("runId", run.runId());
     JsonValues.putText(tracelake, "codeCommit", run.codeCommit());
@@ -73,20 +125,20 @@ final class OpenLineageEvents {
     tracelake.set("parameters", JsonValues.value(run.parameters()));
 
     ObjectNode job = event.putObject("job");
-    job.put("namespace", run.jobNamespace() != null ? run.jobNamespace() : jobNamespace);
+    job.put("namespace", ownNamespace);
     job.put("name", jobName(run));
-    if (run.codeCommit() != null || run.codeRepository() != null) {
+    if (run.codeRepository() != null) {
+      // the facet needs a real location (url is required); without a repository the commit
+      // goes in the tracelake_run facet only, never with a made-up url
       ObjectNode code = job.putObject("facets").putObject("sourceCodeLocation");
       facetHeader(code, producer, SOURCE_CODE_FACET_SCHEMA);
       code.put("type", "git");
-      // url is required; without a repository the commit still identifies the code
-      code.put(
-          "url", run.codeRepository() != null ? run.codeRepository() : "urn:tracelake:unknown");
-      JsonValues.putText(code, "repoUrl", run.codeRepository());
+      code.put("url", run.codeRepository());
+      code.put("repoUrl", run.codeRepository());
       JsonValues.putText(code, "version", run.codeCommit());
     }
-    datasets(event.putArray("inputs"), run.inputs(), producer);
-    datasets(event.putArray("outputs"), run.outputs(), producer);
+    datasets(event.putArray("inputs"), inputs, producer);
+    datasets(event.putArray("outputs"), outputs, producer);
     event.put("producer", producer.toString());
     event.put("schemaURL", RUN_EVENT_SCHEMA);
     return event;
@@ -120,8 +172,27 @@ final class OpenLineageEvents {
     facet.put("_schemaURL", schema);
   }
 
-  /** A received event, checked. */
-  record Received(OpenLineageEventType type, RunRow row) {}
+  /** What kind of event was received: the spec's three. */
+  enum Kind {
+    RUN,
+    JOB,
+    DATASET
+  }
+
+  /**
+   * A received event, checked: a run event's row of the runs table, or a job or dataset event's job
+   * or dataset (row null).
+   */
+  record Received(
+      Kind kind,
+      OpenLineageEventType type,
+      RunRow row,
+      Instant eventTime,
+      DatasetVersion job,
+      DatasetVersion dataset,
+      List<DatasetVersion> inputs,
+      List<DatasetVersion> outputs,
+      String producer) {}
 
   /** Thrown for an event that breaks the spec; the message names every field at fault. */
   static final class InvalidEvent extends Exception {
@@ -158,8 +229,18 @@ final class OpenLineageEvents {
             "Invalid field 'eventTime': '" + eventTimeText + "' is not an ISO-8601 date-time");
       }
     }
-    text(root, "producer", "producer", true, errors);
-    text(root, "schemaURL", "schemaURL", true, errors);
+    String producer = text(root, "producer", "producer", true, errors);
+    String schemaUrl = text(root, "schemaURL", "schemaURL", true, errors);
+    // the schema URL names the kind (…#/$defs/JobEvent); without it, a job and no run or event
+    // type is a job event, a dataset alone a dataset event
+    boolean noRun = !root.has("run") && !root.has("eventType");
+    if ((schemaUrl != null && schemaUrl.endsWith("/DatasetEvent"))
+        || (noRun && !root.has("job") && root.has("dataset"))) {
+      return datasetEvent(root, eventTime, producer, errors);
+    }
+    if ((schemaUrl != null && schemaUrl.endsWith("/JobEvent")) || (noRun && root.has("job"))) {
+      return jobEvent(root, eventTime, producer, errors);
+    }
     OpenLineageEventType type = null;
     String typeText = text(root, "eventType", "eventType", false, errors);
     if (typeText != null) {
@@ -211,6 +292,20 @@ final class OpenLineageEvents {
         .path("parameters")
         .fields()
         .forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
+    RunParent parent = null;
+    JsonNode parentFacet = run.path("facets").path("parent");
+    String parentRunId = textOrNull(parentFacet.path("run").get("runId"));
+    if (parentRunId != null) {
+      parent =
+          new RunParent(
+              parentRunId,
+              textOrNull(parentFacet.path("job").get("namespace")),
+              textOrNull(parentFacet.path("job").get("name")));
+    }
+    JsonNode nominal = run.path("facets").path("nominalTime");
+    Instant nominalStart = instantOrNull(nominal.get("nominalStartTime"));
+    Instant nominalEnd = instantOrNull(nominal.get("nominalEndTime"));
+    String failure = textOrNull(run.path("facets").path("errorMessage").get("message"));
     RunRow row =
         new RunRow(
             tracelakeRunId != null ? tracelakeRunId : runId,
@@ -226,8 +321,71 @@ final class OpenLineageEvents {
             type == null ? null : type.runStatus(),
             RunSource.OPENLINEAGE,
             inputs,
-            outputs);
-    return new Received(type, row);
+            outputs,
+            parent,
+            nominalStart,
+            nominalEnd,
+            failure);
+    return new Received(Kind.RUN, type, row, eventTime, null, null, inputs, outputs, producer);
+  }
+
+  private static Received datasetEvent(
+      JsonNode root, Instant eventTime, String producer, List<String> errors) throws InvalidEvent {
+    if (root.has("run") || root.has("job")) {
+      errors.add("A dataset event has no 'run' or 'job'; send a run or job event instead");
+    }
+    JsonNode dataset = object(root, "dataset", "dataset", errors);
+    DatasetVersion named = null;
+    if (dataset != null) {
+      String namespace = text(dataset, "namespace", "dataset.namespace", true, errors);
+      String name = text(dataset, "name", "dataset.name", true, errors);
+      if (namespace != null && name != null) {
+        named =
+            new DatasetVersion(
+                namespace,
+                name,
+                textOrNull(dataset.path("facets").path("version").get("datasetVersion")));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidEvent(String.join("; ", errors));
+    }
+    return new Received(
+        Kind.DATASET, null, null, eventTime, null, named, List.of(), List.of(), producer);
+  }
+
+  private static Received jobEvent(
+      JsonNode root, Instant eventTime, String producer, List<String> errors) throws InvalidEvent {
+    if (root.has("run")) {
+      errors.add("A job event has no 'run'; send a run event instead");
+    }
+    JsonNode job = object(root, "job", "job", errors);
+    DatasetVersion named = null;
+    if (job != null) {
+      String namespace = text(job, "namespace", "job.namespace", true, errors);
+      String name = text(job, "name", "job.name", true, errors);
+      if (namespace != null && name != null) {
+        named = new DatasetVersion(namespace, name, null);
+      }
+    }
+    List<DatasetVersion> inputs = datasets(root, "inputs", errors);
+    List<DatasetVersion> outputs = datasets(root, "outputs", errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidEvent(String.join("; ", errors));
+    }
+    return new Received(Kind.JOB, null, null, eventTime, named, null, inputs, outputs, producer);
+  }
+
+  private static Instant instantOrNull(JsonNode v) {
+    String text = textOrNull(v);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      return null; // an optional facet's bad time: not said
+    }
   }
 
   private static String text(

@@ -32,6 +32,9 @@ public final class OpenLineageHandler {
     RunInfo checked;
     try {
       received = OpenLineageEvents.parse(body);
+      if (received.kind() != OpenLineageEvents.Kind.RUN) {
+        return other(received);
+      }
       // the same checks a registration makes (lengths), before anything is written
       checked = RunRegistryCheck.check(received.row());
     } catch (OpenLineageEvents.InvalidEvent | IllegalArgumentException e) {
@@ -52,6 +55,29 @@ public final class OpenLineageHandler {
     }
     ok.put("inputs", received.row().inputs().size());
     ok.put("outputs", received.row().outputs().size());
+    return new Response(201, OpenLineageEvents.json(ok));
+  }
+
+  /** Records a job or dataset event. */
+  private Response other(OpenLineageEvents.Received received) {
+    try {
+      lineage.recordOpenLineageEvent(received);
+    } catch (IllegalStateException e) {
+      return error(503, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("Cannot record an OpenLineage {} event", received.kind(), e);
+      return error(500, "Internal error while registering the event; see the server log");
+    }
+    ObjectNode ok = JsonValues.MAPPER.createObjectNode();
+    ok.put("event", received.kind() == OpenLineageEvents.Kind.JOB ? "JobEvent" : "DatasetEvent");
+    if (received.job() != null) {
+      ok.put("job", received.job().namespace() + "/" + received.job().name());
+    }
+    if (received.dataset() != null) {
+      ok.put("dataset", received.dataset().namespace() + "/" + received.dataset().name());
+    }
+    ok.put("inputs", received.inputs().size());
+    ok.put("outputs", received.outputs().size());
     return new Response(201, OpenLineageEvents.json(ok));
   }
 

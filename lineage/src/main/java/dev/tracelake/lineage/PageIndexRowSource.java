@@ -8,6 +8,7 @@ import dev.tracelake.lake.ScanPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PrimitiveIterator;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -34,6 +36,7 @@ import org.apache.parquet.filter2.predicate.Operators;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.ColumnIOFactory;
@@ -123,7 +126,7 @@ public final class PageIndexRowSource implements RowSource {
       root.allocateNew();
       int rows = 0;
       for (DataFileInfo file : plan.files()) {
-        rows = readFile(plan, file, ids, root, rows);
+        rows = readFile(plan, file, ids, root, rows, allocator);
         if (rows >= BATCH_ROWS) {
           root.setRowCount(rows);
           batches.accept(root);
@@ -144,9 +147,15 @@ public final class PageIndexRowSource implements RowSource {
 
   /** Reads the wanted rows of one file into {@code root} from row {@code firstRow} on. */
   private int readFile(
-      ScanPlan plan, DataFileInfo file, WantedIds ids, VectorSchemaRoot root, int firstRow)
+      ScanPlan plan,
+      DataFileInfo file,
+      WantedIds ids,
+      VectorSchemaRoot root,
+      int firstRow,
+      BufferAllocator allocator)
       throws IOException {
     String location = file.location();
+    VarCharVector scratchIds = null;
     try {
       org.apache.iceberg.io.InputFile input = io.newInputFile(location, file.sizeBytes());
       ParquetTails.Tail tail = tails.get(location, input, file.sizeBytes());
@@ -164,7 +173,7 @@ public final class PageIndexRowSource implements RowSource {
       List<Type> requested = new ArrayList<>();
       List<ParquetToArrow.Column> columns = new ArrayList<>();
       List<PlannedColumn> absent = new ArrayList<>();
-      boolean idRequested = false;
+      FieldVector idVector = null;
       for (PlannedColumn c : plan.columns()) {
         Type t = byId.get(c.fieldId());
         if (t == null) {
@@ -173,11 +182,16 @@ public final class PageIndexRowSource implements RowSource {
         }
         requested.add(t);
         columns.add(new ParquetToArrow.Column(t, root.getVector(c.name())));
-        idRequested |= t == idField;
+        if (t == idField) {
+          idVector = root.getVector(c.name());
+        }
       }
-      if (!idRequested) {
+      if (idVector == null) {
+        // the plan does not keep the id: read it anyway, to check that each row read is one wanted
+        scratchIds = new VarCharVector(MetadataColumns.RECORD_ID, allocator);
+        idVector = scratchIds;
         requested.add(idField);
-        columns.add(new ParquetToArrow.Column(idField, null));
+        columns.add(new ParquetToArrow.Column(idField, scratchIds));
       }
       MessageType projection = new MessageType(fileSchema.getName(), requested);
       MessageType idOnly = new MessageType(fileSchema.getName(), List.of(idField));
@@ -186,12 +200,11 @@ public final class PageIndexRowSource implements RowSource {
           ParquetTails.inputFile(input, file.sizeBytes(), tail);
       FilterPredicate anyId = anyOf(idField.getName(), ids.binaries());
       // first the id column alone, in the pages whose min/max can hold a wanted id: which rows
-      Map<Integer, RowRanges> matches = new TreeMap<>();
+      Map<Integer, Matches> matches = new TreeMap<>();
       try (ParquetFileReader reader = open(parquetFile, tail, anyId)) {
         reader.setRequestedSchema(idOnly);
         for (int block = 0; block < reader.getRowGroups().size(); block++) {
-          RowRanges found =
-              matchingRows(reader.readFilteredRowGroup(block), idOnly, createdBy, ids);
+          Matches found = matchingRows(reader.readFilteredRowGroup(block), idOnly, createdBy, ids);
           if (found != null) {
             matches.put(block, found);
           }
@@ -204,16 +217,20 @@ public final class PageIndexRowSource implements RowSource {
           reader.setRequestedSchema(projection);
           MessageColumnIO columnIo =
               new ColumnIOFactory(createdBy, false).getColumnIO(projection, fileSchema, true);
-          for (Map.Entry<Integer, RowRanges> m : matches.entrySet()) {
-            PageReadStore pages = reader.readFilteredRowGroup(m.getKey(), m.getValue());
-            RecordReader<Object> records = columnIo.getRecordReader(pages, rows);
-            for (long r = 0; r < pages.getRowCount(); r++) {
-              records.read();
+          for (Map.Entry<Integer, Matches> m : matches.entrySet()) {
+            List<OffsetIndex> offsets = offsetIndexes(reader, m.getKey(), projection);
+            for (RowRanges run : PageRuns.split(m.getValue().rows(), offsets)) {
+              PageReadStore pages = reader.readFilteredRowGroup(m.getKey(), run);
+              RecordReader<Object> records = columnIo.getRecordReader(pages, rows);
+              for (long r = 0; r < pages.getRowCount(); r++) {
+                records.read();
+              }
             }
           }
         }
       }
       int end = rows.nextRow();
+      checkRows(location, matches, idVector, firstRow, end);
       for (PlannedColumn c : absent) {
         FieldVector vector = root.getVector(c.name());
         Object constant = file.constants().get(c.fieldId());
@@ -227,6 +244,72 @@ public final class PageIndexRowSource implements RowSource {
         throw (IOException) e;
       }
       throw new IOException("Cannot read data file " + location + ": " + e, e);
+    } finally {
+      if (scratchIds != null) {
+        scratchIds.close();
+      }
+    }
+  }
+
+  /** The rows of one row group whose id is wanted, ascending, and those ids. */
+  private record Matches(LongList rows, List<String> ids) {}
+
+  /**
+   * The offset index of every column of {@code projection} in row group {@code block}, or null when
+   * one column has none (then {@link PageRuns} reads row by row).
+   */
+  private static List<OffsetIndex> offsetIndexes(
+      ParquetFileReader reader, int block, MessageType projection) throws IOException {
+    Set<ColumnPath> wanted = new HashSet<>();
+    for (ColumnDescriptor c : projection.getColumns()) {
+      wanted.add(ColumnPath.get(c.getPath()));
+    }
+    List<OffsetIndex> offsets = new ArrayList<>();
+    for (ColumnChunkMetaData chunk : reader.getRowGroups().get(block).getColumns()) {
+      if (wanted.contains(chunk.getPath())) {
+        OffsetIndex index = reader.readOffsetIndex(chunk);
+        if (index == null) {
+          return null;
+        }
+        offsets.add(index);
+      }
+    }
+    return offsets;
+  }
+
+  /**
+   * Checks that the rows read are exactly the rows the id column pointed at, in order: a second
+   * layer under the page-aligned reads, so that a reader bug shows as a read error, never as an
+   * input reported missing or another record's values.
+   */
+  private static void checkRows(
+      String location, Map<Integer, Matches> matches, FieldVector idVector, int firstRow, int end)
+      throws IOException {
+    List<String> expected = new ArrayList<>();
+    matches.values().forEach(m -> expected.addAll(m.ids()));
+    if (end - firstRow != expected.size()) {
+      throw new IOException(
+          "Data file "
+              + location
+              + ": the page index found "
+              + expected.size()
+              + " wanted rows but "
+              + (end - firstRow)
+              + " were read");
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      Object got = idVector.isNull(firstRow + i) ? null : idVector.getObject(firstRow + i);
+      String id = got == null ? null : got.toString();
+      if (!expected.get(i).equals(id)) {
+        throw new IOException(
+            "Data file "
+                + location
+                + ": reading record "
+                + expected.get(i)
+                + " through the page index returned record "
+                + id
+                + " instead");
+      }
     }
   }
 
@@ -285,10 +368,11 @@ public final class PageIndexRowSource implements RowSource {
   }
 
   /**
-   * Returns the rows (indexes in the row group) of {@code pages} whose id is wanted, or null for
-   * none; {@code pages} holds just the id column, of the pages that can hold a wanted id.
+   * Returns the rows (indexes in the row group) of {@code pages} whose id is wanted, with their
+   * ids, or null for none; {@code pages} holds just the id column, of the pages that can hold a
+   * wanted id.
    */
-  private static RowRanges matchingRows(
+  private static Matches matchingRows(
       PageReadStore pages, MessageType idOnly, String createdBy, WantedIds ids) {
     if (pages == null) {
       return null;
@@ -300,18 +384,24 @@ public final class PageIndexRowSource implements RowSource {
             .getColumnReader(column);
     PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes().orElse(null);
     int maxDefinition = column.getMaxDefinitionLevel();
-    RowRanges.Builder found = null;
+    LongList rows = null;
+    List<String> found = null;
     for (long r = 0; r < pages.getRowCount(); r++) {
       long row = rowIndexes == null ? r : rowIndexes.nextLong();
-      if (reader.getCurrentDefinitionLevel() == maxDefinition && ids.contains(reader.getBinary())) {
-        if (found == null) {
-          found = RowRanges.builder();
+      if (reader.getCurrentDefinitionLevel() == maxDefinition) {
+        Binary id = reader.getBinary();
+        if (ids.contains(id)) {
+          if (rows == null) {
+            rows = new LongList(4);
+            found = new ArrayList<>();
+          }
+          rows.add(row);
+          found.add(id.toStringUsingUTF8());
         }
-        found.addSelectedRow(row);
       }
       reader.consume();
     }
-    return found == null ? null : found.build();
+    return rows == null ? null : new Matches(rows, found);
   }
 
   /** The file's {@code _record_id} column: by the planned column's field id, else by name. */

@@ -24,7 +24,13 @@ public record Problem(Kind kind, RecordKey record, String message) {
     /** The answer may be incomplete because the index lags the table it needs. */
     NOT_INDEXED,
     /** A row could not be read from the lake (explain only). */
-    READ_FAILED
+    READ_FAILED,
+    /** No record of the run, model version or code commit an impact starts from is known. */
+    NOTHING_MATCHED,
+    /**
+     * The record exists only on a branch (or tag) other than {@code main}; the answer says which.
+     */
+    ON_BRANCH
   }
 
   public Problem {

@@ -2,8 +2,10 @@ package dev.tracelake.lineage;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
 final class RunEventPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunEventPublisher.class);
 
-  private record Emitted(RunStatus status, int inputs, int outputs) {}
+  /** What was sent about a run: its status and every dataset version named so far. */
+  private record Emitted(
+      RunStatus status, Set<DatasetVersion> inputs, Set<DatasetVersion> outputs) {}
 
   private final OpenLineageEmitter emitter;
   private final ExecutorService sender =
@@ -36,36 +40,56 @@ final class RunEventPublisher implements AutoCloseable {
     this.emitter = emitter;
   }
 
-  /** Compares the runs with what was sent before and sends what changed. */
+  /**
+   * Compares the runs with what was sent before and sends what changed: START with what is known,
+   * RUNNING with only the dataset versions not named before (a consumer merges them), and the final
+   * event with every dataset version of the run.
+   */
   synchronized void publish(List<RunInfo> runs) {
     for (RunInfo run : runs) {
       if (run.source() == RunSource.OPENLINEAGE) {
         continue;
       }
-      Emitted now = new Emitted(run.status(), run.inputs().size(), run.outputs().size());
       Emitted before = emitted.get(run.runId());
-      if (now.equals(before)) {
-        continue;
+      Set<DatasetVersion> newInputs = new LinkedHashSet<>(run.inputs());
+      Set<DatasetVersion> newOutputs = new LinkedHashSet<>(run.outputs());
+      if (before != null) {
+        newInputs.removeAll(before.inputs());
+        newOutputs.removeAll(before.outputs());
+        if (before.status() == run.status() && newInputs.isEmpty() && newOutputs.isEmpty()) {
+          continue;
+        }
+        if (before.status().isFinal()) {
+          continue; // the run's last word was sent
+        }
       }
-      List<OpenLineageEventType> events = new ArrayList<>();
+      List<Runnable> events = new ArrayList<>();
       if (before == null) {
-        events.add(OpenLineageEventType.START);
+        events.add(() -> send(run, OpenLineageEventType.START, run.inputs(), run.outputs()));
       } else if (!run.status().isFinal()) {
-        events.add(OpenLineageEventType.RUNNING);
+        List<DatasetVersion> in = List.copyOf(newInputs);
+        List<DatasetVersion> out = List.copyOf(newOutputs);
+        events.add(() -> send(run, OpenLineageEventType.RUNNING, in, out));
       }
-      if (run.status().isFinal() && (before == null || before.status() != run.status())) {
-        events.add(finalEvent(run.status()));
+      if (run.status().isFinal()) {
+        OpenLineageEventType end = finalEvent(run.status());
+        events.add(() -> send(run, end, run.inputs(), run.outputs()));
       }
-      emitted.put(run.runId(), now);
-      for (OpenLineageEventType type : events) {
-        sender.execute(() -> send(run, type));
-      }
+      emitted.put(
+          run.runId(),
+          new Emitted(
+              run.status(), new LinkedHashSet<>(run.inputs()), new LinkedHashSet<>(run.outputs())));
+      events.forEach(sender::execute);
     }
   }
 
-  private void send(RunInfo run, OpenLineageEventType type) {
+  private void send(
+      RunInfo run,
+      OpenLineageEventType type,
+      List<DatasetVersion> inputs,
+      List<DatasetVersion> outputs) {
     try {
-      emitter.emit(run, type);
+      emitter.emit(run, type, inputs, outputs);
     } catch (LineageException e) {
       LOG.warn("{}", e.getMessage());
     }

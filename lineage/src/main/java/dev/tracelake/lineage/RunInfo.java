@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param source how Tracelake learned about it
  * @param inputs datasets it read, each at the version read
  * @param outputs datasets it wrote, each at the version written
+ * @param parent the run that started this one, or null
+ * @param nominalStartTime when the run was scheduled to start (OpenLineage nominal time), or null
+ * @param nominalEndTime the end of the run's nominal interval, or null
+ * @param failureMessage why it failed or was aborted, or null
  */
 public record RunInfo(
     String runId,
@@ -41,8 +45,15 @@ public record RunInfo(
     RunStatus status,
     RunSource source,
     List<DatasetVersion> inputs,
-    List<DatasetVersion> outputs) {
+    List<DatasetVersion> outputs,
+    RunParent parent,
+    Instant nominalStartTime,
+    Instant nominalEndTime,
+    String failureMessage) {
   static final int MAX_TEXT = 1024;
+
+  /** The longest failure message kept; longer ones are cut. */
+  static final int MAX_MESSAGE = 4096;
 
   public RunInfo {
     Objects.requireNonNull(runId, "runId");
@@ -54,6 +65,12 @@ public record RunInfo(
           "Run id is " + runId.length() + " characters long; at most " + MAX_TEXT + " allowed");
     }
     runId = runId.strip();
+    if (runId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "Run id '"
+              + runId.replaceAll("\\p{Cntrl}", "?")
+              + "' has a control character; run ids are written to snapshot summaries");
+    }
     jobNamespace = clean(jobNamespace);
     jobName = clean(jobName);
     codeRepository = clean(codeRepository);
@@ -65,6 +82,7 @@ public record RunInfo(
     source = source == null ? RunSource.REGISTERED : source;
     inputs = inputs == null ? List.of() : List.copyOf(new LinkedHashSet<>(inputs));
     outputs = outputs == null ? List.of() : List.copyOf(new LinkedHashSet<>(outputs));
+    failureMessage = message(failureMessage);
     // no check that endedAt follows startedAt: events from other systems come with their clocks
   }
 
@@ -89,7 +107,20 @@ public record RunInfo(
     b.source = source;
     b.inputs.addAll(inputs);
     b.outputs.addAll(outputs);
+    b.parent = parent;
+    b.nominalStartTime = nominalStartTime;
+    b.nominalEndTime = nominalEndTime;
+    b.failureMessage = failureMessage;
     return b;
+  }
+
+  /** A failure message: blank is none, control characters become spaces, long ones are cut. */
+  static String message(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String text = value.strip().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", " ");
+    return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 3) + "...";
   }
 
   private static String clean(String value) {
@@ -119,6 +150,10 @@ public record RunInfo(
     private RunSource source;
     private final List<DatasetVersion> inputs = new ArrayList<>();
     private final List<DatasetVersion> outputs = new ArrayList<>();
+    private RunParent parent;
+    private Instant nominalStartTime;
+    private Instant nominalEndTime;
+    private String failureMessage;
 
     private Builder(String runId) {
       this.runId = runId;
@@ -182,6 +217,25 @@ public record RunInfo(
       return this;
     }
 
+    /** Sets the run that started this one. */
+    public Builder parent(RunParent value) {
+      this.parent = value;
+      return this;
+    }
+
+    /** Sets the run's scheduled interval: its start, and its end or null. */
+    public Builder nominalTime(Instant start, Instant end) {
+      this.nominalStartTime = start;
+      this.nominalEndTime = end;
+      return this;
+    }
+
+    /** Sets why the run failed or was aborted. */
+    public Builder failureMessage(String value) {
+      this.failureMessage = value;
+      return this;
+    }
+
     public RunInfo build() {
       return new RunInfo(
           runId,
@@ -197,7 +251,11 @@ public record RunInfo(
           status,
           source,
           inputs,
-          outputs);
+          outputs,
+          parent,
+          nominalStartTime,
+          nominalEndTime,
+          failureMessage);
     }
   }
 }

@@ -94,6 +94,19 @@ final class RunRegistry {
     if (row.status() != null) {
       b.status(row.status());
     }
+    if (row.parent() != null) {
+      b.parent(row.parent());
+    }
+    if (row.nominalStartTime() != null) {
+      b.nominalTime(
+          row.nominalStartTime(),
+          row.nominalEndTime() != null
+              ? row.nominalEndTime()
+              : old == null ? null : old.nominalEndTime());
+    }
+    if (row.failureMessage() != null) {
+      b.failureMessage(row.failureMessage());
+    }
     row.inputs().forEach(b::input);
     row.outputs().forEach(b::output);
     recorded.put(row.runId(), b.build());
@@ -131,6 +144,12 @@ final class RunRegistry {
                         : Long.toString(pair.snapshotId())));
           }
         });
+  }
+
+  /** When a snapshot of the run was last committed, if any. */
+  Instant lastCommit(String runId) {
+    Seen s = seen.get(runId);
+    return s == null ? null : s.last;
   }
 
   Optional<RunInfo> run(String runId) {

@@ -23,7 +23,11 @@ record RunRow(
     RunStatus status,
     RunSource source,
     List<DatasetVersion> inputs,
-    List<DatasetVersion> outputs) {
+    List<DatasetVersion> outputs,
+    RunParent parent,
+    Instant nominalStartTime,
+    Instant nominalEndTime,
+    String failureMessage) {
   RunRow {
     Objects.requireNonNull(runId, "runId");
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
@@ -47,12 +51,33 @@ record RunRow(
         run.status(),
         run.source(),
         run.inputs(),
-        run.outputs());
+        run.outputs(),
+        run.parent(),
+        run.nominalStartTime(),
+        run.nominalEndTime(),
+        run.failureMessage());
   }
 
-  /** Returns a row that only ends a run. */
-  static RunRow finish(String runId, RunStatus status, Instant endedAt) {
+  /** Returns a row that only ends a run, with why it failed or was aborted (or null). */
+  static RunRow finish(String runId, RunStatus status, Instant endedAt, String failureMessage) {
     return new RunRow(
-        runId, null, null, null, null, null, null, null, null, endedAt, status, null, null, null);
+        runId,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        endedAt,
+        status,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        RunInfo.message(failureMessage));
   }
 }

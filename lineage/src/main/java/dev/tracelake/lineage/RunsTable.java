@@ -59,7 +59,13 @@ final class RunsTable {
               timestamp("started_at"),
               timestamp("ended_at"),
               datasets("inputs"),
-              datasets("outputs")));
+              datasets("outputs"),
+              string("parent_run_id", true),
+              string("parent_job_namespace", true),
+              string("parent_job_name", true),
+              timestamp("nominal_start_time"),
+              timestamp("nominal_end_time"),
+              string("failure_message", true)));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,7 +89,7 @@ final class RunsTable {
 
   private LakeTable table() {
     if (lake.exists(name)) {
-      return lake.table(name);
+      return evolved(lake.table(name));
     }
     try {
       return lake.createTable(name, SCHEMA);
@@ -94,6 +100,34 @@ final class RunsTable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Adds the columns a runs table written by an older version lacks (parent, nominal time, failure
+   * message): rows written before read them as null.
+   */
+  private LakeTable evolved(LakeTable table) {
+    Schema current = table.arrowSchema();
+    List<Field> lacking = new ArrayList<>();
+    for (Field f : SCHEMA.getFields()) {
+      if (current.getFields().stream().noneMatch(c -> c.getName().equals(f.getName()))) {
+        lacking.add(f);
+      }
+    }
+    if (lacking.isEmpty()) {
+      return table;
+    }
+    var change = table.updateSchema();
+    lacking.forEach(change::addColumn);
+    try {
+      change.commit();
+    } catch (LakeException e) {
+      if (e.kind() != ErrorKind.ALREADY_EXISTS && e.kind() != ErrorKind.CONFLICT) {
+        throw e;
+      }
+      // another process added them first
+    }
+    return lake.table(name);
   }
 
   static String toJson(RunRow row) {
@@ -115,19 +149,41 @@ final class RunsTable {
     putText(o, "ended_at", row.endedAt() == null ? null : row.endedAt().toString());
     putDatasets(o, "inputs", row.inputs());
     putDatasets(o, "outputs", row.outputs());
+    if (row.parent() != null) {
+      o.put("parent_run_id", row.parent().runId());
+      putText(o, "parent_job_namespace", row.parent().jobNamespace());
+      putText(o, "parent_job_name", row.parent().jobName());
+    }
+    putText(
+        o,
+        "nominal_start_time",
+        row.nominalStartTime() == null ? null : row.nominalStartTime().toString());
+    putText(
+        o,
+        "nominal_end_time",
+        row.nominalEndTime() == null ? null : row.nominalEndTime().toString());
+    putText(o, "failure_message", row.failureMessage());
     return o.toString();
   }
 
-  /** Reads every row of the batches. */
+  /**
+   * Reads every row of the batches, in the order they were written when the batches carry {@code
+   * _ingested_at} (a whole-table scan returns files in no particular order, and later rows refine
+   * earlier ones).
+   */
   static List<RunRow> read(ScanBatches batches) {
     List<RunRow> rows = new ArrayList<>();
+    List<Long> written = new ArrayList<>();
     while (batches.loadNextBatch()) {
       VectorSchemaRoot root = batches.root();
+      FieldVector ingested = root.getVector(dev.tracelake.lake.MetadataColumns.INGESTED_AT);
       for (int r = 0; r < root.getRowCount(); r++) {
         String runId = text(root, "run_id", r);
         if (runId == null || runId.isBlank()) {
           continue;
         }
+        written.add(
+            ingested instanceof TimeStampVector ts && !ts.isNull(r) ? ts.get(r) : Long.MIN_VALUE);
         rows.add(
             new RunRow(
                 runId,
@@ -143,10 +199,36 @@ final class RunsTable {
                 enumValue(RunStatus.class, text(root, "status", r)),
                 enumValue(RunSource.class, text(root, "source", r)),
                 datasets(root, "inputs", r),
-                datasets(root, "outputs", r)));
+                datasets(root, "outputs", r),
+                parent(root, r),
+                instant(root, "nominal_start_time", r),
+                instant(root, "nominal_end_time", r),
+                text(root, "failure_message", r)));
       }
     }
-    return rows;
+    Integer[] order = new Integer[rows.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparing(written::get)); // stable
+    List<RunRow> sorted = new ArrayList<>(rows.size());
+    for (int i : order) {
+      sorted.add(rows.get(i));
+    }
+    return sorted;
+  }
+
+  private static RunParent parent(VectorSchemaRoot root, int row) {
+    String id = text(root, "parent_run_id", row);
+    if (id == null || id.isBlank()) {
+      return null;
+    }
+    try {
+      return new RunParent(
+          id, text(root, "parent_job_namespace", row), text(root, "parent_job_name", row));
+    } catch (IllegalArgumentException e) {
+      return null; // written by another tool: read as "not said"
+    }
   }
 
   private static String text(VectorSchemaRoot root, String column, int row) {
@@ -219,13 +301,13 @@ final class RunsTable {
     }
   }
 
-  private static void putText(ObjectNode o, String field, String value) {
+  static void putText(ObjectNode o, String field, String value) {
     if (value != null) {
       o.put(field, value);
     }
   }
 
-  private static void putDatasets(ObjectNode o, String field, List<DatasetVersion> datasets) {
+  static void putDatasets(ObjectNode o, String field, List<DatasetVersion> datasets) {
     if (datasets.isEmpty()) {
       return;
     }
@@ -240,7 +322,7 @@ final class RunsTable {
     }
   }
 
-  private static Field string(String name, boolean nullable) {
+  static Field string(String name, boolean nullable) {
     return new Field(
         name,
         nullable
@@ -249,12 +331,12 @@ final class RunsTable {
         null);
   }
 
-  private static Field timestamp(String name) {
+  static Field timestamp(String name) {
     return new Field(
         name, FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")), null);
   }
 
-  private static Field datasets(String name) {
+  static Field datasets(String name) {
     return new Field(
         name,
         FieldType.nullable(ArrowType.List.INSTANCE),

@@ -70,8 +70,13 @@ final class TreeText {
 
   private static void node(StringBuilder s, ExplainNode node, String linePrefix, String prefix) {
     s.append(linePrefix)
-        .append(line(node.key(), node.state(), node.snapshotId(), node.provenance()))
-        .append('\n');
+        .append(line(node.key(), node.state(), node.snapshotId(), node.provenance()));
+    if (node.snapshotId() == null && node.readAtSnapshotId() != null) {
+      s.append("  (no snapshot cited; row as committed in snapshot ")
+          .append(node.readAtSnapshotId())
+          .append(')');
+    }
+    s.append('\n');
     String valuePrefix = prefix + (node.inputs().isEmpty() ? "  " : "│ ");
     for (Map.Entry<String, Object> e : node.values().entrySet()) {
       if (!e.getKey().startsWith("_")) {
@@ -96,7 +101,7 @@ final class TreeText {
       s.append(" @ snapshot ").append(snapshotId);
     }
     if (state != NodeState.PRESENT) {
-      s.append(state == NodeState.MISSING ? "  [MISSING]" : "  [NOT INDEXED YET]");
+      s.append("  ").append(marker(state));
     }
     List<String> parts = new ArrayList<>();
     if (provenance.runId() != null) {
@@ -115,6 +120,17 @@ final class TreeText {
       s.append("  (").append(String.join(", ", parts)).append(')');
     }
     return s.toString();
+  }
+
+  /** The marker of a record that is not shown with its values, the same in every format. */
+  static String marker(NodeState state) {
+    return switch (state) {
+      case PRESENT -> "";
+      case MISSING -> "[MISSING]";
+      case NOT_INDEXED -> "[NOT INDEXED YET]";
+      case UNREADABLE -> "[UNREADABLE]";
+      case WITHHELD -> "[WITHHELD]";
+    };
   }
 
   private static String describeRun(RunInfo run) {

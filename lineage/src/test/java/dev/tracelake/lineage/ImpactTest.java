@@ -108,7 +108,13 @@ class ImpactTest extends LineageTestBase {
     assertThat(lineage.impact(ImpactQuery.ofModel("fraud", null)).seedCount()).isEqualTo(4);
     ImpactResult unknown = lineage.impact(ImpactQuery.ofModel("churn", "v1"));
     assertThat(unknown.seeds()).isEmpty();
-    assertThat(unknown.problems()).isEmpty();
+    assertThat(unknown.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.kind()).isEqualTo(Problem.Kind.NOTHING_MATCHED);
+              assertThat(p.message()).contains("model churn v1");
+            });
   }
 
   @Test

@@ -64,7 +64,7 @@ record IngestOptions(
       """
       Usage: IngestBenchmark [options]
         --modes A,B          throughput, latency, soak, in any combination (default throughput)
-        --server-jar PATH    CLI jar the server runs from (default ingest/target/tracelake.jar)
+        --server-jar PATH    CLI jar the server runs from (default ingest/cli/target/tracelake.jar)
         --server-jvm-opts S  extra JVM flags for the server, space-separated; TRACELAKE_JAVA_OPTS
                              from the environment is added too (e.g. -Xmx1g, JFR)
         --commit-interval-ms N  the server's commit interval (default 1000, the server default)
@@ -219,7 +219,7 @@ record IngestOptions(
 
   private static final class Builder {
     List<String> modes = List.of(THROUGHPUT);
-    Path serverJar = Path.of("ingest", "target", "tracelake.jar");
+    Path serverJar = Path.of("ingest", "cli", "target", "tracelake.jar");
     List<String> serverJvmOptions = new ArrayList<>();
     long commitIntervalMs = 1000;
     Path outputDir;

@@ -107,7 +107,7 @@ public final class ReplicaScalingBenchmark {
     }
     Options o =
         new Options(
-            Path.of(a.getOrDefault("server-jar", "ingest/target/tracelake.jar")),
+            Path.of(a.getOrDefault("server-jar", "ingest/cli/target/tracelake.jar")),
             a.getOrDefault("pg-url", "jdbc:postgresql://localhost:5432"),
             a.getOrDefault("pg-user", System.getenv().getOrDefault("PGUSER", "postgres")),
             a.getOrDefault("pg-password", System.getenv().getOrDefault("PGPASSWORD", "bench")),

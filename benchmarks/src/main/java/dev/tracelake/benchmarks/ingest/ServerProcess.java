@@ -38,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
   /**
    * Starts {@code java <jvmOptions> -jar <jar> serve} and waits for its "serving gRPC on" line.
    *
-   * @param jar the CLI jar, {@code ingest/target/tracelake.jar} with its {@code lib/} beside it
+   * @param jar the CLI jar, {@code ingest/cli/target/tracelake.jar} with its {@code lib/} beside it
    * @param warehouse the warehouse directory, created by the server
    * @param commitIntervalMs the server's commit interval
    * @param jvmOptions extra JVM flags (heap, JFR)
@@ -69,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
           "Server jar "
               + jar.toAbsolutePath()
               + " does not exist; build it with: mvn -B -q -o -Dmaven.test.skip=true"
-              + " -Dspotless.check.skip=true package -pl ingest -am");
+              + " -Dspotless.check.skip=true package -pl ingest/cli -am");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IngestBenchmarkTest {
   // surefire runs in the module directory; the reactor build packages ingest first
-  private static final Path SERVER_JAR = Path.of("..", "ingest", "target", "tracelake.jar");
+  private static final Path SERVER_JAR = Path.of("..", "ingest", "cli", "target", "tracelake.jar");
 
   @TempDir Path dir;
 
