@@ -3,10 +3,7 @@ package dev.tracelake.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -47,30 +43,7 @@ class OrphanFilesTest extends LakeTestBase {
 
   /** Runs {@link CrashingWriter} and kills it (SIGKILL) once its files are written. */
   private void crash(String mode) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashingWriter.class.getName(),
-                warehouse.toString(),
-                mode)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("READY")) {
-        // the child prints nothing else
-      }
-      assertThat(line).as("the %s child reached its crash point", mode).isEqualTo("READY");
-      p.destroyForcibly(); // SIGKILL: no finally block, no shutdown hook runs
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      p.destroyForcibly();
-    }
+    CrashingWriter.runAndKill(warehouse, mode);
   }
 
   private Map<Long, List<Map<String, Object>>> everySnapshot(LakeTable table) {

@@ -3,6 +3,7 @@ package dev.tracelake.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracelake.lake.CompactionResult;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.SnapshotInfo;
@@ -19,9 +20,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exactly-once across archiving: a writer whose last commit lies in snapshots archived out of the
- * live metadata still gets its correct offset, on a restarted server (a fresh fold of the offsets)
- * and on the server that watched the snapshots go (its last folded snapshot was archived).
+ * Exactly-once across archiving and compaction: a writer whose last commit lies in snapshots
+ * archived out of the live metadata, under a compaction that replaced its files, still gets its
+ * correct offset, on a restarted server (a fresh fold of the offsets) and on the server that
+ * watched the snapshots go (its last folded snapshot was archived).
  */
 class OffsetsAcrossArchivingTest extends IngestServerTestBase {
   private static final String TABLE = "history.events";
@@ -54,11 +56,16 @@ class OffsetsAcrossArchivingTest extends IngestServerTestBase {
     // the busy writer's commits push the old writer's out of the live window, and they get
     // archived (by the commits themselves, in the background, and by an explicit run)
     send(channel, "busy-writer", 0, 14);
+    // a compaction replaces the files of both writers' commits: its snapshot carries no offsets
+    CompactionResult compacted = table.maintenance().compact();
+    assertThat(compacted.filesRewritten()).isEqualTo(20);
+    assertThat(table.snapshot(compacted.snapshotId().orElseThrow()).operation())
+        .isEqualTo("replace");
     table.maintenance().archiveHistory();
     long oldestLive = table.snapshotPage(1, null).snapshots().get(0).snapshotId();
     List<SnapshotInfo> recent = table.history(LakeTable.MAIN).subList(0, 3);
     assertThat(recent).noneMatch(s -> s.summary().containsKey("tracelake.writer.old-writer"));
-    assertThat(table.describe().snapshotCount()).isEqualTo(20);
+    assertThat(table.describe().snapshotCount()).isEqualTo(21);
     assertThat(oldestLive).isNotZero();
     // the old writer's snapshots left the live metadata (only the archive has them)
     for (AppendRowsResponse ack : old.values()) {
