@@ -146,5 +146,24 @@ class CompactedHistorySqlTest extends QueryTestBase {
         .containsExactlyElementsOf(
             events.snapshots().stream().map(SnapshotInfo::snapshotId).toList())
         .hasSize(13);
+    // through the statement guard: a page (newest first) of live and archived snapshots, and a
+    // CTE over them joined to an archived snapshot's rows
+    String newestFirst =
+        "SELECT snapshot_id FROM \"events$snapshots\" ORDER BY committed_at DESC, snapshot_id"
+            + " DESC";
+    List<Object> all = query(newestFirst).rows().stream().map(r -> r.get(0)).toList();
+    assertThat(all).containsExactlyInAnyOrderElementsOf(listed);
+    assertThat(query(newestFirst + " LIMIT 3 OFFSET 2").rows().stream().map(r -> r.get(0)))
+        .containsExactlyElementsOf(all.subList(2, 5));
+    assertThat(
+            query(
+                    "WITH s AS (SELECT snapshot_id FROM \"events$snapshots\" WHERE operation ="
+                        + " 'append') SELECT count(DISTINCT e.event_id) FROM events FOR VERSION AS"
+                        + " OF "
+                        + first
+                        + " e, s WHERE s.snapshot_id = "
+                        + first)
+                .value())
+        .isEqualTo(2L);
   }
 }
