@@ -32,11 +32,14 @@ final class CatalogRewriter {
           "pg_get_function_identity_arguments",
           "pg_get_serial_sequence",
           "pg_get_statisticsobjdef_columns",
+          "pg_get_statisticsobjdef_expressions",
           "pg_get_ruledef",
           "shobj_description",
           "pg_tablespace_location",
           "inet_server_addr",
           "inet_client_addr");
+  private static final Set<String> FALSE_FUNCTIONS =
+      Set.of("pg_relation_is_publishable", "pg_is_other_temp_schema", "pg_is_in_recovery");
   private static final Set<String> ZERO_FUNCTIONS =
       Set.of("pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size",
           "inet_server_port", "txid_current");
@@ -98,11 +101,26 @@ final class CatalogRewriter {
 
   private Replacement replacementAt(String sql, List<Token> t, int i) {
     Token tok = t.get(i);
+    if (tok.isWord("operator") && i + 1 < t.size() && t.get(i + 1).isSymbol("(")) {
+      int close = closing(t, i + 1);
+      StringBuilder op = new StringBuilder();
+      for (int j = i + 2; j < close; j++) {
+        Token x = t.get(j);
+        if (x.kind() == Kind.SYMBOL && !x.text().equals(".")) {
+          op.append(x.text());
+        }
+      }
+      return new Replacement(" " + op + " ", close);
+    }
     if (tok.kind() == Kind.WORD && i + 2 < t.size() && t.get(i + 1).isSymbol(".")
         && !(i > 0 && t.get(i - 1).isSymbol("."))) {
       String schema = tok.identifier();
-      if (schema.equals("pg_catalog") || schema.equals("information_schema")) {
-        Token name = t.get(i + 2);
+      Token name = t.get(i + 2);
+      boolean named = name.kind() == Kind.WORD || name.kind() == Kind.QUOTED_IDENT;
+      if (named && schema.equals("pg_catalog") && i > 0 && t.get(i - 1).isSymbol("::")) {
+        return new Replacement(name.text(), i + 2); // a type: pg_catalog.text is text
+      }
+      if (named && (schema.equals("pg_catalog") || schema.equals("information_schema"))) {
         boolean call = i + 3 < t.size() && t.get(i + 3).isSymbol("(");
         if (call) {
           Replacement f = function(sql, t, i + 2);
@@ -130,17 +148,6 @@ final class CatalogRewriter {
         return new Replacement(
             SqlParameters.quote(word.equals("current_schema") ? TableName.DEFAULT_NAMESPACE : "tracelake"),
             i);
-      }
-      if (word.equals("operator") && i + 1 < t.size() && t.get(i + 1).isSymbol("(")) {
-        int close = closing(t, i + 1);
-        StringBuilder op = new StringBuilder();
-        for (int j = i + 2; j < close; j++) {
-          Token x = t.get(j);
-          if (x.kind() == Kind.SYMBOL && !x.text().equals(".")) {
-            op.append(x.text());
-          }
-        }
-        return new Replacement(" " + op + " ", close);
       }
       if (word.equals("collate") && i + 1 < t.size()) {
         int last = i + 1;
@@ -205,6 +212,27 @@ final class CatalogRewriter {
   }
 
   private Replacement function(String sql, List<Token> t, int at) {
+    Replacement r = functionCall(sql, t, at);
+    if (r == null) {
+      return null;
+    }
+    // PostgreSQL names an unaliased `SELECT version()` column after the function; so do we
+    int first = at >= 2 && t.get(at - 1).isSymbol(".") ? at - 2 : at;
+    boolean selectItem =
+        first > 0 && (t.get(first - 1).isWord("select") || t.get(first - 1).isSymbol(","));
+    int after = r.lastToken() + 1;
+    boolean itemEnds =
+        after >= t.size()
+            || t.get(after).isSymbol(",")
+            || t.get(after).isWord("from")
+            || t.get(after).kind() == Kind.SEMICOLON;
+    if (selectItem && itemEnds) {
+      return new Replacement(r.text() + " AS \"" + t.get(at).identifier() + "\"", r.lastToken());
+    }
+    return r;
+  }
+
+  private Replacement functionCall(String sql, List<Token> t, int at) {
     String name = t.get(at).identifier();
     int close = closing(t, at + 1);
     List<String> args = arguments(sql, t, at + 1, close);
@@ -278,6 +306,9 @@ final class CatalogRewriter {
       default:
         if (NULL_TEXT_FUNCTIONS.contains(name)) {
           return new Replacement("CAST(NULL AS VARCHAR)", close);
+        }
+        if (FALSE_FUNCTIONS.contains(name)) {
+          return new Replacement("FALSE", close);
         }
         if (ZERO_FUNCTIONS.contains(name)) {
           return new Replacement("CAST(0 AS BIGINT)", close);

@@ -30,6 +30,8 @@ import java.util.Map;
  * #cancel()}.
  */
 final class PgSession {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgSession.class);
+
   /** The transaction status ReadyForQuery reports. */
   enum Transaction {
     IDLE('I'),
@@ -248,6 +250,9 @@ final class PgSession {
 
   private StatementResult query(String sql) {
     String rewritten = CatalogRewriter.rewrite(sql, catalogContext());
+    if (LOG.isDebugEnabled() && !rewritten.equals(sql)) {
+      LOG.debug("Connection {}: {} runs as: {}", pid, sql, rewritten);
+    }
     QueryCancellation cancellation = QueryCancellation.create();
     QueryOptions options = QueryOptions.defaults().withCancellation(cancellation);
     if (settings.statementTimeout() != null) {
