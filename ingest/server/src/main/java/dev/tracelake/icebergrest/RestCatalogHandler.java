@@ -1,5 +1,9 @@
 package dev.tracelake.icebergrest;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -89,9 +93,17 @@ final class RestCatalogHandler extends Handler.Abstract {
     this.authenticator = authenticator;
     this.access = access;
     this.tokens = tokens;
-    this.mapper = new ObjectMapper();
-    mapper.setPropertyNamingStrategy(new PropertyNamingStrategies.KebabCaseStrategy());
+    // configured as Iceberg's own (package-private) RESTObjectMapper is, so the response models
+    // serialize exactly as Iceberg's REST server and client expect
+    this.mapper =
+        new ObjectMapper(
+            new JsonFactoryBuilder()
+                .configure(JsonFactory.Feature.INTERN_FIELD_NAMES, false)
+                .configure(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW, false)
+                .build());
+    mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
     mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    mapper.setPropertyNamingStrategy(new PropertyNamingStrategies.KebabCaseStrategy());
     RESTSerializers.registerAll(mapper);
   }
 
@@ -109,19 +121,34 @@ final class RestCatalogHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Answer answer;
+    byte[] json;
     try {
       answer = route(request);
+      json = answer.body() == null ? null : mapper.writeValueAsBytes(answer.body());
     } catch (RuntimeException e) {
       answer = error(e);
+      json = errorJson(answer);
     } catch (IOException e) {
       answer = error(new BadRequestException("Cannot read the request body: %s", e.getMessage()));
+      json = errorJson(answer);
     }
-    try {
-      write(request, response, callback, answer);
-    } catch (IOException e) {
-      callback.failed(e);
+    response.setStatus(answer.status());
+    answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    if (json == null || request.getMethod().equalsIgnoreCase("HEAD")) {
+      callback.succeeded();
+      return true;
     }
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+    response.write(true, ByteBuffer.wrap(json), callback);
     return true;
+  }
+
+  private byte[] errorJson(Answer answer) {
+    try {
+      return mapper.writeValueAsBytes(answer.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Answer route(Request request) throws IOException {
@@ -434,19 +461,6 @@ final class RestCatalogHandler extends Handler.Abstract {
         code,
         ErrorResponse.builder().responseCode(code).withType(type).withMessage(message).build(),
         headers);
-  }
-
-  private void write(Request request, Response response, Callback callback, Answer answer)
-      throws IOException {
-    response.setStatus(answer.status());
-    answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-    if (answer.body() == null || request.getMethod().equalsIgnoreCase("HEAD")) {
-      callback.succeeded();
-      return;
-    }
-    byte[] json = mapper.writeValueAsBytes(answer.body());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
-    response.write(true, ByteBuffer.wrap(json), callback);
   }
 
   private static String etag(String value) {
