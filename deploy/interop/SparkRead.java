@@ -43,11 +43,12 @@ public final class SparkRead {
       }
       builder
           .config("spark.sql.catalog." + CATALOG + ".type", "rest")
-          .config("spark.sql.catalog." + CATALOG + ".uri", catalogUri);
+          .config("spark.sql.catalog." + CATALOG + ".uri", catalogUri)
+          .config("spark.sql.catalog." + CATALOG + ".rest.auth.type", "oauth2")
+          .config("spark.sql.catalog." + CATALOG + ".oauth2-server-uri", catalogUri + "/v1/oauth/tokens");
       if ("oauth2".equals(System.getenv("SPARK_READ_AUTH"))) {
         builder
             .config("spark.sql.catalog." + CATALOG + ".credential", "spark:" + token.strip())
-            .config("spark.sql.catalog." + CATALOG + ".oauth2-server-uri", catalogUri + "/v1/oauth/tokens")
             .config("spark.sql.catalog." + CATALOG + ".scope", "catalog");
       } else {
         builder.config("spark.sql.catalog." + CATALOG + ".token", token.strip());

@@ -66,6 +66,7 @@ import org.slf4j.LoggerFactory;
 final class RestCatalogHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(RestCatalogHandler.class);
   private static final String JSON = "application/json";
+  private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
   /** The endpoints served; writes are answered (403) but not advertised. */
   static final List<Endpoint> ENDPOINTS =
@@ -342,18 +343,28 @@ final class RestCatalogHandler extends Handler.Abstract {
   private OAuthTokenResponse token(String body) {
     Map<String, String> form = RESTUtil.decodeFormData(body);
     String grant = form.get("grant_type");
-    if (!"client_credentials".equals(grant)) {
+    Principal principal;
+    if ("client_credentials".equals(grant)) {
+      String clientId = form.getOrDefault("client_id", "");
+      principal =
+          authenticator
+              .authenticateToken(clientId, form.get("client_secret"))
+              .orElseThrow(
+                  () -> new NotAuthorizedException("Invalid client credentials for '%s'", clientId));
+    } else if (TOKEN_EXCHANGE.equals(grant)) {
+      // Iceberg's client refreshes a token by exchanging it for a new one
+      String subject = form.get("subject_token");
+      principal =
+          tokens
+              .principal(subject == null ? "" : subject)
+              .or(() -> authenticator.authenticateToken("", subject))
+              .orElseThrow(() -> new NotAuthorizedException("Invalid or expired subject_token"));
+    } else {
       throw new BadRequestException(
           "Unsupported grant_type '%s': use client_credentials with the server token as"
               + " client_secret",
           grant);
     }
-    String clientId = form.getOrDefault("client_id", "");
-    Principal principal =
-        authenticator
-            .authenticateToken(clientId, form.get("client_secret"))
-            .orElseThrow(
-                () -> new NotAuthorizedException("Invalid client credentials for '%s'", clientId));
     return OAuthTokenResponse.builder()
         .withToken(tokens.issue(principal))
         .withTokenType("bearer")

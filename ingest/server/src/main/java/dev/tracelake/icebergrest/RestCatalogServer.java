@@ -6,6 +6,7 @@ import dev.tracelake.lake.Lake;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -46,6 +47,11 @@ public final class RestCatalogServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setRequestHeaderSize(16 * 1024);
+    // Iceberg clients join namespace levels with %1F (unit separator) in paths; Jetty refuses
+    // control characters in paths by default. The handler decodes and checks every segment.
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with(
+            "iceberg-rest", UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(config.host());
     connector.setPort(config.port());
