@@ -22,8 +22,16 @@ final class ExternalClient {
 
   private ExternalClient() {}
 
-  /** Returns the program's path, failing the test when it is not installed. */
+  /**
+   * Returns the program's path, failing the test when it is not installed. Debian's own {@code
+   * /usr/bin} comes first: the Python modules installed with apt belong to Debian's interpreter,
+   * not to another python3 earlier on the PATH (pyenv, a virtualenv).
+   */
   static String require(String program, String debianPackages) {
+    Path debian = Path.of("/usr/bin", program);
+    if (Files.isExecutable(debian)) {
+      return debian.toString();
+    }
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path candidate = Path.of(dir, program);
       if (Files.isExecutable(candidate)) {
