@@ -423,13 +423,17 @@ final class PgConnection {
     List<Integer> formats = shorts(body, "parameter format");
     int n = body.int16();
     if (n != statement.paramCount()) {
-      throw PgException.protocol(
-          "bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
-          n, statementName, statement.paramCount());
+      throw new PgException(
+          PgException.PROTOCOL_VIOLATION,
+          String.format(
+              "bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
+              n, statementName, statement.paramCount()));
     }
     if (formats.size() > 1 && formats.size() != n) {
-      throw PgException.protocol(
-          "bind message has %d parameter formats but %d parameters", formats.size(), n);
+      throw new PgException(
+          PgException.PROTOCOL_VIOLATION,
+          String.format(
+              "bind message has %d parameter formats but %d parameters", formats.size(), n));
     }
     List<byte[]> values = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
