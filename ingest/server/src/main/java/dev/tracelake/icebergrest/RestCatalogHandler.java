@@ -43,6 +43,7 @@ import org.apache.iceberg.rest.RESTSerializers;
 import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.apache.iceberg.rest.responses.ImmutableLoadCredentialsResponse;
 import org.apache.iceberg.rest.responses.ListTablesResponse;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
 import org.apache.iceberg.rest.responses.OAuthTokenResponse;
@@ -68,7 +69,11 @@ final class RestCatalogHandler extends Handler.Abstract {
   private static final String JSON = "application/json";
   private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
-  /** The endpoints served; writes are answered (403) but not advertised. */
+  /**
+   * The endpoints advertised in {@code /v1/config}. The write endpoints are listed too, although
+   * every write is answered with 403: a client that finds a write endpoint missing refuses the call
+   * itself ("Server does not support endpoint"), and its user would never learn where writes go.
+   */
   static final List<Endpoint> ENDPOINTS =
       List.of(
           Endpoint.V1_LIST_NAMESPACES,
@@ -78,9 +83,24 @@ final class RestCatalogHandler extends Handler.Abstract {
           Endpoint.V1_LOAD_TABLE,
           Endpoint.V1_TABLE_EXISTS,
           Endpoint.V1_REPORT_METRICS,
+          Endpoint.V1_TABLE_CREDENTIALS,
           Endpoint.V1_LIST_VIEWS,
           Endpoint.V1_LOAD_VIEW,
-          Endpoint.V1_VIEW_EXISTS);
+          Endpoint.V1_VIEW_EXISTS,
+          Endpoint.V1_CREATE_NAMESPACE,
+          Endpoint.V1_UPDATE_NAMESPACE,
+          Endpoint.V1_DELETE_NAMESPACE,
+          Endpoint.V1_CREATE_TABLE,
+          Endpoint.V1_UPDATE_TABLE,
+          Endpoint.V1_DELETE_TABLE,
+          Endpoint.V1_RENAME_TABLE,
+          Endpoint.V1_REGISTER_TABLE,
+          Endpoint.V1_COMMIT_TRANSACTION,
+          Endpoint.V1_CREATE_VIEW,
+          Endpoint.V1_UPDATE_VIEW,
+          Endpoint.V1_DELETE_VIEW,
+          Endpoint.V1_RENAME_VIEW,
+          Endpoint.V1_REGISTER_VIEW);
 
   private final LakeCatalogView catalog;
   private final Authenticator authenticator;
@@ -126,6 +146,13 @@ final class RestCatalogHandler extends Handler.Abstract {
     try {
       answer = route(request);
       json = answer.body() == null ? null : mapper.writeValueAsBytes(answer.body());
+    } catch (OAuthFailure e) {
+      // the token endpoint answers in OAuth2's own error format (RFC 6749 section 5.2)
+      answer = new Answer(e.status, null, Map.of());
+      var node = mapper.createObjectNode();
+      node.put("error", e.code);
+      node.put("error_description", e.getMessage());
+      json = node.toString().getBytes(StandardCharsets.UTF_8);
     } catch (RuntimeException e) {
       answer = error(e);
       json = errorJson(answer);
@@ -161,7 +188,13 @@ final class RestCatalogHandler extends Handler.Abstract {
     }
     if (path.size() == 3 && path.get(1).equals("oauth") && path.get(2).equals("tokens")) {
       requireMethod(method, "POST");
-      return Answer.ok(token(Content.Source.asString(request, StandardCharsets.UTF_8)));
+      try {
+        return Answer.ok(token(Content.Source.asString(request, StandardCharsets.UTF_8)));
+      } catch (NotAuthorizedException e) {
+        throw new OAuthFailure(401, "invalid_client", e.getMessage());
+      } catch (BadRequestException | IllegalArgumentException e) {
+        throw new OAuthFailure(400, "invalid_request", e.getMessage());
+      }
     }
     Principal principal = authenticate(request);
     String what = path.get(1);
@@ -220,6 +253,12 @@ final class RestCatalogHandler extends Handler.Abstract {
           requireMethod(method, "GET");
           return Answer.ok(listTables(principal, namespace, query));
         }
+        case "functions" -> {
+          requireMethod(method, "GET");
+          CatalogHandlers.namespaceExists(catalog, namespace);
+          // Tracelake has no catalog functions: an empty list, in the shape of a table list
+          return Answer.ok(ListTablesResponse.builder().build());
+        }
         case "views" -> {
           if (method.equals("POST")) {
             throw new ForbiddenException(LakeCatalogView.WRITES_REFUSED);
@@ -237,6 +276,11 @@ final class RestCatalogHandler extends Handler.Abstract {
       }
     }
     TableIdentifier ident = TableIdentifier.of(namespace, RESTUtil.decodeString(path.get(4)));
+    if (kind.equals("functions") && path.size() == 5) {
+      requireMethod(method, "GET");
+      CatalogHandlers.namespaceExists(catalog, namespace);
+      throw new NotFoundException("Function does not exist: %s", ident);
+    }
     if (kind.equals("views") && path.size() == 5) {
       switch (method) {
         case "GET" -> {
@@ -269,18 +313,39 @@ final class RestCatalogHandler extends Handler.Abstract {
       }
     }
     String action = path.get(5);
-    if (path.size() == 6 && action.equals("metrics")) {
-      requireMethod(method, "POST");
-      // scan reports from engines: accepted and dropped (Tracelake keeps its own metrics)
-      LOG.debug("Scan report for {} from {}", ident, principal.user());
-      return Answer.noContent();
+    switch (action) {
+      case "metrics" -> {
+        requireMethod(method, "POST");
+        // scan reports from engines: accepted and dropped (Tracelake keeps its own metrics)
+        LOG.debug("Scan report for {} from {}", ident, principal.user());
+        return Answer.noContent();
+      }
+      case "unregister" -> throw new ForbiddenException(LakeCatalogView.WRITES_REFUSED);
+      case "credentials" -> {
+        requireMethod(method, "GET");
+        checkRead(principal, ident);
+        CatalogHandlers.tableExists(catalog, ident);
+        // no vended credentials: engines read the files with their own storage credentials
+        return Answer.ok(ImmutableLoadCredentialsResponse.builder().build());
+      }
+      case "sign" ->
+          throw new ForbiddenException(
+              "Remote signing is not offered: engines sign object-store requests with their own"
+                  + " credentials");
+      case "plan" -> {
+        if (path.size() == 6) {
+          requireMethod(method, "POST");
+          throw new UnsupportedOperationException(
+              "Server-side scan planning is not offered: plan with the table metadata from"
+                  + " loadTable (it is not among the endpoints of /v1/config)");
+        }
+        throw new NotFoundException("No such scan plan: %s", RESTUtil.decodeString(path.get(6)));
+      }
+      case "tasks" -> throw new NotFoundException("No such plan task: server-side planning is not offered");
+      default ->
+          throw new NotFoundException(
+              "No such endpoint: %s %s", method, request.getHttpURI().getPath());
     }
-    if (action.equals("credentials") || action.equals("plan") || action.equals("tasks")) {
-      throw new UnsupportedOperationException(
-          "Server-side scan planning and credential vending are not offered: read the table's"
-              + " files with the engine's own storage credentials");
-    }
-    throw new NotFoundException("No such endpoint: %s %s", method, request.getHttpURI().getPath());
   }
 
   private ListTablesResponse listTables(Principal principal, Namespace namespace, Fields query) {
@@ -408,6 +473,18 @@ final class RestCatalogHandler extends Handler.Abstract {
 
   private static MethodNotAllowed notAllowed(String method, String allowed) {
     return new MethodNotAllowed("Method " + method + " is not allowed here; use " + allowed, allowed);
+  }
+
+  /** A refused token request, answered as OAuth2 errors are. */
+  private static final class OAuthFailure extends RuntimeException {
+    final int status;
+    final String code;
+
+    OAuthFailure(int status, String code, String message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
   }
 
   /** A method the resource does not serve (405). */
