@@ -55,12 +55,7 @@ final class Doors implements AutoCloseable {
     if (s.pgPort() < 0 && s.restPort() < 0) {
       return new Doors(null, null, null);
     }
-    if (s.pgPort() >= 0) {
-      DoorBinding.check("PostgreSQL", s.host(), s.allowRemote(), "--doors-allow-remote");
-    }
-    if (s.restPort() >= 0) {
-      DoorBinding.check("Iceberg REST", s.host(), s.allowRemote(), "--doors-allow-remote");
-    }
+    checkBinding(s);
     LocalCredential credential =
         s.token() != null ? LocalCredential.of(s.token()) : LocalCredential.fromFile(s.tokenFile());
     PgServer pg =
@@ -98,6 +93,20 @@ final class Doors implements AutoCloseable {
       throw e;
     }
     return new Doors(pg, rest, s.token() != null ? null : s.tokenFile());
+  }
+
+  /**
+   * Checks, before anything listens, that the enabled doors may listen on the host.
+   *
+   * @throws IllegalArgumentException when the host is not loopback and remote doors are not allowed
+   */
+  static void checkBinding(Settings s) {
+    if (s.pgPort() >= 0) {
+      DoorBinding.check("PostgreSQL", s.host(), s.allowRemote(), "--doors-allow-remote");
+    }
+    if (s.restPort() >= 0) {
+      DoorBinding.check("Iceberg REST", s.host(), s.allowRemote(), "--doors-allow-remote");
+    }
   }
 
   /** Starts one optional endpoint; returns null when it is disabled or its default port is busy. */

@@ -190,6 +190,7 @@ final class ServeCommand implements Callable<Integer> {
     int metricsPortInForce = metricsPort(file);
     java.time.Duration healthInterval = healthInterval(file);
     LakeConfig lakeConfig = lakeConfig(file);
+    Doors.Settings doorSettings = doorSettings(file, config.host(), lakeConfig);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
       String emitTo =
@@ -247,7 +248,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       Doors doors;
       try {
-        doors = openDoors(file, config.host(), lakeConfig, server);
+        doors = openDoors(doorSettings, file, server);
       } catch (RuntimeException e) {
         stopOpenLineage(openLineage);
         stopMetrics(metricsServer);
@@ -368,9 +369,8 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** Opens the PostgreSQL endpoint and the Iceberg REST catalog as their settings say. */
-  private Doors openDoors(
-      Properties file, String host, LakeConfig lakeConfig, TracelakeServer server) {
+  /** Resolves the settings of the PostgreSQL endpoint and the Iceberg REST catalog. */
+  private Doors.Settings doorSettings(Properties file, String host, LakeConfig lakeConfig) {
     int pg = optionalPort(pgPort, "pg-port", PgServerConfig.DEFAULT_PORT, file);
     int rest = optionalPort(restPort, "rest-port", RestCatalogConfig.DEFAULT_PORT, file);
     int maxConnections;
@@ -412,6 +412,16 @@ final class ServeCommand implements Callable<Integer> {
             tokens,
             token == null || token.isBlank() ? null : token.strip(),
             allowRemote);
+    try {
+      Doors.checkBinding(settings);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return settings;
+  }
+
+  /** Opens the PostgreSQL endpoint and the Iceberg REST catalog as their settings say. */
+  private Doors openDoors(Doors.Settings settings, Properties file, TracelakeServer server) {
     return Doors.open(
         settings,
         server,
