@@ -3,11 +3,9 @@ package dev.tracelake.pgwire;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.apache.arrow.vector.DurationVector;
@@ -24,7 +22,6 @@ import org.apache.arrow.vector.complex.ListVector;
 
 /** PostgreSQL's text output formats for the values the door sends. */
 final class PgText {
-  private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
 
   private PgText() {}
 
@@ -36,7 +33,12 @@ final class PgText {
     if (Double.isInfinite(d)) {
       return d > 0 ? "Infinity" : "-Infinity";
     }
-    return shortest(Double.toString(d), 15);
+    String java = Double.toString(d);
+    if (java.indexOf('E') < 0) {
+      // plain notation in Java is plain in PostgreSQL too (Java switches at 1e-3 and 1e7)
+      return java.endsWith(".0") ? java.substring(0, java.length() - 2) : java;
+    }
+    return shortest(java, 15);
   }
 
   static String float4(float f) {
@@ -46,21 +48,25 @@ final class PgText {
     if (Float.isInfinite(f)) {
       return f > 0 ? "Infinity" : "-Infinity";
     }
-    return shortest(Float.toString(f), 6);
+    String java = Float.toString(f);
+    if (java.indexOf('E') < 0 && Math.abs(f) < 1e6f) {
+      return java.endsWith(".0") ? java.substring(0, java.length() - 2) : java;
+    }
+    return shortest(java, 6);
   }
 
   /**
    * Reformats Java's shortest round-trip digits the way PostgreSQL's Ryu output does: plain
-   * notation for decimal exponents from -4 to {@code maxPlainExponent}, else {@code 1.5e+20}.
+   * notation for decimal exponents from -4 to below {@code firstExponentNotation}, else {@code 1.5e+20}.
    */
-  private static String shortest(String javaText, int maxPlainExponent) {
+  private static String shortest(String javaText, int firstExponentNotation) {
     BigDecimal value = new BigDecimal(javaText);
     if (value.signum() == 0) {
       return javaText.startsWith("-") ? "-0" : "0";
     }
     BigDecimal stripped = value.stripTrailingZeros();
     int exponent = stripped.precision() - stripped.scale() - 1;
-    if (exponent < -4 || exponent > maxPlainExponent) {
+    if (exponent < -4 || exponent >= firstExponentNotation) {
       String digits = stripped.unscaledValue().abs().toString();
       StringBuilder sb = new StringBuilder();
       if (stripped.signum() < 0) {
@@ -102,57 +108,82 @@ final class PgText {
   }
 
   static String timestamp(long micros) {
-    LocalDateTime dt =
-        LocalDateTime.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L),
-            (int) (Math.floorMod(micros, 1_000_000L) * 1000),
-            ZoneOffset.UTC);
-    return dateTime(dt);
+    StringBuilder sb = new StringBuilder(26);
+    appendDateTime(sb, micros);
+    return sb.toString();
   }
 
   static String timestamptz(long micros, ZoneId zone) {
-    Instant instant =
-        Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
-    ZonedDateTime zoned = instant.atZone(zone);
-    int offset = zoned.getOffset().getTotalSeconds();
-    StringBuilder sb = new StringBuilder(dateTime(zoned.toLocalDateTime()));
+    int offset =
+        zone == ZoneOffset.UTC || zone.getId().equals("UTC")
+            ? 0
+            : zone.getRules()
+                .getOffset(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)))
+                .getTotalSeconds();
+    StringBuilder sb = new StringBuilder(32);
+    appendDateTime(sb, micros + offset * 1_000_000L);
     sb.append(offset < 0 ? '-' : '+');
     int abs = Math.abs(offset);
-    sb.append(String.format(Locale.ROOT, "%02d", abs / 3600));
+    pad2(sb, abs / 3600);
     if (abs % 3600 != 0) {
-      sb.append(String.format(Locale.ROOT, ":%02d", (abs % 3600) / 60));
+      pad2(sb.append(':'), (abs % 3600) / 60);
       if (abs % 60 != 0) {
-        sb.append(String.format(Locale.ROOT, ":%02d", abs % 60));
+        pad2(sb.append(':'), abs % 60);
       }
     }
     return sb.toString();
   }
 
-  private static String dateTime(LocalDateTime dt) {
-    String base =
-        String.format(
-            Locale.ROOT,
-            "%04d-%02d-%02d %02d:%02d:%02d",
-            dt.getYear(),
-            dt.getMonthValue(),
-            dt.getDayOfMonth(),
-            dt.getHour(),
-            dt.getMinute(),
-            dt.getSecond());
-    return withFraction(base, dt.getNano() / 1000);
+  /** Appends {@code yyyy-MM-dd HH:mm:ss[.ffffff]} of a local date-time in microseconds. */
+  private static void appendDateTime(StringBuilder sb, long micros) {
+    long seconds = Math.floorDiv(micros, 1_000_000L);
+    int fraction = (int) Math.floorMod(micros, 1_000_000L);
+    long days = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    int year = date.getYear();
+    if (year >= 0 && year <= 9999) {
+      sb.append((char) ('0' + year / 1000))
+          .append((char) ('0' + year / 100 % 10))
+          .append((char) ('0' + year / 10 % 10))
+          .append((char) ('0' + year % 10));
+    } else {
+      sb.append(year);
+    }
+    pad2(sb.append('-'), date.getMonthValue());
+    pad2(sb.append('-'), date.getDayOfMonth());
+    pad2(sb.append(' '), secondOfDay / 3600);
+    pad2(sb.append(':'), secondOfDay / 60 % 60);
+    pad2(sb.append(':'), secondOfDay % 60);
+    appendFraction(sb, fraction);
+  }
+
+  private static void pad2(StringBuilder sb, int v) {
+    sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+  }
+
+  /** Appends {@code .ffffff} without trailing zeros, nothing for 0. */
+  private static void appendFraction(StringBuilder sb, int micros) {
+    if (micros == 0) {
+      return;
+    }
+    sb.append('.');
+    int digits = 6;
+    while (micros % 10 == 0) {
+      micros /= 10;
+      digits--;
+    }
+    String f = Integer.toString(micros);
+    for (int i = f.length(); i < digits; i++) {
+      sb.append('0');
+    }
+    sb.append(f);
   }
 
   private static String withFraction(String base, int micros) {
-    if (micros == 0) {
-      return base;
-    }
-    String f = String.format(Locale.ROOT, "%06d", micros);
-    int end = f.length();
-    while (f.charAt(end - 1) == '0') {
-      end--;
-    }
-    return base + "." + f.substring(0, end);
+    StringBuilder sb = new StringBuilder(base);
+    appendFraction(sb, micros);
+    return sb.toString();
   }
 
   /** An interval in PostgreSQL's {@code postgres} IntervalStyle: {@code 1 year 2 mons 04:05:06}. */
@@ -161,13 +192,13 @@ final class PgText {
     long years = months / 12;
     long mons = months % 12;
     if (years != 0) {
-      sb.append(years).append(Math.abs(years) == 1 ? " year" : " years");
+      sb.append(years).append(years == 1 ? " year" : " years");
     }
     if (mons != 0) {
-      sb.append(sb.isEmpty() ? "" : " ").append(mons).append(Math.abs(mons) == 1 ? " mon" : " mons");
+      sb.append(sb.isEmpty() ? "" : " ").append(mons).append(mons == 1 ? " mon" : " mons");
     }
     if (days != 0) {
-      sb.append(sb.isEmpty() ? "" : " ").append(days).append(Math.abs(days) == 1 ? " day" : " days");
+      sb.append(sb.isEmpty() ? "" : " ").append(days).append(days == 1 ? " day" : " days");
     }
     if (micros != 0 || sb.isEmpty()) {
       sb.append(sb.isEmpty() ? "" : " ");
