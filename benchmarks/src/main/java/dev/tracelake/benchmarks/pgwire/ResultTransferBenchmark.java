@@ -138,22 +138,38 @@ public final class ResultTransferBenchmark {
           seconds.get(t.getKey()).add(s);
         }
         System.out.printf(
-            Locale.ROOT, "round %d %-12s %.3f s%s%n", round, t.getKey(), s,
+            Locale.ROOT,
+            "round %d %-12s %.3f s%s%n",
+            round,
+            t.getKey(),
+            s,
             round < warmups ? " (warm-up)" : "");
       }
     }
     System.out.printf(Locale.ROOT, "load average %s%n", Machine.loadAverage());
     System.out.printf(
-        Locale.ROOT, "%-12s %5s %9s %9s %9s %12s %8s%n", "target", "runs", "median s", "min s",
-        "max s", "rows/s", "vs duckdb");
+        Locale.ROOT,
+        "%-12s %5s %9s %9s %9s %12s %8s%n",
+        "target",
+        "runs",
+        "median s",
+        "min s",
+        "max s",
+        "rows/s",
+        "vs duckdb");
     double baseline = median(seconds.get("duckdb-jdbc"));
     for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
       List<Double> s = e.getValue();
       double median = median(s);
       System.out.printf(
-          Locale.ROOT, "%-12s %5d %9.3f %9.3f %9.3f %,12.0f %8.2f%n", e.getKey(), s.size(), median,
+          Locale.ROOT,
+          "%-12s %5d %9.3f %9.3f %9.3f %,12.0f %8.2f%n",
+          e.getKey(),
+          s.size(),
+          median,
           s.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-          s.stream().mapToDouble(Double::doubleValue).max().orElse(0), rows / median,
+          s.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+          rows / median,
           baseline / median);
     }
     for (String k : seconds.keySet()) {
@@ -202,7 +218,9 @@ public final class ResultTransferBenchmark {
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT " + COLUMNS + " FROM read_parquet(["
+                "SELECT "
+                    + COLUMNS
+                    + " FROM read_parquet(["
                     + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
                     + "])")) {
       return typed(rs);
@@ -276,9 +294,15 @@ public final class ResultTransferBenchmark {
   private static long psqlCli(String psql, int port) throws Exception {
     ProcessBuilder b =
         new ProcessBuilder(
-            psql, "-X", "-A", "-t", "-o", "/dev/null",
+            psql,
+            "-X",
+            "-A",
+            "-t",
+            "-o",
+            "/dev/null",
             "host=127.0.0.1 port=" + port + " user=bench dbname=tracelake",
-            "-c", "SELECT " + COLUMNS + " FROM events");
+            "-c",
+            "SELECT " + COLUMNS + " FROM events");
     b.environment().put("PGPASSWORD", TOKEN);
     b.redirectErrorStream(true);
     b.redirectOutput(ProcessBuilder.Redirect.DISCARD);

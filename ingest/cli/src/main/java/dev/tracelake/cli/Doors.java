@@ -14,8 +14,8 @@ import java.nio.file.Path;
 
 /**
  * The standard doors {@code serve} opens beside gRPC: SQL over the PostgreSQL protocol and the
- * Iceberg REST catalog, both authenticating with the server token (until access control exists:
- * one {@link LocalCredential}, loopback only unless allowed explicitly).
+ * Iceberg REST catalog, both authenticating with the server token (until access control exists: one
+ * {@link LocalCredential}, loopback only unless allowed explicitly).
  */
 final class Doors implements AutoCloseable {
   private final PgServer pg;
@@ -48,8 +48,8 @@ final class Doors implements AutoCloseable {
   /**
    * Opens the enabled doors; a port of -1 leaves a door closed.
    *
-   * @param starter starts an optional endpoint the way serve starts the others (a busy default
-   *     port only warns)
+   * @param starter starts an optional endpoint the way serve starts the others (a busy default port
+   *     only warns)
    */
   static Doors open(Settings s, TracelakeServer server, OptionalStarter starter) {
     if (s.pgPort() < 0 && s.restPort() < 0) {
@@ -119,10 +119,7 @@ final class Doors implements AutoCloseable {
     StringBuilder sb = new StringBuilder();
     if (pg != null) {
       InetSocketAddress a = pg.address();
-      sb.append("PostgreSQL on ")
-          .append(a.getHostString())
-          .append(':')
-          .append(a.getPort());
+      sb.append("PostgreSQL on ").append(a.getHostString()).append(':').append(a.getPort());
     }
     if (rest != null) {
       sb.append(sb.isEmpty() ? "" : ", ").append("Iceberg REST catalog on ").append(rest.baseUri());
@@ -131,7 +128,8 @@ final class Doors implements AutoCloseable {
       return "";
     }
     sb.append(" (password / bearer token: ")
-        .append(tokenFile != null ? "the token in " + tokenFile.toAbsolutePath() : "$TRACELAKE_TOKEN")
+        .append(
+            tokenFile != null ? "the token in " + tokenFile.toAbsolutePath() : "$TRACELAKE_TOKEN")
         .append(')');
     return sb.toString();
   }

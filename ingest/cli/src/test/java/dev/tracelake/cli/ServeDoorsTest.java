@@ -32,8 +32,18 @@ class ServeDoorsTest {
     Path lake = dir.resolve("lake");
     RunningServe serve =
         RunningServe.start(
-            "--warehouse", lake.toString(), "--port", "0", "--openlineage-port", "-1",
-            "--metrics-port", "-1", "--pg-port", "0", "--rest-port", "0");
+            "--warehouse",
+            lake.toString(),
+            "--port",
+            "0",
+            "--openlineage-port",
+            "-1",
+            "--metrics-port",
+            "-1",
+            "--pg-port",
+            "0",
+            "--rest-port",
+            "0");
     try {
       Matcher m = serve.await(DOORS);
       Path tokenFile = Path.of(m.group(3));
@@ -69,8 +79,16 @@ class ServeDoorsTest {
   void doorsRefuseANetworkAddressUnlessAllowed() throws Exception {
     RunningServe serve =
         RunningServe.start(
-            "--warehouse", dir.resolve("lake").toString(), "--host", "0.0.0.0", "--port", "0",
-            "--openlineage-port", "-1", "--metrics-port", "-1");
+            "--warehouse",
+            dir.resolve("lake").toString(),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--openlineage-port",
+            "-1",
+            "--metrics-port",
+            "-1");
     assertThat(serve.awaitExit()).isEqualTo(2);
     assertThat(serve.stderr())
         .contains("The PostgreSQL endpoint listens on loopback only until access control exists")

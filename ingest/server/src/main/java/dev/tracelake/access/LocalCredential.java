@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's own credential until access control exists: one secret token, accepted from any
- * user name, that authenticates as the principal {@value #PRINCIPAL}. The token is given (e.g. by
- * an environment variable) or read from a file that only the server's user can read, created with a
+ * The server's own credential until access control exists: one secret token, accepted from any user
+ * name, that authenticates as the principal {@value #PRINCIPAL}. The token is given (e.g. by an
+ * environment variable) or read from a file that only the server's user can read, created with a
  * fresh random token on first start so clients on the same machine can read it and restarts keep
  * it.
  */
@@ -99,7 +99,10 @@ public final class LocalCredential implements Authenticator {
       char c = token.charAt(i);
       if (c < 0x21 || c > 0x7e) {
         throw new IllegalArgumentException(
-            "Server token: " + what + " must be printable ASCII without spaces; character " + i
+            "Server token: "
+                + what
+                + " must be printable ASCII without spaces; character "
+                + i
                 + " is not");
       }
     }
@@ -111,9 +114,10 @@ public final class LocalCredential implements Authenticator {
       return Optional.empty();
     }
     // constant time, so the comparison leaks nothing about how much of the token matched
-    boolean matches =
-        MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
-    return matches ? Optional.of(new Principal(PRINCIPAL, user == null ? "" : user)) : Optional.empty();
+    boolean matches = MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+    return matches
+        ? Optional.of(new Principal(PRINCIPAL, user == null ? "" : user))
+        : Optional.empty();
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.tracelake.lake.TableName;
 
 /**
  * Decides whether a principal may read a table. Doors call {@link #checkRead} for every table a
- * statement reads or a catalog request loads, before any of the table's data or metadata leaves
- * the server, and filter listings with {@link #canRead}.
+ * statement reads or a catalog request loads, before any of the table's data or metadata leaves the
+ * server, and filter listings with {@link #canRead}.
  */
 public interface TableAccess {
   /** Every authenticated principal may read every table: the policy until grants exist. */

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Short-lived bearer tokens issued by the OAuth2 client-credentials exchange ({@code POST
  * /v1/oauth/tokens}), each standing for the principal whose credentials bought it. Kept in memory
- * and bounded: a client whose token is unknown (another replica, a restart) gets 401 and repeats the
- * exchange, as Iceberg's REST client does by itself.
+ * and bounded: a client whose token is unknown (another replica, a restart) gets 401 and repeats
+ * the exchange, as Iceberg's REST client does by itself.
  */
 final class AccessTokens {
   private static final int MAX_TOKENS = 10_000;

@@ -109,7 +109,10 @@ final class RestCatalogHandler extends Handler.Abstract {
   private final ObjectMapper mapper;
 
   RestCatalogHandler(
-      LakeCatalogView catalog, Authenticator authenticator, TableAccess access, AccessTokens tokens) {
+      LakeCatalogView catalog,
+      Authenticator authenticator,
+      TableAccess access,
+      AccessTokens tokens) {
     this.catalog = catalog;
     this.authenticator = authenticator;
     this.access = access;
@@ -184,7 +187,8 @@ final class RestCatalogHandler extends Handler.Abstract {
     List<String> path = segments(request.getHttpURI().getPath());
     Fields query = Request.extractQueryParameters(request);
     if (path.size() < 2 || !path.get(0).equals("v1")) {
-      throw new NotFoundException("No such endpoint: %s %s", method, request.getHttpURI().getPath());
+      throw new NotFoundException(
+          "No such endpoint: %s %s", method, request.getHttpURI().getPath());
     }
     if (path.size() == 3 && path.get(1).equals("oauth") && path.get(2).equals("tokens")) {
       requireMethod(method, "POST");
@@ -210,7 +214,8 @@ final class RestCatalogHandler extends Handler.Abstract {
       throw new ForbiddenException(LakeCatalogView.WRITES_REFUSED);
     }
     if (!what.equals("namespaces")) {
-      throw new NotFoundException("No such endpoint: %s %s", method, request.getHttpURI().getPath());
+      throw new NotFoundException(
+          "No such endpoint: %s %s", method, request.getHttpURI().getPath());
     }
     if (path.size() == 2) {
       if (method.equals("POST")) {
@@ -295,7 +300,8 @@ final class RestCatalogHandler extends Handler.Abstract {
       }
     }
     if (!kind.equals("tables")) {
-      throw new NotFoundException("No such endpoint: %s %s", method, request.getHttpURI().getPath());
+      throw new NotFoundException(
+          "No such endpoint: %s %s", method, request.getHttpURI().getPath());
     }
     if (path.size() == 5) {
       switch (method) {
@@ -341,7 +347,8 @@ final class RestCatalogHandler extends Handler.Abstract {
         }
         throw new NotFoundException("No such scan plan: %s", RESTUtil.decodeString(path.get(6)));
       }
-      case "tasks" -> throw new NotFoundException("No such plan task: server-side planning is not offered");
+      case "tasks" ->
+          throw new NotFoundException("No such plan task: server-side planning is not offered");
       default ->
           throw new NotFoundException(
               "No such endpoint: %s %s", method, request.getHttpURI().getPath());
@@ -351,7 +358,8 @@ final class RestCatalogHandler extends Handler.Abstract {
   private ListTablesResponse listTables(Principal principal, Namespace namespace, Fields query) {
     ListTablesResponse all =
         query.getValue("pageSize") != null || query.getValue("pageToken") != null
-            ? CatalogHandlers.listTables(catalog, namespace, query.getValue("pageToken"), pageSize(query))
+            ? CatalogHandlers.listTables(
+                catalog, namespace, query.getValue("pageToken"), pageSize(query))
             : CatalogHandlers.listTables(catalog, namespace);
     List<TableIdentifier> readable = new ArrayList<>();
     for (TableIdentifier id : all.identifiers()) {
@@ -415,7 +423,8 @@ final class RestCatalogHandler extends Handler.Abstract {
           authenticator
               .authenticateToken(clientId, form.get("client_secret"))
               .orElseThrow(
-                  () -> new NotAuthorizedException("Invalid client credentials for '%s'", clientId));
+                  () ->
+                      new NotAuthorizedException("Invalid client credentials for '%s'", clientId));
     } else if (TOKEN_EXCHANGE.equals(grant)) {
       // Iceberg's client refreshes a token by exchanging it for a new one
       String subject = form.get("subject_token");
@@ -472,7 +481,8 @@ final class RestCatalogHandler extends Handler.Abstract {
   }
 
   private static MethodNotAllowed notAllowed(String method, String allowed) {
-    return new MethodNotAllowed("Method " + method + " is not allowed here; use " + allowed, allowed);
+    return new MethodNotAllowed(
+        "Method " + method + " is not allowed here; use " + allowed, allowed);
   }
 
   /** A refused token request, answered as OAuth2 errors are. */
@@ -538,7 +548,10 @@ final class RestCatalogHandler extends Handler.Abstract {
       code = 500;
       message = "Internal error; see the server log";
     }
-    type = code == 405 ? "MethodNotAllowedException" : code == 500 ? "InternalServerError" : e.getClass().getSimpleName();
+    type =
+        code == 405
+            ? "MethodNotAllowedException"
+            : code == 500 ? "InternalServerError" : e.getClass().getSimpleName();
     if (code == 400 && !(e instanceof BadRequestException)) {
       type = "BadRequestException";
     }
@@ -553,7 +566,8 @@ final class RestCatalogHandler extends Handler.Abstract {
 
   private static String etag(String value) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
       return "W/\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);

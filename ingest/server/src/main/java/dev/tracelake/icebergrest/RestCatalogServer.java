@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lake's tables as an Apache Iceberg REST catalog, so Spark, Trino, Flink, PyIceberg and
- * DuckDB read every snapshot, tag and branch through the protocol they already speak. Read-only:
- * writes are refused with 403 (see {@link LakeCatalogView#WRITES_REFUSED}). Served by Jetty with a
- * bounded thread pool, an idle timeout and a request size limit.
+ * The lake's tables as an Apache Iceberg REST catalog, so Spark, Trino, Flink, PyIceberg and DuckDB
+ * read every snapshot, tag and branch through the protocol they already speak. Read-only: writes
+ * are refused with 403 (see {@link LakeCatalogView#WRITES_REFUSED}). Served by Jetty with a bounded
+ * thread pool, an idle timeout and a request size limit.
  */
 public final class RestCatalogServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RestCatalogServer.class);
@@ -84,7 +84,9 @@ public final class RestCatalogServer implements AutoCloseable {
     return rest;
   }
 
-  /** Returns the catalog's base URI, e.g. {@code http://127.0.0.1:8181}; clients add {@code /v1}. */
+  /**
+   * Returns the catalog's base URI, e.g. {@code http://127.0.0.1:8181}; clients add {@code /v1}.
+   */
   public URI baseUri() {
     String host = connector.getHost();
     return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());

@@ -114,7 +114,11 @@ final class CatalogRelations {
           List<Object[]> rows = new ArrayList<>();
           rows.add(row(ObjectIds.PG_CATALOG_NAMESPACE, "pg_catalog", ObjectIds.OWNER, null));
           rows.add(
-              row(ObjectIds.INFORMATION_SCHEMA_NAMESPACE, "information_schema", ObjectIds.OWNER, null));
+              row(
+                  ObjectIds.INFORMATION_SCHEMA_NAMESPACE,
+                  "information_schema",
+                  ObjectIds.OWNER,
+                  null));
           for (String ns : namespaces(s)) {
             rows.add(row(s.ids().namespace(ns), ns, ObjectIds.OWNER, null));
           }
@@ -137,11 +141,39 @@ final class CatalogRelations {
             TableDescription d = s.describe(t);
             rows.add(
                 row(
-                    s.ids().table(t), t.name(), s.ids().namespace(t.namespace()),
-                    s.ids().rowType(t), 0, ObjectIds.OWNER, 2, 0, 0, 0,
-                    d.currentSnapshot().map(x -> (double) x.totalRows()).orElse(0.0), 0, 0,
-                    false, false, "p", "r", d.columns().size(), 0, false, false, false, false,
-                    false, true, "d", false, 0, 0, 0, null, null, null));
+                    s.ids().table(t),
+                    t.name(),
+                    s.ids().namespace(t.namespace()),
+                    s.ids().rowType(t),
+                    0,
+                    ObjectIds.OWNER,
+                    2,
+                    0,
+                    0,
+                    0,
+                    d.currentSnapshot().map(x -> (double) x.totalRows()).orElse(0.0),
+                    0,
+                    0,
+                    false,
+                    false,
+                    "p",
+                    "r",
+                    d.columns().size(),
+                    0,
+                    false,
+                    false,
+                    false,
+                    false,
+                    false,
+                    true,
+                    "d",
+                    false,
+                    0,
+                    0,
+                    0,
+                    null,
+                    null,
+                    null));
           }
           return rows;
         });
@@ -163,10 +195,32 @@ final class CatalogRelations {
               IcebergPgTypes.Mapped m = IcebergPgTypes.of(c.type());
               rows.add(
                   row(
-                      s.ids().table(t), c.name(), m.type().oid(), -1, m.type().length(), attnum,
-                      m.type().isArray() ? 1 : 0, -1, m.typmod(), m.type().length() > 0
-                          && m.type().length() <= 8, "d", "x", "", c.required(), false, false,
-                      "", "", false, true, 0, 0, null, null, null, null));
+                      s.ids().table(t),
+                      c.name(),
+                      m.type().oid(),
+                      -1,
+                      m.type().length(),
+                      attnum,
+                      m.type().isArray() ? 1 : 0,
+                      -1,
+                      m.typmod(),
+                      m.type().length() > 0 && m.type().length() <= 8,
+                      "d",
+                      "x",
+                      "",
+                      c.required(),
+                      false,
+                      false,
+                      "",
+                      "",
+                      false,
+                      true,
+                      0,
+                      0,
+                      null,
+                      null,
+                      null,
+                      null));
             }
           }
           return rows;
@@ -186,12 +240,38 @@ final class CatalogRelations {
             String base = t.isArray() ? "array" : t.name();
             rows.add(
                 row(
-                    t.oid(), t.name(), ObjectIds.PG_CATALOG_NAMESPACE, ObjectIds.OWNER,
-                    t.length(), t.length() > 0 && t.length() <= 8, "b",
-                    String.valueOf(t.category()), false, true, ",", 0,
-                    t.isArray() ? "array_subscript_handler" : "-", t.elementOid(), t.arrayOid(),
-                    base + "_in", base + "_out", base + "_recv", base + "_send", "-", "-", "-",
-                    "i", "x", false, 0, -1, 0, 0, null, null, null));
+                    t.oid(),
+                    t.name(),
+                    ObjectIds.PG_CATALOG_NAMESPACE,
+                    ObjectIds.OWNER,
+                    t.length(),
+                    t.length() > 0 && t.length() <= 8,
+                    "b",
+                    String.valueOf(t.category()),
+                    false,
+                    true,
+                    ",",
+                    0,
+                    t.isArray() ? "array_subscript_handler" : "-",
+                    t.elementOid(),
+                    t.arrayOid(),
+                    base + "_in",
+                    base + "_out",
+                    base + "_recv",
+                    base + "_send",
+                    "-",
+                    "-",
+                    "-",
+                    "i",
+                    "x",
+                    false,
+                    0,
+                    -1,
+                    0,
+                    0,
+                    null,
+                    null,
+                    null));
           }
           return rows;
         });
@@ -202,8 +282,24 @@ final class CatalogRelations {
             + " datfrozenxid BIGINT, datminmxid BIGINT, dattablespace BIGINT, datcollate,"
             + " datctype, daticulocale, datcollversion, datacl VARCHAR[]",
         s ->
-            List.<Object[]>of(row(ObjectIds.DATABASE, "tracelake", ObjectIds.OWNER, 6, "c", false, true, -1, 0,
-                    0, 1663, "C", "C", null, null, null)));
+            List.<Object[]>of(
+                row(
+                    ObjectIds.DATABASE,
+                    "tracelake",
+                    ObjectIds.OWNER,
+                    6,
+                    "c",
+                    false,
+                    true,
+                    -1,
+                    0,
+                    0,
+                    1663,
+                    "C",
+                    "C",
+                    null,
+                    null,
+                    null)));
     pg(
         "pg_roles",
         "oid BIGINT, rolname, rolsuper BOOLEAN, rolinherit BOOLEAN, rolcreaterole BOOLEAN,"
@@ -211,14 +307,38 @@ final class CatalogRelations {
             + " rolconnlimit INTEGER, rolpassword, rolvaliduntil TIMESTAMPTZ,"
             + " rolbypassrls BOOLEAN, rolconfig VARCHAR[]",
         s ->
-            List.<Object[]>of(row(ObjectIds.OWNER, s.user(), false, true, false, false, true, false, -1,
-                    "********", null, false, null)));
+            List.<Object[]>of(
+                row(
+                    ObjectIds.OWNER,
+                    s.user(),
+                    false,
+                    true,
+                    false,
+                    false,
+                    true,
+                    false,
+                    -1,
+                    "********",
+                    null,
+                    false,
+                    null)));
     PG_CATALOG.put("pg_authid", PG_CATALOG.get("pg_roles"));
     pg(
         "pg_user",
         "usename, usesysid BIGINT, usecreatedb BOOLEAN, usesuper BOOLEAN, userepl BOOLEAN,"
             + " usebypassrls BOOLEAN, passwd, valuntil TIMESTAMPTZ, useconfig VARCHAR[]",
-        s -> List.<Object[]>of(row(s.user(), ObjectIds.OWNER, false, false, false, false, "********", null, null)));
+        s ->
+            List.<Object[]>of(
+                row(
+                    s.user(),
+                    ObjectIds.OWNER,
+                    false,
+                    false,
+                    false,
+                    false,
+                    "********",
+                    null,
+                    null)));
     pg(
         "pg_settings",
         "name, setting, unit, category, short_desc, extra_desc, context, vartype, source,"
@@ -230,8 +350,24 @@ final class CatalogRelations {
               .forEach(
                   (k, v) ->
                       rows.add(
-                          row(k, v, null, "Tracelake", "", null, "user", "string", "session",
-                              null, null, null, v, v, null, null, false)));
+                          row(
+                              k,
+                              v,
+                              null,
+                              "Tracelake",
+                              "",
+                              null,
+                              "user",
+                              "string",
+                              "session",
+                              null,
+                              null,
+                              null,
+                              v,
+                              v,
+                              null,
+                              null,
+                              false)));
           return rows;
         });
     pg(
@@ -243,7 +379,9 @@ final class CatalogRelations {
             TableDescription d = s.describe(t);
             rows.add(
                 row(
-                    s.ids().table(t), 1259, 0,
+                    s.ids().table(t),
+                    1259,
+                    0,
                     "Tracelake table, "
                         + d.snapshotCount()
                         + " snapshots, main at "
@@ -295,8 +433,7 @@ final class CatalogRelations {
             + " connoinherit BOOLEAN, conkey SMALLINT[], confkey SMALLINT[], conpfeqop BIGINT[],"
             + " conppeqop BIGINT[], conffeqop BIGINT[], confdelsetcols SMALLINT[],"
             + " conexclop BIGINT[], conbin");
-    pgEmpty(
-        "pg_attrdef", "oid BIGINT, adrelid BIGINT, adnum SMALLINT, adbin");
+    pgEmpty("pg_attrdef", "oid BIGINT, adrelid BIGINT, adnum SMALLINT, adbin");
     pgEmpty(
         "pg_inherits",
         "inhrelid BIGINT, inhparent BIGINT, inhseqno INTEGER, inhdetachpending BOOLEAN");
@@ -341,9 +478,11 @@ final class CatalogRelations {
             + " prorettype BIGINT, proargtypes BIGINT[], proallargtypes BIGINT[],"
             + " proargmodes VARCHAR[], proargnames VARCHAR[], proargdefaults, protrftypes"
             + " BIGINT[], prosrc, probin, prosqlbody, proconfig VARCHAR[], proacl VARCHAR[]");
-    pgEmpty("pg_collation", "oid BIGINT, collname, collnamespace BIGINT, collowner BIGINT,"
-        + " collprovider, collisdeterministic BOOLEAN, collencoding INTEGER, collcollate,"
-        + " collctype, colliculocale, collversion");
+    pgEmpty(
+        "pg_collation",
+        "oid BIGINT, collname, collnamespace BIGINT, collowner BIGINT,"
+            + " collprovider, collisdeterministic BOOLEAN, collencoding INTEGER, collcollate,"
+            + " collctype, colliculocale, collversion");
     pgEmpty(
         "pg_depend",
         "classid BIGINT, objid BIGINT, objsubid INTEGER, refclassid BIGINT, refobjid BIGINT,"
@@ -358,33 +497,55 @@ final class CatalogRelations {
         "oid BIGINT, extname, extowner BIGINT, extnamespace BIGINT, extrelocatable BOOLEAN,"
             + " extversion, extconfig BIGINT[], extcondition VARCHAR[]");
     pgEmpty("pg_views", "schemaname, viewname, viewowner, definition");
-    pgEmpty("pg_matviews", "schemaname, matviewname, matviewowner, tablespace,"
-        + " hasindexes BOOLEAN, ispopulated BOOLEAN, definition");
+    pgEmpty(
+        "pg_matviews",
+        "schemaname, matviewname, matviewowner, tablespace,"
+            + " hasindexes BOOLEAN, ispopulated BOOLEAN, definition");
     pgEmpty("pg_shdescription", "objoid BIGINT, classoid BIGINT, description");
-    pgEmpty("pg_auth_members", "roleid BIGINT, member BIGINT, grantor BIGINT, admin_option BOOLEAN");
-    pgEmpty("pg_event_trigger", "oid BIGINT, evtname, evtevent, evtowner BIGINT, evtfoid BIGINT,"
-        + " evtenabled, evttags VARCHAR[]");
-    pgEmpty("pg_language", "oid BIGINT, lanname, lanowner BIGINT, lanispl BOOLEAN,"
-        + " lanpltrusted BOOLEAN, lanplcallfoid BIGINT, laninline BIGINT, lanvalidator BIGINT,"
-        + " lanacl VARCHAR[]");
-    pgEmpty("pg_stat_activity", "datid BIGINT, datname, pid INTEGER, usename, application_name,"
-        + " client_addr, backend_start TIMESTAMPTZ, state, query");
-    pgEmpty("pg_locks", "locktype, database BIGINT, relation BIGINT, pid INTEGER, mode,"
-        + " granted BOOLEAN");
-    pgEmpty("pg_foreign_server", "oid BIGINT, srvname, srvowner BIGINT, srvfdw BIGINT,"
-        + " srvtype, srvversion, srvacl VARCHAR[], srvoptions VARCHAR[]");
-    pgEmpty("pg_foreign_data_wrapper", "oid BIGINT, fdwname, fdwowner BIGINT,"
-        + " fdwhandler BIGINT, fdwvalidator BIGINT, fdwacl VARCHAR[], fdwoptions VARCHAR[]");
-    pgEmpty("pg_opclass", "oid BIGINT, opcmethod BIGINT, opcname, opcnamespace BIGINT,"
-        + " opcowner BIGINT, opcfamily BIGINT, opcintype BIGINT, opcdefault BOOLEAN,"
-        + " opckeytype BIGINT");
-    pgEmpty("pg_operator", "oid BIGINT, oprname, oprnamespace BIGINT, oprowner BIGINT,"
-        + " oprkind, oprcanmerge BOOLEAN, oprcanhash BOOLEAN, oprleft BIGINT, oprright BIGINT,"
-        + " oprresult BIGINT, oprcom BIGINT, oprnegate BIGINT, oprcode");
-    pgEmpty("pg_cast", "oid BIGINT, castsource BIGINT, casttarget BIGINT, castfunc BIGINT,"
-        + " castcontext, castmethod");
-    pgEmpty("pg_range", "rngtypid BIGINT, rngsubtype BIGINT, rngmultitypid BIGINT,"
-        + " rngcollation BIGINT, rngsubopc BIGINT, rngcanonical, rngsubdiff");
+    pgEmpty(
+        "pg_auth_members", "roleid BIGINT, member BIGINT, grantor BIGINT, admin_option BOOLEAN");
+    pgEmpty(
+        "pg_event_trigger",
+        "oid BIGINT, evtname, evtevent, evtowner BIGINT, evtfoid BIGINT,"
+            + " evtenabled, evttags VARCHAR[]");
+    pgEmpty(
+        "pg_language",
+        "oid BIGINT, lanname, lanowner BIGINT, lanispl BOOLEAN,"
+            + " lanpltrusted BOOLEAN, lanplcallfoid BIGINT, laninline BIGINT, lanvalidator BIGINT,"
+            + " lanacl VARCHAR[]");
+    pgEmpty(
+        "pg_stat_activity",
+        "datid BIGINT, datname, pid INTEGER, usename, application_name,"
+            + " client_addr, backend_start TIMESTAMPTZ, state, query");
+    pgEmpty(
+        "pg_locks",
+        "locktype, database BIGINT, relation BIGINT, pid INTEGER, mode," + " granted BOOLEAN");
+    pgEmpty(
+        "pg_foreign_server",
+        "oid BIGINT, srvname, srvowner BIGINT, srvfdw BIGINT,"
+            + " srvtype, srvversion, srvacl VARCHAR[], srvoptions VARCHAR[]");
+    pgEmpty(
+        "pg_foreign_data_wrapper",
+        "oid BIGINT, fdwname, fdwowner BIGINT,"
+            + " fdwhandler BIGINT, fdwvalidator BIGINT, fdwacl VARCHAR[], fdwoptions VARCHAR[]");
+    pgEmpty(
+        "pg_opclass",
+        "oid BIGINT, opcmethod BIGINT, opcname, opcnamespace BIGINT,"
+            + " opcowner BIGINT, opcfamily BIGINT, opcintype BIGINT, opcdefault BOOLEAN,"
+            + " opckeytype BIGINT");
+    pgEmpty(
+        "pg_operator",
+        "oid BIGINT, oprname, oprnamespace BIGINT, oprowner BIGINT,"
+            + " oprkind, oprcanmerge BOOLEAN, oprcanhash BOOLEAN, oprleft BIGINT, oprright BIGINT,"
+            + " oprresult BIGINT, oprcom BIGINT, oprnegate BIGINT, oprcode");
+    pgEmpty(
+        "pg_cast",
+        "oid BIGINT, castsource BIGINT, casttarget BIGINT, castfunc BIGINT,"
+            + " castcontext, castmethod");
+    pgEmpty(
+        "pg_range",
+        "rngtypid BIGINT, rngsubtype BIGINT, rngmultitypid BIGINT,"
+            + " rngcollation BIGINT, rngsubopc BIGINT, rngcanonical, rngsubdiff");
 
     is(
         "schemata",
@@ -406,8 +567,19 @@ final class CatalogRelations {
           List<Object[]> rows = new ArrayList<>();
           for (TableName t : s.tables()) {
             rows.add(
-                row("tracelake", t.namespace(), t.name(), "BASE TABLE", null, null, null, null,
-                    null, "NO", "NO", null));
+                row(
+                    "tracelake",
+                    t.namespace(),
+                    t.name(),
+                    "BASE TABLE",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "NO",
+                    "NO",
+                    null));
           }
           return rows;
         });

@@ -13,10 +13,10 @@ import java.util.Set;
 /**
  * Rewrites the PostgreSQL-isms of client catalog queries into SQL the engine runs: references to
  * {@code pg_catalog} and {@code information_schema} relations become common table expressions of
- * the emulated catalog ({@link CatalogRelations}), {@code 'name'::regclass} becomes the OID,
- * {@code OPERATOR(pg_catalog.~)} the bare operator, and functions that ask about the server
- * ({@code version()}, {@code current_setting}, {@code format_type}, {@code pg_get_userbyid}, ...)
- * their answers. Statements without any of these come back unchanged.
+ * the emulated catalog ({@link CatalogRelations}), {@code 'name'::regclass} becomes the OID, {@code
+ * OPERATOR(pg_catalog.~)} the bare operator, and functions that ask about the server ({@code
+ * version()}, {@code current_setting}, {@code format_type}, {@code pg_get_userbyid}, ...) their
+ * answers. Statements without any of these come back unchanged.
  */
 final class CatalogRewriter {
   private static final Set<String> NULL_TEXT_FUNCTIONS =
@@ -41,12 +41,39 @@ final class CatalogRewriter {
   private static final Set<String> FALSE_FUNCTIONS =
       Set.of("pg_relation_is_publishable", "pg_is_other_temp_schema", "pg_is_in_recovery");
   private static final Set<String> ZERO_FUNCTIONS =
-      Set.of("pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size",
-          "inet_server_port", "txid_current");
+      Set.of(
+          "pg_relation_size",
+          "pg_total_relation_size",
+          "pg_table_size",
+          "pg_indexes_size",
+          "inet_server_port",
+          "txid_current");
   private static final Set<String> ALIAS_STOP_WORDS =
-      Set.of("where", "on", "join", "left", "right", "inner", "outer", "full", "cross", "order",
-          "group", "limit", "offset", "union", "except", "intersect", "having", "window", "using",
-          "natural", "lateral", "for", "fetch", "returning");
+      Set.of(
+          "where",
+          "on",
+          "join",
+          "left",
+          "right",
+          "inner",
+          "outer",
+          "full",
+          "cross",
+          "order",
+          "group",
+          "limit",
+          "offset",
+          "union",
+          "except",
+          "intersect",
+          "having",
+          "window",
+          "using",
+          "natural",
+          "lateral",
+          "for",
+          "fetch",
+          "returning");
 
   /** What a rewrite needs to know about the session. */
   interface Context {
@@ -112,7 +139,9 @@ final class CatalogRewriter {
       }
       return new Replacement(" " + op + " ", close);
     }
-    if (tok.kind() == Kind.WORD && i + 2 < t.size() && t.get(i + 1).isSymbol(".")
+    if (tok.kind() == Kind.WORD
+        && i + 2 < t.size()
+        && t.get(i + 1).isSymbol(".")
         && !(i > 0 && t.get(i - 1).isSymbol("."))) {
       String schema = tok.identifier();
       Token name = t.get(i + 2);
@@ -124,7 +153,8 @@ final class CatalogRewriter {
         boolean call = i + 3 < t.size() && t.get(i + 3).isSymbol("(");
         if (call) {
           Replacement f = function(sql, t, i + 2);
-          return f != null ? new Replacement(f.text(), f.lastToken())
+          return f != null
+              ? new Replacement(f.text(), f.lastToken())
               : new Replacement(name.text(), i + 2);
         }
         return relation(schema, name.identifier(), t, i + 2);
@@ -146,12 +176,14 @@ final class CatalogRewriter {
       }
       if (!afterDot && (word.equals("current_schema") || word.equals("current_catalog"))) {
         return new Replacement(
-            SqlParameters.quote(word.equals("current_schema") ? TableName.DEFAULT_NAMESPACE : "tracelake"),
+            SqlParameters.quote(
+                word.equals("current_schema") ? TableName.DEFAULT_NAMESPACE : "tracelake"),
             i);
       }
       if (word.equals("collate") && i + 1 < t.size()) {
         int last = i + 1;
-        if (t.get(i + 1).identifier().equals("pg_catalog") && i + 3 < t.size()
+        if (t.get(i + 1).identifier().equals("pg_catalog")
+            && i + 3 < t.size()
             && t.get(i + 2).isSymbol(".")) {
           last = i + 3;
         }
@@ -166,7 +198,8 @@ final class CatalogRewriter {
       if (typeAt >= t.size()) {
         return null;
       }
-      if (t.get(typeAt).identifier().equals("pg_catalog") && typeAt + 2 < t.size()
+      if (t.get(typeAt).identifier().equals("pg_catalog")
+          && typeAt + 2 < t.size()
           && t.get(typeAt + 1).isSymbol(".")) {
         typeAt += 2;
       }
@@ -251,7 +284,8 @@ final class CatalogRewriter {
                 PgException.UNDEFINED_OBJECT,
                 "unrecognized configuration parameter \"" + setting + "\"");
           }
-          return new Replacement(value == null ? "CAST(NULL AS VARCHAR)" : SqlParameters.quote(value), close);
+          return new Replacement(
+              value == null ? "CAST(NULL AS VARCHAR)" : SqlParameters.quote(value), close);
         }
       case "pg_get_userbyid":
         return new Replacement(SqlParameters.quote(context.source().user()), close);
@@ -272,7 +306,9 @@ final class CatalogRewriter {
       case "pg_postmaster_start_time":
         return new Replacement("CAST(NULL AS TIMESTAMPTZ)", close);
       case "array_upper":
-        return args.isEmpty() ? null : new Replacement("len(" + rewriteText(args.get(0)) + ")", close);
+        return args.isEmpty()
+            ? null
+            : new Replacement("len(" + rewriteText(args.get(0)) + ")", close);
       case "array_lower":
         return new Replacement("1", close);
       case "format_type":
@@ -284,9 +320,16 @@ final class CatalogRewriter {
           String oid = rewriteText(args.get(0));
           String mod = rewriteText(args.get(1));
           return new Replacement(
-              "(SELECT CASE WHEN __f.oid = 1700 AND (" + mod + ") > 4 THEN 'numeric(' || (((" + mod
-                  + ") - 4) // 65536) || ',' || (((" + mod + ") - 4) % 65536) || ')'"
-                  + " ELSE __f.display END FROM __tl_format __f WHERE __f.oid = (" + oid + "))",
+              "(SELECT CASE WHEN __f.oid = 1700 AND ("
+                  + mod
+                  + ") > 4 THEN 'numeric(' || ((("
+                  + mod
+                  + ") - 4) // 65536) || ',' || ((("
+                  + mod
+                  + ") - 4) % 65536) || ')'"
+                  + " ELSE __f.display END FROM __tl_format __f WHERE __f.oid = ("
+                  + oid
+                  + "))",
               close);
         }
       case "obj_description":
@@ -300,7 +343,10 @@ final class CatalogRewriter {
               name.equals("col_description") && args.size() > 1 ? rewriteText(args.get(1)) : "0";
           return new Replacement(
               "(SELECT __d.description FROM pg_description __d WHERE __d.objoid = ("
-                  + rewriteText(args.get(0)) + ") AND __d.objsubid = (" + sub + ") LIMIT 1)",
+                  + rewriteText(args.get(0))
+                  + ") AND __d.objsubid = ("
+                  + sub
+                  + ") LIMIT 1)",
               close);
         }
       default:
@@ -336,7 +382,9 @@ final class CatalogRewriter {
               text == null
                   ? ""
                   : SqlParameters.quote(
-                      text.startsWith("pg_catalog.") ? text.substring("pg_catalog.".length()) : text);
+                      text.startsWith("pg_catalog.")
+                          ? text.substring("pg_catalog.".length())
+                          : text);
       case "oid", "xid" -> {
         return literal >= 0 ? null : new Replacement("::BIGINT", typeAt);
       }
@@ -404,7 +452,8 @@ final class CatalogRewriter {
         }
       }
     }
-    throw new PgException("42601", "syntax error: unbalanced parentheses", t.get(open).start() + 1, false);
+    throw new PgException(
+        "42601", "syntax error: unbalanced parentheses", t.get(open).start() + 1, false);
   }
 
   private static List<String> arguments(String sql, List<Token> t, int open, int close) {

@@ -21,11 +21,14 @@ final class PgBinary {
 
   static void temporal(PgOutput out, PgColumn column, FieldVector v, int row) {
     switch (column.kind()) {
-      case DATE_DAY, DATE_MILLI -> out.int32(4).int32((int) (PgColumn.dateDays(v, row) - PG_EPOCH_DAYS));
+      case DATE_DAY, DATE_MILLI ->
+          out.int32(4).int32((int) (PgColumn.dateDays(v, row) - PG_EPOCH_DAYS));
       case TIME -> out.int32(8).int64(PgText.timeMicros(v, row));
       case TIMESTAMP, TIMESTAMPTZ ->
           out.int32(8)
-              .int64(PgColumn.micros(PgColumn.timestampValue(v, row), column.unit()) - PG_EPOCH_MICROS);
+              .int64(
+                  PgColumn.micros(PgColumn.timestampValue(v, row), column.unit())
+                      - PG_EPOCH_MICROS);
       case INTERVAL -> {
         long[] i = PgText.interval(v, row);
         out.int32(16).int64(i[2]).int32((int) i[1]).int32((int) i[0]);

@@ -141,7 +141,8 @@ record PgColumn(String name, PgType type, int typmod, ValueKind kind, TimeUnit u
         {
           Field element = field.getChildren().get(0);
           PgColumn inner = of(element);
-          if (inner.type().arrayOid() != 0 && inner.kind() != ValueKind.JSON
+          if (inner.type().arrayOid() != 0
+              && inner.kind() != ValueKind.JSON
               && inner.kind() != ValueKind.OTHER) {
             return new PgColumn(name, inner.type().arrayType(), -1, ValueKind.ARRAY, null);
           }
@@ -157,7 +158,8 @@ record PgColumn(String name, PgType type, int typmod, ValueKind kind, TimeUnit u
 
   private static boolean isUuid(Field field) {
     String ext = field.getMetadata().get("ARROW:extension:name");
-    return ext != null && ext.toLowerCase(java.util.Locale.ROOT).contains("uuid")
+    return ext != null
+        && ext.toLowerCase(java.util.Locale.ROOT).contains("uuid")
         && ((ArrowType.FixedSizeBinary) field.getType()).getByteWidth() == 16;
   }
 
@@ -235,8 +237,10 @@ record PgColumn(String name, PgType type, int typmod, ValueKind kind, TimeUnit u
       case UINT4 -> out.int32(8).int64(Integer.toUnsignedLong(((UInt4Vector) v).get(row)));
       case UINT8 ->
           PgBinary.numeric(
-              out, new BigDecimal(new BigInteger(Long.toUnsignedString(((UInt8Vector) v).get(row)))));
-      case FLOAT2 -> out.int32(4).int32(Float.floatToIntBits(((Float2Vector) v).getValueAsFloat(row)));
+              out,
+              new BigDecimal(new BigInteger(Long.toUnsignedString(((UInt8Vector) v).get(row)))));
+      case FLOAT2 ->
+          out.int32(4).int32(Float.floatToIntBits(((Float2Vector) v).getValueAsFloat(row)));
       case FLOAT4 -> out.int32(4).int32(Float.floatToIntBits(((Float4Vector) v).get(row)));
       case FLOAT8 -> out.int32(8).int64(Double.doubleToLongBits(((Float8Vector) v).get(row)));
       case DECIMAL -> PgBinary.numeric(out, decimal(v, row));
@@ -258,7 +262,9 @@ record PgColumn(String name, PgType type, int typmod, ValueKind kind, TimeUnit u
       case ARRAY -> PgBinary.array(out, this, (ListVector) v, row);
       default -> {
         byte[] b =
-            (kind == ValueKind.JSON ? PgJson.write(v.getObject(row)) : String.valueOf(v.getObject(row)))
+            (kind == ValueKind.JSON
+                    ? PgJson.write(v.getObject(row))
+                    : String.valueOf(v.getObject(row)))
                 .getBytes(StandardCharsets.UTF_8);
         out.int32(b.length).bytes(b);
       }

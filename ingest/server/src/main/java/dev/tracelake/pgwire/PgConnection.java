@@ -7,7 +7,6 @@ import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -110,7 +109,12 @@ final class PgConnection {
       server.registered(pid, this);
       session =
           new PgSession(
-              deps.engine(), deps.lake(), deps.access(), principal, deps.ids(), pid,
+              deps.engine(),
+              deps.lake(),
+              deps.access(),
+              principal,
+              deps.ids(),
+              pid,
               new SessionSettings(principal.user()));
       applyStartupParameters(parameters);
       sendReady();
@@ -137,8 +141,10 @@ final class PgConnection {
   }
 
   private void openStreams() throws IOException {
-    in = new PgInput(new BufferedInputStream(socket.getInputStream(), 16 * 1024),
-        deps.config().maxMessageBytes());
+    in =
+        new PgInput(
+            new BufferedInputStream(socket.getInputStream(), 16 * 1024),
+            deps.config().maxMessageBytes());
     out = new PgOutput(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
   }
 
@@ -165,7 +171,8 @@ final class PgConnection {
                   deps.config()
                       .tls()
                       .getSocketFactory()
-                      .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                      .createSocket(
+                          socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
           tls.setUseClientMode(false);
           tls.startHandshake();
           socket = tls;
@@ -207,11 +214,13 @@ final class PgConnection {
         }
       }
       if (body.remaining() != 0) {
-        throw PgException.protocol("Invalid startup packet: %d bytes after the parameters", body.remaining());
+        throw PgException.protocol(
+            "Invalid startup packet: %d bytes after the parameters", body.remaining());
       }
       if (!parameters.containsKey("user") || parameters.get("user").isEmpty()) {
         throw PgException.fatal(
-            PgException.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
+            PgException.INVALID_AUTHORIZATION,
+            "no PostgreSQL user name specified in startup packet");
       }
       if (minor > 0 || !unrecognizedOptions.isEmpty()) {
         // a newer client: tell it which version and options we speak, as PostgreSQL does
@@ -230,7 +239,8 @@ final class PgConnection {
     Optional<ScramVerifier> known = deps.authenticator().scramVerifier(user);
     // an unknown user runs the same exchange against a made-up verifier and fails at the end
     ScramVerifier verifier =
-        known.orElseGet(() -> ScramVerifier.derive(Long.toString(deps.random().nextLong()), deps.random()));
+        known.orElseGet(
+            () -> ScramVerifier.derive(Long.toString(deps.random().nextLong()), deps.random()));
     out.begin('R').int32(10).cstring(ScramExchange.MECHANISM).byte1(0).end();
     out.flush();
     PgInput.Message first = in.read();
@@ -260,12 +270,16 @@ final class PgConnection {
           PgException.PROTOCOL_VIOLATION,
           "expected a SASL response, got message '" + PgInput.printable(fin.type()) + "'");
     }
-    String serverFinal = exchange.clientFinal(new String(fin.body().rest(), StandardCharsets.UTF_8));
+    String serverFinal =
+        exchange.clientFinal(new String(fin.body().rest(), StandardCharsets.UTF_8));
     if (serverFinal == null || known.isEmpty()) {
-      LOG.info("PostgreSQL authentication failed for user '{}' from {}", user, socket.getInetAddress());
+      LOG.info(
+          "PostgreSQL authentication failed for user '{}' from {}", user, socket.getInetAddress());
       throw PgException.fatal(
           PgException.INVALID_PASSWORD,
-          "password authentication failed for user \"" + user + "\" (the password is the server"
+          "password authentication failed for user \""
+              + user
+              + "\" (the password is the server"
               + " token)");
     }
     out.begin('R').int32(12).bytes(serverFinal.getBytes(StandardCharsets.UTF_8)).end();
@@ -321,12 +335,16 @@ final class PgConnection {
           case 'X' -> {
             return;
           }
-          case 'F' -> throw new PgException(
-              PgException.FEATURE_NOT_SUPPORTED, "function calls are not supported");
-          case 'd', 'c', 'f' -> throw new PgException(
-              PgException.FEATURE_NOT_SUPPORTED, "COPY is not supported: Tracelake is read-only");
-          default -> throw PgException.protocol(
-              "invalid frontend message type '%s'", PgInput.printable(m.type()));
+          case 'F' ->
+              throw new PgException(
+                  PgException.FEATURE_NOT_SUPPORTED, "function calls are not supported");
+          case 'd', 'c', 'f' ->
+              throw new PgException(
+                  PgException.FEATURE_NOT_SUPPORTED,
+                  "COPY is not supported: Tracelake is read-only");
+          default ->
+              throw PgException.protocol(
+                  "invalid frontend message type '%s'", PgInput.printable(m.type()));
         }
       } catch (PgException e) {
         if (e.isFatal()) {
@@ -395,7 +413,8 @@ final class PgConnection {
     }
     if (!name.isEmpty() && prepared.containsKey(name)) {
       throw new PgException(
-          PgException.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists");
+          PgException.DUPLICATE_PREPARED_STATEMENT,
+          "prepared statement \"" + name + "\" already exists");
     }
     if (prepared.size() >= MAX_PREPARED && !prepared.containsKey(name)) {
       throw new PgException(
@@ -403,8 +422,7 @@ final class PgConnection {
           "too many prepared statements (" + MAX_PREPARED + "); close or deallocate some");
     }
     if (SqlLexer.splitStatements(sql).size() > 1) {
-      throw new PgException(
-          "42601", "cannot insert multiple commands into a prepared statement");
+      throw new PgException("42601", "cannot insert multiple commands into a prepared statement");
     }
     int count = Math.max(SqlParameters.count(sql), types.size());
     prepared.put(name, new Prepared(sql, List.copyOf(types), count));
@@ -452,7 +470,8 @@ final class PgConnection {
     }
     closePortal(portalName);
     if (portals.size() >= MAX_PORTALS) {
-      throw new PgException(PgException.PROGRAM_LIMIT, "too many open portals (" + MAX_PORTALS + ")");
+      throw new PgException(
+          PgException.PROGRAM_LIMIT, "too many open portals (" + MAX_PORTALS + ")");
     }
     portals.put(portalName, new Portal(statement, sql, resultFormats));
     out.begin('2').end();
@@ -481,7 +500,8 @@ final class PgConnection {
       Prepared statement = prepared.get(name);
       if (statement == null) {
         throw new PgException(
-            PgException.INVALID_STATEMENT_NAME, "prepared statement \"" + name + "\" does not exist");
+            PgException.INVALID_STATEMENT_NAME,
+            "prepared statement \"" + name + "\" does not exist");
       }
       out.begin('t').int16(statement.paramCount());
       for (int i = 0; i < statement.paramCount(); i++) {
@@ -506,7 +526,8 @@ final class PgConnection {
     } else if (kind == 'P') {
       Portal portal = portals.get(name);
       if (portal == null) {
-        throw new PgException(PgException.INVALID_CURSOR_NAME, "portal \"" + name + "\" does not exist");
+        throw new PgException(
+            PgException.INVALID_CURSOR_NAME, "portal \"" + name + "\" does not exist");
       }
       start(portal);
       if (portal.result == null || portal.result.columns() == null) {
@@ -542,7 +563,8 @@ final class PgConnection {
     int max = body.int32();
     Portal portal = portals.get(name);
     if (portal == null) {
-      throw new PgException(PgException.INVALID_CURSOR_NAME, "portal \"" + name + "\" does not exist");
+      throw new PgException(
+          PgException.INVALID_CURSOR_NAME, "portal \"" + name + "\" does not exist");
     }
     start(portal);
     StatementResult result = portal.result;
@@ -607,7 +629,7 @@ final class PgConnection {
     }
   }
 
-  private void rowDescription(List<PgColumn> columns, List<Integer> formats) {
+  private void rowDescription(List<PgColumn> columns, List<Integer> formats) throws IOException {
     out.begin('T').int16(columns.size());
     for (int c = 0; c < columns.size(); c++) {
       PgColumn col = columns.get(c);
@@ -619,15 +641,7 @@ final class PgConnection {
           .int32(col.typmod())
           .int16(StatementResult.format(formats, c));
     }
-    endQuietly();
-  }
-
-  private void endQuietly() {
-    try {
-      out.end();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    out.end();
   }
 
   private void complete(String tag) throws IOException {
@@ -680,9 +694,5 @@ final class PgConnection {
     }
     out.byte1(0);
     out.end();
-  }
-
-  static boolean isSocketGone(IOException e) {
-    return e instanceof SocketException;
   }
 }

@@ -68,7 +68,9 @@ final class PgInput {
   }
 
   static String printable(int type) {
-    return type >= 0x20 && type < 0x7f ? String.valueOf((char) type) : String.format("0x%02x", type);
+    return type >= 0x20 && type < 0x7f
+        ? String.valueOf((char) type)
+        : String.format("0x%02x", type);
   }
 
   /** A message body read field by field; every read is bounds-checked. */

@@ -78,6 +78,9 @@ final class PgJson {
   }
 
   private static boolean isMapEntry(Object o) {
-    return o instanceof Map<?, ?> m && m.size() == 2 && m.containsKey("key") && m.containsKey("value");
+    return o instanceof Map<?, ?> m
+        && m.size() == 2
+        && m.containsKey("key")
+        && m.containsKey("value");
   }
 }

@@ -5,13 +5,11 @@ import dev.tracelake.access.TableAccess;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.query.SqlEngine;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracelake SQL over the PostgreSQL v3 frontend/backend protocol, for psql, JDBC and Python
- * drivers and BI tools. Each connection is served by its own thread; at most {@link
+ * Tracelake SQL over the PostgreSQL v3 frontend/backend protocol, for psql, JDBC and Python drivers
+ * and BI tools. Each connection is served by its own thread; at most {@link
  * PgServerConfig#maxConnections()} at once, and each holds at most one message and about 64 KiB of
  * pending output in memory. Every statement runs through the {@link SqlEngine} (read-only,
  * sandboxed, pinned to snapshots).
@@ -100,7 +98,9 @@ public final class PgServer implements AutoCloseable {
                 engine, lake, authenticator, access, new ObjectIds(), new SecureRandom(), config));
     server.acceptor.start();
     LOG.info(
-        "Serving SQL over the PostgreSQL protocol on {}:{}", config.host(), server.address().getPort());
+        "Serving SQL over the PostgreSQL protocol on {}:{}",
+        config.host(),
+        server.address().getPort());
     return server;
   }
 
@@ -211,15 +211,6 @@ public final class PgServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.info("PostgreSQL endpoint stopped");
-  }
-
-  static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  static void write(OutputStream out, byte b) throws IOException {
-    out.write(b);
-    out.flush();
   }
 
   static boolean isDisconnect(IOException e) {

@@ -41,15 +41,18 @@ public record PgServerConfig(
 
   /** Loopback, port 5433, 100 connections, 16 MiB messages, 30 s to authenticate, no TLS. */
   public static PgServerConfig defaults() {
-    return new PgServerConfig("127.0.0.1", DEFAULT_PORT, 100, 16 << 20, Duration.ofSeconds(30), null);
+    return new PgServerConfig(
+        "127.0.0.1", DEFAULT_PORT, 100, 16 << 20, Duration.ofSeconds(30), null);
   }
 
   public PgServerConfig withHost(String value) {
-    return new PgServerConfig(value, port, maxConnections, maxMessageBytes, authenticationTimeout, tls);
+    return new PgServerConfig(
+        value, port, maxConnections, maxMessageBytes, authenticationTimeout, tls);
   }
 
   public PgServerConfig withPort(int value) {
-    return new PgServerConfig(host, value, maxConnections, maxMessageBytes, authenticationTimeout, tls);
+    return new PgServerConfig(
+        host, value, maxConnections, maxMessageBytes, authenticationTimeout, tls);
   }
 
   public PgServerConfig withMaxConnections(int value) {
@@ -65,6 +68,7 @@ public record PgServerConfig(
   }
 
   public PgServerConfig withTls(SSLContext value) {
-    return new PgServerConfig(host, port, maxConnections, maxMessageBytes, authenticationTimeout, value);
+    return new PgServerConfig(
+        host, port, maxConnections, maxMessageBytes, authenticationTimeout, value);
   }
 }

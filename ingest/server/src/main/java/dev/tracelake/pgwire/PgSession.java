@@ -115,7 +115,9 @@ final class PgSession {
     }
     String first = tokens.get(0).identifier();
     if (transaction == Transaction.FAILED
-        && !(first.equals("rollback") || first.equals("abort") || first.equals("commit")
+        && !(first.equals("rollback")
+            || first.equals("abort")
+            || first.equals("commit")
             || first.equals("end"))) {
       throw new PgException(
           PgException.IN_FAILED_TRANSACTION,
@@ -162,8 +164,7 @@ final class PgSession {
 
   private void set(String sql, List<Token> tokens) {
     int i = 1;
-    if (i < tokens.size()
-        && (tokens.get(i).isWord("session") || tokens.get(i).isWord("local"))) {
+    if (i < tokens.size() && (tokens.get(i).isWord("session") || tokens.get(i).isWord("local"))) {
       if (i + 1 < tokens.size() && tokens.get(i + 1).isWord("characteristics")) {
         return; // SET SESSION CHARACTERISTICS AS TRANSACTION ...: every statement is read-only
       }

@@ -57,7 +57,8 @@ final class PgText {
 
   /**
    * Reformats Java's shortest round-trip digits the way PostgreSQL's Ryu output does: plain
-   * notation for decimal exponents from -4 to below {@code firstExponentNotation}, else {@code 1.5e+20}.
+   * notation for decimal exponents from -4 to below {@code firstExponentNotation}, else {@code
+   * 1.5e+20}.
    */
   private static String shortest(String javaText, int firstExponentNotation) {
     BigDecimal value = new BigDecimal(javaText);
@@ -92,8 +93,15 @@ final class PgText {
 
   static String uuid(byte[] b) {
     String hex = HexFormat.of().formatHex(b);
-    return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
-        + hex.substring(16, 20) + "-" + hex.substring(20);
+    return hex.substring(0, 8)
+        + "-"
+        + hex.substring(8, 12)
+        + "-"
+        + hex.substring(12, 16)
+        + "-"
+        + hex.substring(16, 20)
+        + "-"
+        + hex.substring(20);
   }
 
   static String date(long days) {
@@ -290,7 +298,8 @@ final class PgText {
     boolean quote = text.isEmpty() || text.equalsIgnoreCase("NULL");
     for (int i = 0; i < text.length() && !quote; i++) {
       char c = text.charAt(i);
-      quote = c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c);
+      quote =
+          c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c);
     }
     if (!quote) {
       return text;

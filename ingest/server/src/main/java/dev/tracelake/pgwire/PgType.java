@@ -42,8 +42,28 @@ record PgType(int oid, String name, int length, int arrayOid, int elementOid, ch
 
   static final List<PgType> BASE_TYPES =
       List.of(
-          BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, JSON, FLOAT4, FLOAT8, UNKNOWN,
-          VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, NUMERIC, UUID, JSONB);
+          BOOL,
+          BYTEA,
+          CHAR,
+          NAME,
+          INT8,
+          INT2,
+          INT4,
+          TEXT,
+          OID,
+          JSON,
+          FLOAT4,
+          FLOAT8,
+          UNKNOWN,
+          VARCHAR,
+          DATE,
+          TIME,
+          TIMESTAMP,
+          TIMESTAMPTZ,
+          INTERVAL,
+          NUMERIC,
+          UUID,
+          JSONB);
 
   /** Every base type and the array type of each. */
   static final List<PgType> ALL = withArrays();

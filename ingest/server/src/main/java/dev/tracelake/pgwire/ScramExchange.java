@@ -9,8 +9,8 @@ import java.util.Base64;
 /**
  * The server side of one SCRAM-SHA-256 exchange (RFC 5802/7677) as PostgreSQL runs it: the client
  * proves it knows the secret behind a {@link ScramVerifier}, and the server proves it knows the
- * verifier. Channel binding is not offered (no SCRAM-SHA-256-PLUS), so the client must send the
- * gs2 header {@code n,,} or {@code y,,}.
+ * verifier. Channel binding is not offered (no SCRAM-SHA-256-PLUS), so the client must send the gs2
+ * header {@code n,,} or {@code y,,}.
  */
 final class ScramExchange {
   static final String MECHANISM = "SCRAM-SHA-256";

@@ -197,7 +197,8 @@ final class SessionSettings {
       default -> {
         if (!ACCEPTED.contains(key) && !key.contains(".")) {
           throw new PgException(
-              PgException.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
+              PgException.UNDEFINED_OBJECT,
+              "unrecognized configuration parameter \"" + name + "\"");
         }
       }
     }

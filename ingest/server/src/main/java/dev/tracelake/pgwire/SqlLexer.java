@@ -147,13 +147,15 @@ final class SqlLexer {
       pos++;
       return token(Kind.SEMICOLON, start);
     }
-    if (Character.isDigit(c) || (c == '.' && pos + 1 < sql.length()
-        && Character.isDigit(sql.charAt(pos + 1)))) {
+    if (Character.isDigit(c)
+        || (c == '.' && pos + 1 < sql.length() && Character.isDigit(sql.charAt(pos + 1)))) {
       while (pos < sql.length()
-          && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '.'
+          && (Character.isLetterOrDigit(sql.charAt(pos))
+              || sql.charAt(pos) == '.'
               || sql.charAt(pos) == '_')) {
         char d = sql.charAt(pos);
-        if ((d == 'e' || d == 'E') && pos + 1 < sql.length()
+        if ((d == 'e' || d == 'E')
+            && pos + 1 < sql.length()
             && (sql.charAt(pos + 1) == '+' || sql.charAt(pos + 1) == '-')) {
           pos++;
         }
@@ -208,6 +210,10 @@ final class SqlLexer {
   }
 
   private Token token(Kind kind, int start) {
-    return new Token(kind, start, Math.min(pos, sql.length()), sql.substring(start, Math.min(pos, sql.length())));
+    return new Token(
+        kind,
+        start,
+        Math.min(pos, sql.length()),
+        sql.substring(start, Math.min(pos, sql.length())));
   }
 }

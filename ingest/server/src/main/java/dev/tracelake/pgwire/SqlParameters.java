@@ -22,8 +22,8 @@ import java.util.Locale;
 /**
  * Binds the values of a Bind message into the statement as SQL literals. Tracelake's SQL engine
  * takes statement text, so every value is first decoded by its declared type (text or binary
- * format) and checked, then written as a literal of that type: a value that does not fit its
- * type is refused with 22P02 here and never reaches the engine as text.
+ * format) and checked, then written as a literal of that type: a value that does not fit its type
+ * is refused with 22P02 here and never reaches the engine as text.
  */
 final class SqlParameters {
   private static final DateTimeFormatter TIMESTAMP =
@@ -64,7 +64,10 @@ final class SqlParameters {
       if (n < 1 || n > literals.length) {
         throw new PgException(
             PgException.PROTOCOL_VIOLATION,
-            "The statement refers to parameter " + t.text() + " but " + literals.length
+            "The statement refers to parameter "
+                + t.text()
+                + " but "
+                + literals.length
                 + " parameters were bound",
             t.start() + 1,
             false);
@@ -101,9 +104,9 @@ final class SqlParameters {
     }
     try {
       return format == 1 ? binaryLiteral(type, value) : textLiteral(type, text(n, value));
-    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw wrong(n, type, value, format);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
+      // NumberFormatException is an IllegalArgumentException, DateTimeParseException a
+      // DateTimeException: every value that does not fit its declared type
       throw wrong(n, type, value, format);
     }
   }
@@ -119,8 +122,14 @@ final class SqlParameters {
     }
     return new PgException(
         PgException.INVALID_TEXT_REPRESENTATION,
-        "invalid input for parameter $" + n + " of type " + (t == null ? type : t.name())
-            + (format == 1 ? " (binary)" : "") + ": \"" + shown + "\"");
+        "invalid input for parameter $"
+            + n
+            + " of type "
+            + (t == null ? type : t.name())
+            + (format == 1 ? " (binary)" : "")
+            + ": \""
+            + shown
+            + "\"");
   }
 
   private static String text(int n, byte[] value) {
@@ -154,7 +163,7 @@ final class SqlParameters {
         return number(Long.parseLong(s));
       case 700:
       case 701:
-        return floating(Double.parseDouble(s.replace("Infinity", "Infinity")));
+        return floating(Double.parseDouble(s));
       case 1700:
         return decimal(new BigDecimal(s));
       case 1082:
@@ -168,7 +177,10 @@ final class SqlParameters {
       case 2950:
         return "UUID '" + java.util.UUID.fromString(s) + "'";
       case 17:
-        return blob(s.startsWith("\\x") ? HexFormat.of().parseHex(s.substring(2)) : v.getBytes(StandardCharsets.UTF_8));
+        return blob(
+            s.startsWith("\\x")
+                ? HexFormat.of().parseHex(s.substring(2))
+                : v.getBytes(StandardCharsets.UTF_8));
       default:
         // text, varchar, unknown (0) and everything else: a string literal, which DuckDB casts
         // where the context needs another type

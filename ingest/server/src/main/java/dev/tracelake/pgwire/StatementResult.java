@@ -104,10 +104,6 @@ abstract class StatementResult implements AutoCloseable {
       this.reader = result.reader();
     }
 
-    QueryResult result() {
-      return result;
-    }
-
     @Override
     List<PgColumn> columns() {
       return columns;

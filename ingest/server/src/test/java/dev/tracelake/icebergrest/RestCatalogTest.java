@@ -46,8 +46,10 @@ class RestCatalogTest extends RestTestBase {
       assertThat(catalog.listTables(Namespace.of("default")))
           .containsExactly(TableIdentifier.of("default", "events"));
       Table table = catalog.loadTable(TableIdentifier.of("default", "events"));
-      List<Long> snapshots = java.util.stream.StreamSupport.stream(table.snapshots().spliterator(), false)
-          .map(Snapshot::snapshotId).toList();
+      List<Long> snapshots =
+          java.util.stream.StreamSupport.stream(table.snapshots().spliterator(), false)
+              .map(Snapshot::snapshotId)
+              .toList();
       assertThat(snapshots)
           .containsExactly(first.snapshotId(), second.snapshotId(), third.snapshotId());
       Map<String, Long> refs =
@@ -91,7 +93,9 @@ class RestCatalogTest extends RestTestBase {
   @Test
   void oauth2ClientCredentialsAreExchangedForAnAccessToken() throws Exception {
     try (RESTCatalog catalog =
-        client(Map.of("credential", "spark:" + TOKEN, "oauth2-server-uri", uri() + "/v1/oauth/tokens"))) {
+        client(
+            Map.of(
+                "credential", "spark:" + TOKEN, "oauth2-server-uri", uri() + "/v1/oauth/tokens"))) {
       assertThat(catalog.tableExists(TableIdentifier.of("default", "events"))).isTrue();
     }
     assertThatThrownBy(
@@ -113,8 +117,11 @@ class RestCatalogTest extends RestTestBase {
     HttpResponse<String> wrong =
         call("GET", "/v1/namespaces", null, "Authorization", "Bearer tl_wrong-0123456789abcdef");
     assertThat(none.statusCode()).isEqualTo(401);
-    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"tracelake\"");
-    assertThat(none.body()).contains("\"type\":\"NotAuthorizedException\"").contains("Bearer <token>");
+    assertThat(none.headers().firstValue("WWW-Authenticate"))
+        .hasValue("Bearer realm=\"tracelake\"");
+    assertThat(none.body())
+        .contains("\"type\":\"NotAuthorizedException\"")
+        .contains("Bearer <token>");
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(wrong.body()).contains("Invalid or expired bearer token");
   }
@@ -136,12 +143,24 @@ class RestCatalogTest extends RestTestBase {
     HttpResponse<String> full = authed("GET", "/v1/namespaces/default/tables/events", null);
     String etag = full.headers().firstValue("ETag").orElseThrow();
     HttpResponse<String> again =
-        call("GET", "/v1/namespaces/default/tables/events", null, "Authorization", "Bearer " + TOKEN,
-            "If-None-Match", etag);
+        call(
+            "GET",
+            "/v1/namespaces/default/tables/events",
+            null,
+            "Authorization",
+            "Bearer " + TOKEN,
+            "If-None-Match",
+            etag);
     append(9, 1);
     HttpResponse<String> changed =
-        call("GET", "/v1/namespaces/default/tables/events", null, "Authorization", "Bearer " + TOKEN,
-            "If-None-Match", etag);
+        call(
+            "GET",
+            "/v1/namespaces/default/tables/events",
+            null,
+            "Authorization",
+            "Bearer " + TOKEN,
+            "If-None-Match",
+            etag);
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(changed.statusCode()).isEqualTo(200);
 
@@ -156,13 +175,14 @@ class RestCatalogTest extends RestTestBase {
 
   @Test
   void hostileRequestsGetClearErrors() throws Exception {
-    HttpResponse<String> big =
-        authed("POST", "/v1/namespaces/default/tables", "x".repeat(2 << 20));
-    HttpResponse<String> traversal = authed("GET", "/v1/namespaces/..%2F..%2Fetc/tables/passwd", null);
+    HttpResponse<String> big = authed("POST", "/v1/namespaces/default/tables", "x".repeat(2 << 20));
+    HttpResponse<String> traversal =
+        authed("GET", "/v1/namespaces/..%2F..%2Fetc/tables/passwd", null);
     HttpResponse<String> control = authed("GET", "/v1/namespaces/default/tables/%00%01", null);
     HttpResponse<String> unknown = authed("GET", "/v2/anything", null);
     HttpResponse<String> method = authed("PUT", "/v1/namespaces/default/tables/events", "{}");
-    HttpResponse<String> badMode = authed("GET", "/v1/namespaces/default/tables/events?snapshots=some", null);
+    HttpResponse<String> badMode =
+        authed("GET", "/v1/namespaces/default/tables/events?snapshots=some", null);
 
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(traversal.statusCode()).isIn(400, 404);
@@ -174,6 +194,7 @@ class RestCatalogTest extends RestTestBase {
     assertThat(badMode.statusCode()).isEqualTo(400);
     assertThat(badMode.body()).contains("Invalid snapshots mode 'some'");
     // still serving
-    assertThat(authed("GET", "/v1/namespaces/default/tables/events", null).statusCode()).isEqualTo(200);
+    assertThat(authed("GET", "/v1/namespaces/default/tables/events", null).statusCode())
+        .isEqualTo(200);
   }
 }

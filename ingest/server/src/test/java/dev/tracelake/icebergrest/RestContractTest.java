@@ -22,8 +22,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Every operation of the Iceberg REST catalog's OpenAPI document, called on the catalog: the status
- * must be one the document declares for the operation, and the JSON body must validate against
- * the schema the document gives for that status.
+ * must be one the document declares for the operation, and the JSON body must validate against the
+ * schema the document gives for that status.
  *
  * <p>The document is {@code open-api/rest-catalog-open-api.yaml} of apache/iceberg at commit
  * 0e7a36d48ff83792bfeb72eaff2dd2d7fae60eb3 (2026-08-02; API version 0.0.1, OpenAPI 3.1.1), copied
@@ -52,7 +52,8 @@ class RestContractTest extends RestTestBase {
   @Test
   void everyOperationAnswersAsTheSpecificationSays() throws Exception {
     JsonNode spec;
-    try (InputStream in = getClass().getResourceAsStream("/icebergrest/rest-catalog-open-api.yaml")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/icebergrest/rest-catalog-open-api.yaml")) {
       spec = new YAMLMapper().readTree(in);
     }
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
@@ -110,8 +111,16 @@ class RestContractTest extends RestTestBase {
         }
         List<Error> errors = schema.validate(body);
         if (!errors.isEmpty()) {
-          problems.add(name + ": " + status + " body does not match " + schemaRef.get("$ref") + ": "
-              + errors + "; body " + abbreviate(response.body()));
+          problems.add(
+              name
+                  + ": "
+                  + status
+                  + " body does not match "
+                  + schemaRef.get("$ref")
+                  + ": "
+                  + errors
+                  + "; body "
+                  + abbreviate(response.body()));
         }
       }
     }
@@ -156,7 +165,8 @@ class RestContractTest extends RestTestBase {
       return call(
           "POST",
           path,
-          "grant_type=client_credentials&client_id=contract&client_secret=" + TOKEN
+          "grant_type=client_credentials&client_id=contract&client_secret="
+              + TOKEN
               + "&scope=catalog",
           "Content-Type",
           "application/x-www-form-urlencoded");
@@ -168,7 +178,8 @@ class RestContractTest extends RestTestBase {
   @Test
   void specificationDocumentIsTheOneDescribed() throws Exception {
     JsonNode spec;
-    try (InputStream in = getClass().getResourceAsStream("/icebergrest/rest-catalog-open-api.yaml")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/icebergrest/rest-catalog-open-api.yaml")) {
       spec = new YAMLMapper().readTree(in);
     }
     assertThat(spec.get("openapi").asString()).isEqualTo("3.1.1");

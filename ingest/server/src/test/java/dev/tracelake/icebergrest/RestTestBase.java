@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real embedded lake with table {@code default.events} (three snapshots, tag {@code v1},
- * branch {@code audit}) served by the Iceberg REST catalog on a loopback port.
+ * A real embedded lake with table {@code default.events} (three snapshots, tag {@code v1}, branch
+ * {@code audit}) served by the Iceberg REST catalog on a loopback port.
  */
 abstract class RestTestBase {
   static final String TOKEN = "tl_rest-test-token-0123456789";
@@ -110,7 +110,7 @@ abstract class RestTestBase {
   }
 
   HttpResponse<String> authed(String method, String path, String body) throws Exception {
-    return call(method, path, body, "Authorization", "Bearer " + TOKEN, "Content-Type",
-        "application/json");
+    return call(
+        method, path, body, "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
   }
 }

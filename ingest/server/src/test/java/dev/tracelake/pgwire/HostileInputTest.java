@@ -100,8 +100,13 @@ class HostileInputTest extends PgTestBase {
   @Test
   void newerMinorVersionIsNegotiatedDown() throws Exception {
     try (RawPgClient raw = new RawPgClient(port())) {
-      byte[] params = concat(RawPgClient.cstring("user"), RawPgClient.cstring("x"),
-          RawPgClient.cstring("_pq_.future"), RawPgClient.cstring("1"), new byte[] {0});
+      byte[] params =
+          concat(
+              RawPgClient.cstring("user"),
+              RawPgClient.cstring("x"),
+              RawPgClient.cstring("_pq_.future"),
+              RawPgClient.cstring("1"),
+              new byte[] {0});
       raw.sendInt(params.length + 8);
       raw.sendInt((3 << 16) | 2); // protocol 3.2
       raw.sendRaw(params);
@@ -180,8 +185,8 @@ class HostileInputTest extends PgTestBase {
     try (RawPgClient raw = new RawPgClient(port())) {
       raw.login("analyst", TOKEN);
       // Parse: name, query, then a parameter count of 5 but no type OIDs
-      byte[] parse = concat(RawPgClient.cstring(""), RawPgClient.cstring("SELECT $1"),
-          new byte[] {0, 5});
+      byte[] parse =
+          concat(RawPgClient.cstring(""), RawPgClient.cstring("SELECT $1"), new byte[] {0, 5});
       raw.send('P', parse);
       raw.send('S', new byte[0]);
       RawPgClient.Message error = onlyError(raw.readUntilReady());
@@ -195,9 +200,12 @@ class HostileInputTest extends PgTestBase {
     try (RawPgClient raw = new RawPgClient(port())) {
       raw.login("analyst", TOKEN);
       // Parse "SELECT count(*) FROM events WHERE event_id > $1" with $1 declared int8
-      raw.send('P', concat(RawPgClient.cstring("s1"),
-          RawPgClient.cstring("SELECT count(*) FROM events WHERE event_id > $1"),
-          new byte[] {0, 1, 0, 0, 0, 20}));
+      raw.send(
+          'P',
+          concat(
+              RawPgClient.cstring("s1"),
+              RawPgClient.cstring("SELECT count(*) FROM events WHERE event_id > $1"),
+              new byte[] {0, 1, 0, 0, 0, 20}));
       // Bind text "1; DROP TABLE events" as the int8
       raw.send('B', bind("s1", 0, "1; DROP TABLE events".getBytes()));
       raw.send('S', new byte[0]);
@@ -249,7 +257,8 @@ class HostileInputTest extends PgTestBase {
         "SELECT * FROM events; DELETE FROM events"
       })
   void statementsThatTryToWriteAreRefusedByTheEngine(String sql) throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       assertThatThrownBy(() -> s.execute(sql))
           .isInstanceOf(SQLException.class)
           .satisfies(

@@ -82,7 +82,8 @@ class JdbcClientTest extends PgTestBase {
   @Test
   void writesAreRefusedByTheEngine() throws Exception {
     appendEvents(events(), 0, 3);
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       assertThatThrownBy(() -> s.execute("DELETE FROM events"))
           .isInstanceOf(SQLException.class)
           .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
@@ -119,7 +120,8 @@ class JdbcClientTest extends PgTestBase {
   @Test
   void cancelStopsARunningStatementAndTheConnectionGoesOn() throws Exception {
     appendEvents(events(), 0, 3);
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       Thread canceller =
           new Thread(
               () -> {
@@ -148,7 +150,8 @@ class JdbcClientTest extends PgTestBase {
 
   @Test
   void statementTimeoutIsASessionSetting() throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute("SET statement_timeout = '500ms'");
       try (ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
         rs.next();
@@ -173,9 +176,11 @@ class JdbcClientTest extends PgTestBase {
   @Test
   void timeZoneSettingShowsTimestamptzInThatZone() throws Exception {
     TypedTable.create(lake, allocator, PROV);
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute("SET TIME ZONE 'Europe/Amsterdam'");
-      try (ResultSet rs = s.executeQuery("SELECT \"at\"::VARCHAR AS utc, \"at\" FROM typed WHERE flag")) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT \"at\"::VARCHAR AS utc, \"at\" FROM typed WHERE flag")) {
         rs.next();
         assertThat(rs.getString(2)).isEqualTo("2023-11-14 23:13:20.123456+01");
       }
@@ -209,7 +214,8 @@ class JdbcClientTest extends PgTestBase {
     appendEvents(events(), 0, 10);
     int clients = 100;
     java.util.concurrent.CyclicBarrier allOpen = new java.util.concurrent.CyclicBarrier(clients);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(clients);
     try {
       List<java.util.concurrent.Future<Long>> answers = new ArrayList<>();
       for (int i = 0; i < clients; i++) {

@@ -66,7 +66,8 @@ class JdbcTypesTest extends PgTestBase {
     assertThat(bin.get("clock")).isEqualTo(LocalTime.of(13, 14, 15, 123_456_000));
     assertThat(bin.get("at"))
         .isEqualTo(OffsetDateTime.of(2023, 11, 14, 22, 13, 20, 123_456_000, ZoneOffset.UTC));
-    assertThat(bin.get("local_at")).isEqualTo(LocalDateTime.of(2023, 11, 14, 22, 13, 20, 500_000_000));
+    assertThat(bin.get("local_at"))
+        .isEqualTo(LocalDateTime.of(2023, 11, 14, 22, 13, 20, 500_000_000));
     assertThat(bin.get("tags")).isEqualTo(List.of("a", "b c", "null"));
     assertThat(bin.get("ids")).isEqualTo(List.of(1L, -2L));
   }
@@ -122,7 +123,9 @@ class JdbcTypesTest extends PgTestBase {
       for (TypedTable.Column col : TypedTable.COLUMNS) {
         assertThat(catalog.get(col.name())).as(col.name()).isEqualTo(col.pgType());
       }
-      assertThat(catalog).containsEntry("_ingested_at", "timestamptz").containsEntry("_lineage", "json");
+      assertThat(catalog)
+          .containsEntry("_ingested_at", "timestamptz")
+          .containsEntry("_lineage", "json");
     }
   }
 }

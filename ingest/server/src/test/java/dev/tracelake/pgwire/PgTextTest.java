@@ -8,8 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Text output matches PostgreSQL 15's own: every expected value below was printed by the
- * PostgreSQL 15.18 server on this machine (psql -A -t), e.g. {@code SELECT 1e15::float8}.
+ * Text output matches PostgreSQL 15's own: every expected value below was printed by the PostgreSQL
+ * 15.18 server on this machine (psql -A -t), e.g. {@code SELECT 1e15::float8}.
  */
 class PgTextTest {
 
@@ -32,8 +32,14 @@ class PgTextTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0.25, 0.25", "1e6, 1e+06", "123456, 123456", "1.5e-5, 1.5e-05", "3.4e38, 3.4e+38",
-    "0.1, 0.1"})
+  @CsvSource({
+    "0.25, 0.25",
+    "1e6, 1e+06",
+    "123456, 123456",
+    "1.5e-5, 1.5e-05",
+    "3.4e38, 3.4e+38",
+    "0.1, 0.1"
+  })
   void float4LikePostgres(float value, String expected) {
     assertThat(PgText.float4(value)).isEqualTo(expected);
   }
@@ -62,8 +68,11 @@ class PgTextTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"-62135596800000000, 0001-01-01 00:00:00", "0, 1970-01-01 00:00:00",
-    "1000001, 1970-01-01 00:00:01.000001"})
+  @CsvSource({
+    "-62135596800000000, 0001-01-01 00:00:00",
+    "0, 1970-01-01 00:00:00",
+    "1000001, 1970-01-01 00:00:01.000001"
+  })
   void timestampsLikePostgres(long micros, String expected) {
     assertThat(PgText.timestamp(micros)).isEqualTo(expected);
   }

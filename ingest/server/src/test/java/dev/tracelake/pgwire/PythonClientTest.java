@@ -30,7 +30,10 @@ class PythonClientTest extends PgTestBase {
 
     ExternalClient.Result r =
         ExternalClient.run(
-            List.of(python, script.toString(), Integer.toString(port()),
+            List.of(
+                python,
+                script.toString(),
+                Integer.toString(port()),
                 Long.toString(first.snapshotId())),
             Map.of("TRACELAKE_TOKEN", TOKEN),
             warehouse);
@@ -57,7 +60,8 @@ class PythonClientTest extends PgTestBase {
         .isEqualTo("[\"datetime\",\"2023-11-14 22:13:20.123456+00:00\"]");
     assertThat(types.get("local_at").toString())
         .isEqualTo("[\"datetime\",\"2023-11-14 22:13:20.500000\"]");
-    assertThat(types.get("blob").toString()).isEqualTo("[\"memoryview\",\"b'\\\\x01\\\\x02\\\\x03\\\\xff'\"]");
+    assertThat(types.get("blob").toString())
+        .isEqualTo("[\"memoryview\",\"b'\\\\x01\\\\x02\\\\x03\\\\xff'\"]");
     assertThat(types.get("tags").toString()).isEqualTo("[\"list\",\"['a', 'b c', None]\"]");
     assertThat(types.get("ids").toString()).isEqualTo("[\"list\",\"[1, -2]\"]");
     assertThat(types.get("point").toString()).isEqualTo("[\"dict\",\"{'x': 3, 'label': 'p'}\"]");
