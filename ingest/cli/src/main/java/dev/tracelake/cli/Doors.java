@@ -3,6 +3,7 @@ package dev.tracelake.cli;
 import dev.tracelake.access.DoorBinding;
 import dev.tracelake.access.LocalCredential;
 import dev.tracelake.access.TableAccess;
+import dev.tracelake.access.TlsKeystore;
 import dev.tracelake.icebergrest.RestCatalogConfig;
 import dev.tracelake.icebergrest.RestCatalogServer;
 import dev.tracelake.ingest.TracelakeServer;
@@ -11,6 +12,7 @@ import dev.tracelake.pgwire.PgServer;
 import dev.tracelake.pgwire.PgServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 
 /**
  * The standard doors {@code serve} opens beside gRPC: SQL over the PostgreSQL protocol and the
@@ -36,7 +38,9 @@ final class Doors implements AutoCloseable {
       int restPort,
       Path tokenFile,
       String token,
-      boolean allowRemote) {}
+      boolean allowRemote,
+      Path pgTlsKeystore,
+      char[] pgTlsKeystorePassword) {}
 
   /** Where the token file lives when none is given: beside the embedded catalog, or here. */
   static Path defaultTokenFile(LakeConfig lake) {
@@ -58,6 +62,10 @@ final class Doors implements AutoCloseable {
     checkBinding(s);
     LocalCredential credential =
         s.token() != null ? LocalCredential.of(s.token()) : LocalCredential.fromFile(s.tokenFile());
+    SSLContext tls =
+        s.pgTlsKeystore() == null
+            ? null
+            : TlsKeystore.context(s.pgTlsKeystore(), s.pgTlsKeystorePassword());
     PgServer pg =
         starter.start(
             "PostgreSQL endpoint",
@@ -68,7 +76,8 @@ final class Doors implements AutoCloseable {
                     PgServerConfig.defaults()
                         .withHost(s.host())
                         .withPort(s.pgPort())
-                        .withMaxConnections(s.pgMaxConnections()),
+                        .withMaxConnections(s.pgMaxConnections())
+                        .withTls(tls),
                     server.sqlEngine(),
                     server.lake(),
                     credential,

@@ -174,6 +174,15 @@ final class ServeCommand implements Callable<Integer> {
   Path tokenFile;
 
   @Option(
+      names = "--pg-tls-keystore",
+      paramLabel = "<file.p12>",
+      description =
+          "PKCS#12 keystore (certificate and key) for TLS on the PostgreSQL endpoint: clients"
+              + " asking for SSL get it (env TRACELAKE_PG_TLS_KEYSTORE; password in"
+              + " TRACELAKE_PG_TLS_KEYSTORE_PASSWORD; default: no TLS, SSLRequest answered N).")
+  Path pgTlsKeystore;
+
+  @Option(
       names = "--doors-allow-remote",
       description =
           "Let the PostgreSQL endpoint and the REST catalog listen on a non-loopback --host (env"
@@ -403,6 +412,9 @@ final class ServeCommand implements Callable<Integer> {
             Boolean::valueOf,
             false);
     String token = System.getenv("TRACELAKE_TOKEN");
+    Path keystore =
+        setting(pgTlsKeystore, envName("pg-tls-keystore"), file, "pg-tls-keystore", Path::of, null);
+    String keystorePassword = System.getenv("TRACELAKE_PG_TLS_KEYSTORE_PASSWORD");
     Doors.Settings settings =
         new Doors.Settings(
             host,
@@ -411,7 +423,9 @@ final class ServeCommand implements Callable<Integer> {
             rest,
             tokens,
             token == null || token.isBlank() ? null : token.strip(),
-            allowRemote);
+            allowRemote,
+            keystore,
+            keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
     try {
       Doors.checkBinding(settings);
     } catch (IllegalArgumentException e) {
