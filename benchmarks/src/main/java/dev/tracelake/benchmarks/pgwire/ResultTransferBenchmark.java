@@ -48,6 +48,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <ul>
  *   <li>{@code duckdb-jdbc}, the baseline: DuckDB's JDBC driver over {@code read_parquet} of the
  *       table's files, every value read with a typed getter;
+ *   <li>{@code duckdb-arrow}: DuckDB's Arrow export of the same query, reading the event_id column:
+ *       the columnar baseline for {@code grpc-arrow};
  *   <li>{@code pg-text}: pgjdbc over the PostgreSQL endpoint with the simple query protocol (text,
  *       what psql receives), every value read as a string;
  *   <li>{@code pg-binary}: pgjdbc with the extended protocol and binary results, typed getters;
@@ -103,6 +105,7 @@ public final class ResultTransferBenchmark {
           BufferAllocator allocator = new RootAllocator()) {
         Map<String, Target> targets = new LinkedHashMap<>();
         targets.put("duckdb-jdbc", () -> duckDb(files));
+        targets.put("duckdb-arrow", () -> duckDbArrow(files));
         targets.put("pg-text", () -> pgText(pg.address().getPort()));
         targets.put("pg-binary", () -> pgBinary(pg.address().getPort()));
         String psql = psql();
@@ -173,11 +176,16 @@ public final class ResultTransferBenchmark {
           baseline / median);
     }
     for (String k : seconds.keySet()) {
-      if (!k.equals("duckdb-jdbc")) {
+      if (!k.startsWith("duckdb")) {
         System.out.printf(
             Locale.ROOT, "RATIO %s/duckdb-jdbc = %.2f%n", k, baseline / median(seconds.get(k)));
       }
     }
+    // the columnar door against the columnar baseline
+    System.out.printf(
+        Locale.ROOT,
+        "RATIO grpc-arrow/duckdb-arrow = %.2f%n",
+        median(seconds.get("duckdb-arrow")) / median(seconds.get("grpc-arrow")));
   }
 
   private static double median(List<Double> values) {
@@ -224,6 +232,40 @@ public final class ResultTransferBenchmark {
                     + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
                     + "])")) {
       return typed(rs);
+    }
+  }
+
+  /** DuckDB's own Arrow export of the same query: the columnar baseline for grpc-arrow. */
+  private static long duckDbArrow(List<String> files) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("threads", "2");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:", props);
+        Statement s = c.createStatement();
+        org.duckdb.DuckDBResultSet rs =
+            (org.duckdb.DuckDBResultSet)
+                s.executeQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM read_parquet(["
+                        + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
+                        + "])");
+        BufferAllocator allocator = new RootAllocator();
+        org.apache.arrow.vector.ipc.ArrowReader reader =
+            (org.apache.arrow.vector.ipc.ArrowReader) rs.arrowExportStream(allocator, 8192)) {
+      long n = 0;
+      long check = 0;
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot root = reader.getVectorSchemaRoot();
+        BigIntVector ids = (BigIntVector) root.getVector("event_id");
+        for (int i = 0; i < root.getRowCount(); i++) {
+          check += ids.get(i);
+        }
+        n += root.getRowCount();
+      }
+      if (n > 1 && check == 0) {
+        throw new IllegalStateException("nothing read");
+      }
+      return n;
     }
   }
 
