@@ -4,7 +4,6 @@ import dev.tracelake.access.AccessDeniedException;
 import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
 import dev.tracelake.lake.Lake;
-import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.TableDescription;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.pgwire.SqlLexer.Token;
@@ -314,19 +313,31 @@ final class PgSession {
     return sb.append('"').toString();
   }
 
+  /**
+   * What the catalog rewrite may show this principal, listed lazily: most statements name no
+   * catalog relation, and they should not pay for listing the lake.
+   */
   private CatalogRewriter.Context catalogContext() {
     Map<TableName, TableDescription> described = new HashMap<>();
-    List<TableName> visible = new ArrayList<>();
-    for (TableName t : lake.tables()) {
-      if (access.canRead(principal, t)) {
-        visible.add(t);
-      }
-    }
+    List<TableName> listed = new ArrayList<>();
+    boolean[] listedOnce = {false};
+    java.util.function.Supplier<List<TableName>> readable =
+        () -> {
+          if (!listedOnce[0]) {
+            listedOnce[0] = true;
+            for (TableName t : lake.tables()) {
+              if (access.canRead(principal, t)) {
+                listed.add(t);
+              }
+            }
+          }
+          return listed;
+        };
     CatalogRelations.Source source =
         new CatalogRelations.Source() {
           @Override
           public List<TableName> tables() {
-            return visible;
+            return readable.get();
           }
 
           @Override
@@ -368,17 +379,12 @@ final class PgSession {
       @Override
       public TableName findTable(String schema, String name) {
         String ns = schema.isEmpty() ? TableName.DEFAULT_NAMESPACE : schema;
-        for (TableName t : visible) {
+        for (TableName t : readable.get()) {
           if (t.namespace().equalsIgnoreCase(ns) && t.name().equalsIgnoreCase(name)) {
             return t;
           }
         }
-        try {
-          TableName exact = new TableName(ns, name);
-          return visible.contains(exact) ? exact : null;
-        } catch (LakeException e) {
-          return null;
-        }
+        return null;
       }
     };
   }
