@@ -68,25 +68,47 @@ public final class LocalCredential implements Authenticator {
     SecureRandom random = new SecureRandom();
     try {
       if (!Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        byte[] raw = new byte[32];
-        random.nextBytes(raw);
-        String fresh = "tl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-          Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII);
-          LOG.info("Created the server token in {} (readable by this user only)", file);
-        } catch (FileAlreadyExistsException raced) {
-          // another server on the same warehouse created it first: use theirs
-        } catch (UnsupportedOperationException notPosix) {
-          Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII);
-        }
+        create(file, random);
       }
       String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
       checkToken(token, "the token in " + file);
       return new LocalCredential(token, random);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or create the token file " + file, e);
+    }
+  }
+
+  /**
+   * Writes a fresh token to a temporary file (mode 0600) and links it into place, so that a server
+   * starting at the same time on the same warehouse reads either no file or a complete one, and the
+   * first server's token wins.
+   */
+  private static void create(Path file, SecureRandom random) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    byte[] raw = new byte[32];
+    random.nextBytes(raw);
+    String fresh = "tl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    Path tmp;
+    try {
+      tmp =
+          Files.createTempFile(
+              dir, ".token-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (UnsupportedOperationException notPosix) {
+      tmp = Files.createTempFile(dir, ".token-", ".tmp");
+    }
+    try {
+      Files.writeString(tmp, fresh + "\n", StandardCharsets.US_ASCII);
+      try {
+        Files.createLink(file, tmp); // fails if another server created the file first
+      } catch (UnsupportedOperationException noHardLinks) {
+        Files.move(tmp, file);
+      }
+      LOG.info("Created the server token in {} (readable by this user only)", file);
+    } catch (FileAlreadyExistsException raced) {
+      // another server on the same warehouse created it first: use theirs
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 
