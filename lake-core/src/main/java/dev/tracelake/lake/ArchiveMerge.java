@@ -79,6 +79,22 @@ final class ArchiveMerge implements Iterator<ArchivedSnapshot> {
     return row;
   }
 
+  /**
+   * Returns a bound no lower than the sequence number of the next row, without decoding a file
+   * (from the files' bounds); {@link Long#MIN_VALUE} when no row remains.
+   */
+  long upperBound() {
+    if (next != null) {
+      return next.sequenceNumber();
+    }
+    long bound = heap.isEmpty() ? Long.MIN_VALUE : heap.peek().peek().sequenceNumber();
+    if (nextFile < files.size()) {
+      // files come by newest row first: the next one bounds every file not yet open
+      bound = Math.max(bound, Math.min(files.get(nextFile).maxSeq(), beforeSeq - 1));
+    }
+    return bound;
+  }
+
   @Override
   public boolean hasNext() {
     if (next != null) {

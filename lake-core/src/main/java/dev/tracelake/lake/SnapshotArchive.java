@@ -305,7 +305,7 @@ final class SnapshotArchive {
    * Iterates the archived snapshots of a source table with a sequence number below {@code
    * beforeSeq}, newest first, one row per snapshot. Reads the archive as it is now.
    */
-  Iterator<ArchivedSnapshot> descending(TableName source, String uuid, long beforeSeq) {
+  ArchiveMerge descending(TableName source, String uuid, long beforeSeq) {
     return descending(source, uuid, beforeSeq, Long.MAX_VALUE);
   }
 
@@ -313,8 +313,7 @@ final class SnapshotArchive {
    * As {@link #descending(TableName, String, long)}, skipping files whose every row was committed
    * after {@code notAfterMillis} (such files hold no row a search for an earlier time wants).
    */
-  Iterator<ArchivedSnapshot> descending(
-      TableName source, String uuid, long beforeSeq, long notAfterMillis) {
+  ArchiveMerge descending(TableName source, String uuid, long beforeSeq, long notAfterMillis) {
     List<ArchiveFile> files = new ArrayList<>();
     for (ArchiveFile f : files(source, uuid, true)) {
       if (f.minSeq() < beforeSeq && f.minMillis() <= notAfterMillis) {

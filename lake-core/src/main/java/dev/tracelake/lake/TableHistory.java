@@ -429,23 +429,25 @@ final class TableHistory {
       }
     }
     liveRows.sort(Comparator.comparingLong(Snapshot::sequenceNumber).reversed());
-    Iterator<ArchivedSnapshot> rows = null;
+    ArchiveMerge rows = archive.descending(name, uuid(live), beforeSeq);
     ArchivedSnapshot pendingArchived = null;
     int l = 0;
     List<SnapshotInfo> out = new ArrayList<>();
     long lastSeq = beforeSeq;
     boolean more = false;
     while (true) {
-      if (rows == null) {
-        rows = archive.descending(name, uuid(live), beforeSeq);
-      }
-      while (pendingArchived == null && rows.hasNext()) {
-        ArchivedSnapshot r = rows.next();
-        if (!liveIds.contains(r.snapshotId())) {
-          pendingArchived = r;
+      Snapshot nextLive = l < liveRows.size() ? liveRows.get(l) : null;
+      // an archive file is decoded only when its rows may come before the next live snapshot: a
+      // first page the live window fills reads none (a long history's archive files are large)
+      if (pendingArchived == null
+          && (nextLive == null || nextLive.sequenceNumber() <= rows.upperBound())) {
+        while (pendingArchived == null && rows.hasNext()) {
+          ArchivedSnapshot r = rows.next();
+          if (!liveIds.contains(r.snapshotId())) {
+            pendingArchived = r;
+          }
         }
       }
-      Snapshot nextLive = l < liveRows.size() ? liveRows.get(l) : null;
       if (nextLive == null && pendingArchived == null) {
         break;
       }
