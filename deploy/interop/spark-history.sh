@@ -61,6 +61,10 @@ for ((i = 1; i <= loads; i++)); do
 done
 tl compact "$table" --fan-in 4
 tl refs "$table"
-snapshots=$(tl describe "$table" --format json | sed -n 's/.*"snapshots" *: *\([0-9]*\).*/\1/p')
+snapshots=$(tl describe "$table" --format json | sed -n 's/^ *"snapshotCount" *: *\([0-9]*\).*/\1/p')
+if [ -z "$snapshots" ]; then
+  echo "error: tracelake describe did not report the snapshot count of $table" >&2
+  exit 1
+fi
 echo "tracelake: $table has $snapshots snapshots in all"
 SPARK_READ_EXPECT_SNAPSHOTS=$snapshots exec "$here/spark-read.sh" "$warehouse" "$table"
