@@ -1,17 +1,21 @@
 package dev.tracelake.lake;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
-/** A {@link BranchHead} over an Iceberg table's snapshot parents. */
+/** A {@link BranchHead} over an Iceberg table's snapshot parents, live and archived. */
 final class IcebergBranchHead implements BranchHead {
+  private final TableHistory history;
+  private final TableName name;
   private final Table table;
   private final Snapshot head;
 
-  IcebergBranchHead(Table table, Snapshot head) {
+  IcebergBranchHead(TableHistory history, TableName name, Table table, Snapshot head) {
+    this.history = history;
+    this.name = name;
     this.table = table;
     this.head = head;
   }
@@ -23,24 +27,22 @@ final class IcebergBranchHead implements BranchHead {
 
   @Override
   public Iterable<SnapshotInfo> history() {
-    return () ->
-        new Iterator<>() {
-          private Snapshot next = head;
+    Iterable<Snapshot> all = history.ancestors(name, table, head);
+    return () -> StreamSupport.stream(all.spliterator(), false).map(SnapshotInfo::of).iterator();
+  }
 
-          @Override
-          public boolean hasNext() {
-            return next != null;
-          }
+  @Override
+  public Iterable<SnapshotInfo> recentHistory() {
+    Iterable<Snapshot> live = TableHistory.liveAncestors(table, head);
+    return () -> StreamSupport.stream(live.spliterator(), false).map(SnapshotInfo::of).iterator();
+  }
 
-          @Override
-          public SnapshotInfo next() {
-            if (next == null) {
-              throw new NoSuchElementException();
-            }
-            Snapshot current = next;
-            next = current.parentId() == null ? null : table.snapshot(current.parentId());
-            return SnapshotInfo.of(current);
-          }
-        };
+  @Override
+  public Map<String, SummaryValue> olderCarriedSummary() {
+    Snapshot oldest = null;
+    for (Snapshot s : TableHistory.liveAncestors(table, head)) {
+      oldest = s;
+    }
+    return history.carriedBefore(name, table, oldest);
   }
 }

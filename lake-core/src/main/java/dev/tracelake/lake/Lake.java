@@ -49,31 +49,47 @@ public final class Lake implements AutoCloseable {
     }
   }
 
+  /**
+   * The catalog namespace under which each table's archive of expired snapshots lives, as {@code
+   * tracelake_archive.<namespace>.<name>}: an append-only Iceberg table any engine can read.
+   */
+  public static final String ARCHIVE_NAMESPACE = SnapshotArchive.NAMESPACE;
+
   /** Most rows per Parquet page in the tables Tracelake creates. */
   public static final int PAGE_ROW_LIMIT = 2_000;
 
+  /**
+   * How many earlier metadata files a table keeps. Each holds only the live window of history (the
+   * rest is archived), so keeping a few bounds the disk; the archive keeps every snapshot.
+   */
+  static final String PREVIOUS_METADATA_VERSIONS = "20";
+
+  /**
+   * Manifests a merge append lets pile up before merging them. Every snapshot's manifest list names
+   * all of the head's manifests, so fewer than Iceberg's 100 keeps each snapshot's own metadata
+   * small; compaction keeps the merged manifest small (benchmarks/RESULTS.md, "History").
+   */
+  static final String MANIFEST_MIN_MERGE_COUNT = "16";
+
   /** Table properties every Tracelake table is created with. */
   static final Map<String, String> TABLE_DEFAULTS =
-      Map.of(
-          TableProperties.FORMAT_VERSION,
-          "2",
-          TableProperties.PARQUET_COMPRESSION,
-          "zstd",
+      Map.ofEntries(
+          Map.entry(TableProperties.FORMAT_VERSION, "2"),
+          Map.entry(TableProperties.PARQUET_COMPRESSION, "zstd"),
           // Explain reads a record through the page index: it decodes the pages holding the
           // record, skipping value by value to it. 2,000 rows a page (Iceberg's default 20,000)
           // makes that 10x less work (benchmarks/RESULTS.md, "Lineage").
-          TableProperties.PARQUET_PAGE_ROW_LIMIT,
-          Integer.toString(PAGE_ROW_LIMIT),
-          TableProperties.GC_ENABLED,
-          "false",
-          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
-          "false",
+          Map.entry(TableProperties.PARQUET_PAGE_ROW_LIMIT, Integer.toString(PAGE_ROW_LIMIT)),
+          Map.entry(TableProperties.GC_ENABLED, "false"),
+          // An old metadata file is only an older copy of the live window; every snapshot it
+          // names is live or archived. Keeping them all made disk grow with the square of history.
+          Map.entry(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true"),
+          Map.entry(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, PREVIOUS_METADATA_VERSIONS),
+          Map.entry(TableProperties.MANIFEST_MIN_MERGE_COUNT, MANIFEST_MIN_MERGE_COUNT),
           // Tracelake retries commits itself, re-checking its conditions (e.g. writer offsets)
           // on the new head; Iceberg's own retry would re-apply an append without that check.
-          TableProperties.COMMIT_NUM_RETRIES,
-          "0",
-          "tracelake.table-version",
-          "1");
+          Map.entry(TableProperties.COMMIT_NUM_RETRIES, "0"),
+          Map.entry("tracelake.table-version", "2"));
 
   private final LakeConfig config;
   private final JdbcCatalog catalog;
@@ -86,11 +102,54 @@ public final class Lake implements AutoCloseable {
   // guarded by this
   private FileIO fileIo;
   private final SnapshotFiles snapshotFiles = new SnapshotFiles();
+  private final SnapshotArchive archive = new SnapshotArchive(this);
+  private final TableHistory history = new TableHistory(archive);
+  private final HistoryArchiver archiver = new HistoryArchiver(this, archive);
+  private final HistoryKeeper keeper = new HistoryKeeper(archiver);
+  private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.locks.ReentrantLock>
+      compactionLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Lake(LakeConfig config, JdbcCatalog catalog, Map<String, String> catalogProperties) {
     this.config = config;
     this.catalog = catalog;
     this.catalogProperties = Map.copyOf(catalogProperties);
+  }
+
+  JdbcCatalog catalog() {
+    return catalog;
+  }
+
+  /** The table histories of this lake: live metadata and archive as one. */
+  TableHistory history() {
+    return history;
+  }
+
+  HistoryArchiver archiver() {
+    return archiver;
+  }
+
+  HistoryKeeper keeper() {
+    return keeper;
+  }
+
+  private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.locks.ReentrantLock>
+      commitLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The lock that every commit to a table (by uuid) holds in this process while it commits (not
+   * while it writes files). Commits of one process then never race each other: no attempt is
+   * wasted, and none leaves a metadata file of a lost race behind. Other processes still race, and
+   * Iceberg's optimistic commit settles those.
+   */
+  java.util.concurrent.locks.ReentrantLock commitLock(String tableUuid) {
+    return commitLocks.computeIfAbsent(
+        tableUuid, k -> new java.util.concurrent.locks.ReentrantLock());
+  }
+
+  /** The lock that keeps one compaction of a table (by uuid) at a time in this process. */
+  java.util.concurrent.locks.ReentrantLock compactionLock(String tableUuid) {
+    return compactionLocks.computeIfAbsent(
+        tableUuid, k -> new java.util.concurrent.locks.ReentrantLock());
   }
 
   /**
@@ -198,10 +257,16 @@ public final class Lake implements AutoCloseable {
     return config;
   }
 
-  /** Lists every table in every namespace, sorted by name. */
+  /**
+   * Lists every table in every namespace, sorted by name. The archives of tables' histories (in the
+   * {@value #ARCHIVE_NAMESPACE} namespace) are not tables of the lake and are not listed.
+   */
   public List<TableName> tables() {
     List<TableName> names = new ArrayList<>();
     for (Namespace namespace : catalog.listNamespaces()) {
+      if (namespace.length() > 0 && ARCHIVE_NAMESPACE.equals(namespace.level(0))) {
+        continue;
+      }
       for (TableIdentifier id : catalog.listTables(namespace)) {
         names.add(new TableName(id.namespace().toString(), id.name()));
       }
@@ -230,6 +295,11 @@ public final class Lake implements AutoCloseable {
    *     name is reserved or its type cannot be stored
    */
   public LakeTable createTable(TableName name, Schema arrowSchema) {
+    if (ARCHIVE_NAMESPACE.equals(name.namespace())) {
+      throw LakeException.invalid(
+          "Invalid table name '%s': namespace '%s' holds the archives of tables' histories",
+          name, ARCHIVE_NAMESPACE);
+    }
     TableNames.refuseCaseVariant(this, name);
     AtomicInteger ids = new AtomicInteger(1);
     var columns = ArrowSchemas.toIcebergColumns(name.toString(), arrowSchema, ids);
@@ -385,6 +455,7 @@ public final class Lake implements AutoCloseable {
 
   @Override
   public void close() {
+    keeper.close();
     synchronized (this) {
       if (fileIo != null) {
         fileIo.close();

@@ -18,7 +18,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * A read of one table at one version, with optional column projection and row filters. Scans are
@@ -162,9 +161,9 @@ public final class LakeScan {
                 .snapshotFiles()
                 .get(
                     new SnapshotFiles.Key(iceberg.uuid().toString(), snapshot.snapshotId(), from),
-                    () -> planFiles(iceberg, snapshot, from, projected));
+                    () -> planFiles(readTable(iceberg, snapshot, from), snapshot, from, projected));
       } else {
-        files = planFiles(iceberg, snapshot, from, projected);
+        files = planFiles(readTable(iceberg, snapshot, from), snapshot, from, projected);
       }
     }
     return new ScanPlan(
@@ -258,15 +257,21 @@ public final class LakeScan {
     Snapshot snapshot = resolve(iceberg);
     Schema schema = readSchema(iceberg, snapshot);
     Schema projected = project(schema, snapshot);
+    Long from = checkedAppendedAfter(iceberg, snapshot);
     return ScanBatches.open(
         table.name(),
-        iceberg,
+        snapshot == null ? iceberg : readTable(iceberg, snapshot, from),
         snapshot,
-        checkedAppendedAfter(iceberg, snapshot),
+        from,
         projected,
         filters,
         allocator,
         batchSize);
+  }
+
+  /** The table to read a snapshot from: the live one, or a view of archived snapshots. */
+  private Table readTable(Table iceberg, Snapshot snapshot, Long from) {
+    return table.lake().history().readTable(table.name(), iceberg, snapshot, from);
   }
 
   private CloseableIterable<FileScanTask> planTasks(
@@ -296,11 +301,12 @@ public final class LakeScan {
     if (appendedAfter == null) {
       return null;
     }
-    if (iceberg.snapshot(appendedAfter) == null) {
+    TableHistory history = table.lake().history();
+    if (history.snapshot(table.name(), iceberg, appendedAfter) == null) {
       throw LakeException.notFound("Table %s has no snapshot %d", table.name(), appendedAfter);
     }
     if (snapshot == null
-        || !SnapshotUtil.isAncestorOf(iceberg, snapshot.snapshotId(), appendedAfter)) {
+        || !history.isAncestor(table.name(), iceberg, appendedAfter, snapshot.snapshotId())) {
       throw LakeException.invalid(
           "Table %s: snapshot %d is not an ancestor of %s, so no appended rows lie between them",
           table.name(),
@@ -316,7 +322,7 @@ public final class LakeScan {
       return iceberg.currentSnapshot();
     }
     if (version instanceof AtSnapshot at) {
-      Snapshot s = iceberg.snapshot(at.snapshotId());
+      Snapshot s = table.lake().history().snapshot(name, iceberg, at.snapshotId());
       if (s == null) {
         throw LakeException.notFound("Table %s has no snapshot %d", name, at.snapshotId());
       }
@@ -336,13 +342,12 @@ public final class LakeScan {
     }
     AsOf asOf = (AsOf) version;
     long millis = asOf.time().toEpochMilli();
-    Snapshot first = null;
-    for (Snapshot s : SnapshotUtil.currentAncestors(iceberg)) {
-      if (s.timestampMillis() <= millis) {
-        return s;
-      }
-      first = s;
+    TableHistory history = table.lake().history();
+    Snapshot found = history.mainAsOf(name, iceberg, millis);
+    if (found != null) {
+      return found;
     }
+    Snapshot first = history.firstOnMain(name, iceberg);
     throw LakeException.notFound(
         "Table %s has no snapshot on main at or before %s%s",
         name,

@@ -126,10 +126,7 @@ public final class LakeTable {
               field.doc()));
     }
     int formatVersion = Integer.parseInt(table.properties().getOrDefault("format-version", "2"));
-    int snapshots = 0;
-    for (Snapshot ignored : table.snapshots()) {
-      snapshots++;
-    }
+    int snapshots = (int) Math.min(Integer.MAX_VALUE, lake.history().count(name, table));
     return new TableDescription(
         name,
         table.uuid().toString(),
@@ -172,7 +169,7 @@ public final class LakeTable {
             "Table %s: '%s' is a tag, and tags cannot be appended to", name, branch);
       }
     }
-    return new PendingAppend(name, table, branch, provenance);
+    return new PendingAppend(lake, name, table, branch, provenance);
   }
 
   /**
@@ -202,24 +199,46 @@ public final class LakeTable {
     return LakeScan.of(this);
   }
 
-  /** Lists every snapshot of the table, oldest first, with its provenance. */
+  /**
+   * Lists every snapshot the table ever had, archived ones included, oldest first, with its
+   * provenance. Reads the whole history: to show snapshots, prefer {@link #snapshotPage}.
+   */
   public List<SnapshotInfo> snapshots() {
-    List<SnapshotInfo> all = new ArrayList<>();
-    for (Snapshot snapshot : loadForRead().snapshots()) {
-      all.add(SnapshotInfo.of(snapshot));
-    }
-    all.sort(
-        Comparator.comparing(SnapshotInfo::committedAt).thenComparing(SnapshotInfo::snapshotId));
-    return all;
+    return lake.history().all(name, loadForRead());
   }
 
   /**
-   * Returns one snapshot.
+   * Returns a page of the table's snapshots, newest first in commit order, archived ones included.
+   * A page costs the snapshots it holds, not the length of the history.
    *
-   * @throws LakeException NOT_FOUND when the table has no such snapshot
+   * @param limit the most snapshots on the page (1 to 10,000)
+   * @param pageToken null or empty for the first page, else the previous page's next-page token
+   * @throws LakeException INVALID_ARGUMENT for a limit out of range or a token not made here
+   */
+  public SnapshotPage snapshotPage(int limit, String pageToken) {
+    if (limit < 1 || limit > 10_000) {
+      throw LakeException.invalid(
+          "Table %s: a page holds 1 to 10000 snapshots, asked for %d", name, limit);
+    }
+    long before = SnapshotPage.beforeSequence(pageToken);
+    return lake.history().page(name, loadForRead(), limit, before);
+  }
+
+  /**
+   * Returns where the table's snapshots can be read: the live ones, and the archive's Parquet files
+   * holding the rest, for an engine that reads those files itself (SQL's {@code "t$snapshots"}).
+   */
+  public SnapshotSources snapshotSources() {
+    return lake.history().sources(name, loadForRead());
+  }
+
+  /**
+   * Returns one snapshot, live or archived.
+   *
+   * @throws LakeException NOT_FOUND when the table never had such a snapshot
    */
   public SnapshotInfo snapshot(long snapshotId) {
-    Snapshot snapshot = loadForRead().snapshot(snapshotId);
+    Snapshot snapshot = lake.history().snapshot(name, loadForRead(), snapshotId);
     if (snapshot == null) {
       throw LakeException.notFound("Table %s has no snapshot %d", name, snapshotId);
     }
@@ -228,10 +247,11 @@ public final class LakeTable {
 
   /**
    * Returns whether {@code ancestorId} is {@code snapshotId} or one of its ancestors, i.e. whether
-   * the rows committed by {@code ancestorId} are visible at {@code snapshotId}.
+   * the rows committed by {@code ancestorId} are visible at {@code snapshotId}. Archived snapshots
+   * count.
    */
   public boolean isAncestor(long ancestorId, long snapshotId) {
-    return org.apache.iceberg.util.SnapshotUtil.isAncestorOf(loadForRead(), snapshotId, ancestorId);
+    return lake.history().isAncestor(name, loadForRead(), ancestorId, snapshotId);
   }
 
   /** Returns the head of a branch and its ancestors, newest first. */
@@ -246,7 +266,9 @@ public final class LakeTable {
           "Table %s has no ref '%s'; refs: %s", name, branch, refNames(table, false));
     }
     List<SnapshotInfo> out = new ArrayList<>();
-    new IcebergBranchHead(table, table.snapshot(ref.snapshotId())).history().forEach(out::add);
+    new IcebergBranchHead(lake.history(), name, table, table.snapshot(ref.snapshotId()))
+        .history()
+        .forEach(out::add);
     return out;
   }
 
@@ -256,7 +278,7 @@ public final class LakeTable {
    */
   public BranchHead branchHead(String branch) {
     Table table = loadForRead();
-    return new IcebergBranchHead(table, table.snapshot(branch));
+    return new IcebergBranchHead(lake.history(), name, table, table.snapshot(branch));
   }
 
   /** Lists the table's branches and tags. */
@@ -374,6 +396,16 @@ public final class LakeTable {
     return findRef(target);
   }
 
+  /** Returns the table's upkeep: archiving history, compaction, orphan files. */
+  public TableMaintenance maintenance() {
+    return new TableMaintenance(this);
+  }
+
+  /** Returns the name of the table's archive of expired snapshots, as other engines see it. */
+  public String archiveTableName() {
+    return SnapshotArchive.describe(name);
+  }
+
   /** Returns administrative operations that can move or drop tags. Use with care. */
   public TableAdmin admin() {
     return new TableAdmin(this);
@@ -412,6 +444,12 @@ public final class LakeTable {
 
   void requireSnapshot(Table table, long snapshotId) {
     if (table.snapshot(snapshotId) == null) {
+      if (lake.history().archived(name, table, snapshotId).isPresent()) {
+        throw LakeException.precondition(
+            "Table %s: snapshot %d is archived (read it by id or time); branches and tags point"
+                + " only at snapshots in the live metadata",
+            name, snapshotId);
+      }
       throw LakeException.notFound("Table %s has no snapshot %d", name, snapshotId);
     }
   }

@@ -13,10 +13,12 @@ import java.util.Map;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SeekableInputStream;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
  * An Iceberg {@link FileIO} on the local file system through java.nio, for the embedded warehouse.
@@ -27,7 +29,7 @@ import org.apache.iceberg.io.SeekableInputStream;
  * same guarantee from S3 itself: an object exists, whole, only once its upload completes when the
  * stream closes, and Iceberg commits only after that (see {@link ObjectStoreWarehouse}).
  */
-public final class LocalFileIO implements FileIO {
+public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
   private Map<String, String> properties = Map.of();
 
   public LocalFileIO() {}
@@ -59,6 +61,42 @@ public final class LocalFileIO implements FileIO {
     } catch (IOException e) {
       throw new UncheckedIOException("Failed to delete " + location, e);
     }
+  }
+
+  /**
+   * Lists the files under a directory, recursively, as {@code file:} locations (the form table
+   * locations take). A missing directory lists nothing.
+   */
+  @Override
+  public Iterable<FileInfo> listPrefix(String prefix) {
+    Path root = toPath(prefix);
+    if (!Files.isDirectory(root)) {
+      return java.util.List.of();
+    }
+    java.util.List<FileInfo> files = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        java.nio.file.attribute.BasicFileAttributes attrs =
+            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        if (attrs.isRegularFile()) {
+          files.add(
+              new FileInfo(
+                  "file:" + p.toAbsolutePath(), attrs.size(), attrs.lastModifiedTime().toMillis()));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // removed while listing: nothing there any more
+    } catch (IOException e) {
+      throw new UncheckedIOException("Failed to list " + prefix, e);
+    }
+    return files;
+  }
+
+  /** Refuses: Tracelake deletes files one by one, each one checked, never by prefix. */
+  @Override
+  public void deletePrefix(String prefix) {
+    throw new UnsupportedOperationException(
+        "LocalFileIO does not delete by prefix (asked to delete " + prefix + ")");
   }
 
   static Path toPath(String location) {

@@ -53,6 +53,7 @@ public final class PendingAppend implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PendingAppend.class);
   private static final int DEFAULT_MAX_ATTEMPTS = 30;
 
+  private final Lake lake;
   private final TableName name;
   private final Table table;
   private final Schema schema;
@@ -82,7 +83,8 @@ public final class PendingAppend implements AutoCloseable {
     CLOSED
   }
 
-  PendingAppend(TableName name, Table table, String branch, Provenance provenance) {
+  PendingAppend(Lake lake, TableName name, Table table, String branch, Provenance provenance) {
+    this.lake = lake;
     this.name = name;
     this.table = table;
     this.schema = table.schema();
@@ -276,8 +278,9 @@ public final class PendingAppend implements AutoCloseable {
 
   /**
    * Commits every written row in one snapshot on the append's branch. Retries only when another
-   * writer committed first ({@link CommitFailedException}), re-running the {@link CommitCheck} on
-   * the new head each time; the data files are written once and added once.
+   * writer committed first ({@link CommitFailedException}); the data files are written once and
+   * added once. The {@link CommitCheck} runs inside Iceberg's commit, on the very head the new
+   * snapshot gets as parent, on every attempt.
    *
    * @return the new snapshot
    * @throws LakeException CONFLICT when every attempt lost its race (nothing committed),
@@ -297,8 +300,6 @@ public final class PendingAppend implements AutoCloseable {
                 .getOrDefault("tracelake.commit.max-attempts", "" + DEFAULT_MAX_ATTEMPTS));
     for (int attempt = 1; ; attempt++) {
       table.refresh();
-      Snapshot head = branchHead();
-      check.check(new IcebergBranchHead(table, head));
       // a merge append keeps the manifest count small, so planning stays fast over long histories
       // on threads no shutdown hook stops, so a commit during a graceful shutdown completes
       AppendFiles append =
@@ -306,6 +307,9 @@ public final class PendingAppend implements AutoCloseable {
               .newAppend()
               .scanManifestsWith(CommitPool.POOL)
               .writeManifestsWith(CommitPool.POOL, CommitPool.SIZE);
+      // Iceberg refreshes the table when it applies the append: checking here, on a head read
+      // earlier, would let a commit that lands in between skip the check
+      append.validateWith(new Checked(check, lake.history(), name, table));
       files.forEach(append::appendFile);
       provenance.toSummary().forEach(append::set);
       extraSummary.forEach(append::set);
@@ -314,7 +318,7 @@ public final class PendingAppend implements AutoCloseable {
         append.toBranch(branch);
       }
       try {
-        append.commit();
+        commitLocked(append);
       } catch (CommitFailedException e) {
         if (attempt >= maxAttempts) {
           state = State.FAILED;
@@ -343,7 +347,31 @@ public final class PendingAppend implements AutoCloseable {
       state = State.COMMITTED;
       long snapshotId = findCommittedSnapshot();
       long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+      lake.keeper().afterCommit(name, TableHistory.liveCount(table), table.properties());
       return new AppendResult(name, branch, snapshotId, rows.get(), files.size(), bytes, attempt);
+    }
+  }
+
+  /** Commits under the table's commit lock of this process (see {@link Lake#commitLock}). */
+  private void commitLocked(AppendFiles append) {
+    var lock = lake.commitLock(table.uuid().toString());
+    lock.lock();
+    try {
+      append.commit();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs a {@link CommitCheck} on the ancestry Iceberg is about to commit on. */
+  private record Checked(CommitCheck check, TableHistory history, TableName name, Table table)
+      implements org.apache.iceberg.SnapshotAncestryValidator {
+    @Override
+    public boolean validate(Iterable<Snapshot> ancestry) {
+      java.util.Iterator<Snapshot> it = ancestry.iterator();
+      Snapshot head = it.hasNext() ? it.next() : null;
+      check.check(new IcebergBranchHead(history, name, table, head));
+      return true;
     }
   }
 
@@ -353,7 +381,7 @@ public final class PendingAppend implements AutoCloseable {
 
   private long findCommittedSnapshot() {
     table.refresh();
-    for (SnapshotInfo snapshot : new IcebergBranchHead(table, branchHead()).history()) {
+    for (Snapshot snapshot : TableHistory.liveAncestors(table, branchHead())) {
       if (appendId.equals(snapshot.summary().get(SUMMARY_APPEND_ID))) {
         return snapshot.snapshotId();
       }

@@ -11,7 +11,8 @@ import org.apache.iceberg.Snapshot;
  * @param parentId the parent snapshot's id, or null for the first snapshot
  * @param committedAt when the snapshot was committed
  * @param operation Iceberg's operation name ({@code append}, {@code overwrite}, ...)
- * @param addedRows rows added by this snapshot
+ * @param addedRows rows added by this snapshot (0 for a {@code replace}: a compaction moves rows
+ *     into new files and adds none)
  * @param totalRows rows in the table as of this snapshot
  * @param provenance who wrote it, from the summary
  * @param summary the whole snapshot summary
@@ -30,13 +31,26 @@ public record SnapshotInfo(
   }
 
   static SnapshotInfo of(Snapshot snapshot) {
-    Map<String, String> summary = snapshot.summary() == null ? Map.of() : snapshot.summary();
-    return new SnapshotInfo(
+    return of(
         snapshot.snapshotId(),
         snapshot.parentId(),
-        Instant.ofEpochMilli(snapshot.timestampMillis()),
+        snapshot.timestampMillis(),
         snapshot.operation(),
-        parseLong(summary.get("added-records")),
+        snapshot.summary() == null ? Map.of() : snapshot.summary());
+  }
+
+  static SnapshotInfo of(
+      long snapshotId,
+      Long parentId,
+      long timestampMillis,
+      String operation,
+      Map<String, String> summary) {
+    return new SnapshotInfo(
+        snapshotId,
+        parentId,
+        Instant.ofEpochMilli(timestampMillis),
+        operation,
+        "replace".equals(operation) ? 0L : parseLong(summary.get("added-records")),
         parseLong(summary.get("total-records")),
         Provenance.fromSummary(summary),
         summary);

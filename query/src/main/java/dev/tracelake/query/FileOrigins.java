@@ -72,8 +72,15 @@ final class FileOrigins {
         break;
       }
       SnapshotInfo snapshot = found.get();
-      List<DataFileInfo> added = new ArrayList<>(files(scope, table, snapshot.snapshotId()));
       Long parent = snapshot.parentId();
+      if ("replace".equals(snapshot.operation())) {
+        // a compaction moved rows into new files and added none: their origins stay the
+        // snapshots that appended them
+        out.add(new AddedFiles(snapshot, List.of()));
+        current = parent;
+        continue;
+      }
+      List<DataFileInfo> added = new ArrayList<>(files(scope, table, snapshot.snapshotId()));
       if (parent != null && scope.snapshot(table, parent).isPresent()) {
         Set<String> before = new HashSet<>();
         files(scope, table, parent).forEach(f -> before.add(f.location()));

@@ -117,16 +117,22 @@ final class LineageRelations {
       if (columns == null || head.files().isEmpty()) {
         continue;
       }
-      List<String> files = QueryScope.localFiles(head);
-      session.allowFiles(files);
+      QueryScope.localFiles(head); // refuses files not on the local file system
       long headId = head.snapshot().map(SnapshotInfo::snapshotId).orElseThrow();
-      java.util.Map<String, Long> addedBy = new java.util.HashMap<>();
+      // the files each append added, not the head's: after a compaction the head's files mix
+      // rows of many appends, while each appended file keeps its rows and stays on disk
+      List<String> files = new ArrayList<>();
+      List<Long> snapshots = new ArrayList<>();
       for (FileOrigins.AddedFiles added : origins.addedBetween(scope, table, null, headId)) {
         for (String file : added.paths()) {
-          addedBy.put(file, added.snapshot().snapshotId());
+          files.add(file);
+          snapshots.add(added.snapshot().snapshotId());
         }
       }
-      List<Long> snapshots = files.stream().map(addedBy::get).toList();
+      if (files.isEmpty()) {
+        continue;
+      }
+      session.allowFiles(files);
       branches.add(edgesOf(table, columns, files, snapshots));
     }
     if (branches.isEmpty()) {

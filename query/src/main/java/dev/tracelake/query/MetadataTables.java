@@ -8,6 +8,7 @@ import dev.tracelake.lake.Provenance;
 import dev.tracelake.lake.RefInfo;
 import dev.tracelake.lake.ScanPlan;
 import dev.tracelake.lake.SnapshotInfo;
+import dev.tracelake.lake.SnapshotSources;
 import dev.tracelake.lake.TableName;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,6 +96,13 @@ final class MetadataTables {
     switch (kind) {
       case "snapshots" -> {
         columns = snapshotColumns();
+        SnapshotSources sources = LakeErrors.call(() -> scope.table(table).snapshotSources());
+        if (!sources.archiveFiles().isEmpty()
+            && sources.archiveFiles().stream().allMatch(f -> f.localPath() != null)) {
+          defineSnapshotsWithArchive(session, schema, objectName, columns, sources);
+          session.reference(new TableReference(table, "$" + kind, snapshotId));
+          return;
+        }
         rows = snapshotRows(scope.snapshots(table));
       }
       case "history" -> {
@@ -126,6 +134,55 @@ final class MetadataTables {
     session.table(new ValuesTable(schema, objectName, columns, rows));
     String described = current ? "$" + kind : "$" + kind + " at " + scope.describe(version);
     session.reference(new TableReference(table, described, snapshotId));
+  }
+
+  /**
+   * Defines {@code "t$snapshots"} over a long history as the live snapshots (values) and the
+   * archive's Parquet files, read by DuckDB itself: a query that wants a few rows reads no more
+   * than it needs, instead of every archived snapshot being turned into a row of values first.
+   */
+  private static void defineSnapshotsWithArchive(
+      SessionPlan session,
+      String schema,
+      String objectName,
+      List<ValuesTable.Column> columns,
+      SnapshotSources sources) {
+    String live = objectName + "__live";
+    session.table(new ValuesTable(schema, live, columns, snapshotRows(sources.live())));
+    List<String> files = sources.archiveFiles().stream().map(f -> f.localPath()).toList();
+    session.allowFiles(files);
+    StringBuilder liveIds = new StringBuilder();
+    for (SnapshotInfo s : sources.live()) {
+      liveIds.append(liveIds.isEmpty() ? "" : ", ").append(s.snapshotId());
+    }
+    String archived =
+        "SELECT committed_at, snapshot_id, parent_id, operation,"
+            + " CASE WHEN operation = 'replace' THEN 0"
+            + " ELSE COALESCE(TRY_CAST(summary['added-records'] AS BIGINT), 0) END AS added_rows,"
+            + " COALESCE(TRY_CAST(summary['total-records'] AS BIGINT), 0) AS total_rows,"
+            + " summary['"
+            + Provenance.SUMMARY_CODE_COMMIT
+            + "'] AS code_commit, summary['"
+            + Provenance.SUMMARY_MODEL_NAME
+            + "'] AS model_name, summary['"
+            + Provenance.SUMMARY_MODEL_VERSION
+            + "'] AS model_version, summary['"
+            + Provenance.SUMMARY_RUN_ID
+            + "'] AS run_id, summary['"
+            + Provenance.SUMMARY_PRODUCER
+            + "'] AS producer, summary FROM read_parquet("
+            + files.stream()
+                .map(SqlText::string)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"))
+            + ") WHERE table_uuid = "
+            + SqlText.string(sources.tableUuid())
+            + (liveIds.isEmpty() ? "" : " AND snapshot_id NOT IN (" + liveIds + ")")
+            // a snapshot archived twice (a later checkpoint row) is listed once
+            + " QUALIFY row_number() OVER (PARTITION BY snapshot_id) = 1";
+    session.view(
+        schema,
+        objectName,
+        "SELECT * FROM " + SqlText.qualified(schema, live) + " UNION ALL " + archived);
   }
 
   private static List<ValuesTable.Column> snapshotColumns() {

@@ -52,6 +52,7 @@ final class ServeCommand implements Callable<Integer> {
     int lineagePort = settings.openLineagePort(file);
     int metricsPortInForce = settings.metricsPort(file);
     java.time.Duration healthInterval = settings.healthInterval(file);
+    java.time.Duration compactionInterval = settings.compactionInterval(file);
     LakeConfig lakeConfig = settings.lakeConfig(file, global);
     Doors.Settings doorSettings = settings.doorSettings(file, config.host(), lakeConfig);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -66,6 +67,7 @@ final class ServeCommand implements Callable<Integer> {
       TracelakeServer server =
           TracelakeServer.onNetty(lake, config, lineageOptions)
               .healthCheckInterval(healthInterval)
+              .compactionInterval(compactionInterval)
               .runTimeout(settings.runTimeout(file))
               .start();
       // the CLI on this machine finds the server through its warehouse (ServerTarget)

@@ -1,6 +1,7 @@
 package dev.tracelake.cli;
 
 import dev.tracelake.icebergrest.RestCatalogConfig;
+import dev.tracelake.ingest.BackgroundCompaction;
 import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.TracelakeServer;
 import dev.tracelake.lake.LakeConfig;
@@ -115,6 +116,14 @@ final class ServeSettings {
           "How often the catalog and warehouse are checked; while either fails, gRPC health"
               + " reports NOT_SERVING (env TRACELAKE_HEALTH_CHECK_INTERVAL_MS; default 10000).")
   Long healthCheckIntervalMs;
+
+  @Option(
+      names = "--compaction-interval-ms",
+      description =
+          "How often the small files of the tables this server writes are compacted, in the"
+              + " background; -1 turns it off (env TRACELAKE_COMPACTION_INTERVAL_MS; default"
+              + " 60000).")
+  Long compactionIntervalMs;
 
   @Option(
       names = "--run-timeout-ms",
@@ -343,6 +352,34 @@ final class ServeSettings {
           spec.commandLine(),
           "Setting health-check-interval-ms (TRACELAKE_HEALTH_CHECK_INTERVAL_MS) must be"
               + " positive, got "
+              + ms);
+    }
+    return java.time.Duration.ofMillis(ms);
+  }
+
+  /** Returns the background compaction interval, or null when it is turned off (-1). */
+  java.time.Duration compactionInterval(Properties file) {
+    long ms;
+    try {
+      ms =
+          setting(
+              compactionIntervalMs,
+              "TRACELAKE_COMPACTION_INTERVAL_MS",
+              file,
+              "compaction-interval-ms",
+              Long::valueOf,
+              BackgroundCompaction.DEFAULT_INTERVAL.toMillis());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (ms == -1) {
+      return null;
+    }
+    if (ms <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Setting compaction-interval-ms (TRACELAKE_COMPACTION_INTERVAL_MS) must be positive or"
+              + " -1 (off), got "
               + ms);
     }
     return java.time.Duration.ofMillis(ms);

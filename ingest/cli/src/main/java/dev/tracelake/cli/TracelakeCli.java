@@ -40,7 +40,9 @@ import picocli.CommandLine.TypeConversionException;
       ExplainCommand.class,
       LineageCommand.class,
       ServeCommand.class,
-      ExampleProducerCommand.class
+      ExampleProducerCommand.class,
+      CompactCommand.class,
+      RemoveOrphansCommand.class
     })
 public final class TracelakeCli implements Callable<Integer> {
   /** Exit code when the lake refuses or fails an operation. */

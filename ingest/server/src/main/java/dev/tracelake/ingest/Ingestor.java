@@ -129,6 +129,11 @@ public final class Ingestor implements AutoCloseable {
             });
   }
 
+  /** Returns the tables this ingestor has taken requests for since it started. */
+  public java.util.Set<TableName> tablesWritten() {
+    return java.util.Set.copyOf(tables.keySet());
+  }
+
   /** Returns whether the ingestor stopped taking requests (the server is shutting down). */
   public boolean draining() {
     return draining;

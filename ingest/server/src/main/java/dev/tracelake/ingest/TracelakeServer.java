@@ -62,6 +62,9 @@ public final class TracelakeServer implements AutoCloseable {
   private final RunLiveness runLiveness;
   private Duration runTimeout = RunLiveness.DEFAULT_TIMEOUT;
   private HealthMonitor healthMonitor;
+  // null: no background compaction (the default of an embedded server; `serve` turns it on)
+  private Duration compactionInterval;
+  private BackgroundCompaction compaction;
   private volatile boolean stopped;
 
   /**
@@ -135,6 +138,15 @@ public final class TracelakeServer implements AutoCloseable {
     }
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
     healthMonitor = new HealthMonitor(lake, health, READY_SERVICES, healthInterval, metrics);
+    if (compactionInterval != null) {
+      compaction =
+          BackgroundCompaction.start(
+              lake,
+              ingestor::tablesWritten,
+              compactionInterval,
+              BackgroundCompaction.DEFAULT_OPTIONS,
+              metrics.registry());
+    }
     runLiveness.startReaper(runTimeout);
     LOG.info(
         "Tracelake serving gRPC on {}:{} (warehouse {}, catalog {})",
@@ -154,6 +166,18 @@ public final class TracelakeServer implements AutoCloseable {
       throw new IllegalArgumentException("Health check interval must be positive, got " + interval);
     }
     this.healthInterval = interval;
+    return this;
+  }
+
+  /**
+   * Compacts the small files of the tables this server writes every {@code interval}, in the
+   * background (null turns it off, the default); call before {@link #start()}.
+   */
+  public TracelakeServer compactionInterval(Duration interval) {
+    if (interval != null && (interval.isNegative() || interval.isZero())) {
+      throw new IllegalArgumentException("Compaction interval must be positive, got " + interval);
+    }
+    this.compactionInterval = interval;
     return this;
   }
 
@@ -231,6 +255,9 @@ public final class TracelakeServer implements AutoCloseable {
     stopped = true;
     if (healthMonitor != null) {
       healthMonitor.close();
+    }
+    if (compaction != null) {
+      compaction.close();
     }
     health.enterTerminalState();
     server.shutdown();

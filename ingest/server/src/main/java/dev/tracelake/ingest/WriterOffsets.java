@@ -3,6 +3,7 @@ package dev.tracelake.ingest;
 import dev.tracelake.lake.BranchHead;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.SnapshotInfo;
+import dev.tracelake.lake.SummaryValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,9 +17,17 @@ import java.util.Set;
  * {@code tracelake.writer.<writer-id>} = {@code first-last}, in the same snapshot as the rows:
  * offsets are durable exactly when the data is, survive restarts and are shared by every replica.
  * This class folds those summaries in incrementally from the last snapshot it saw.
+ *
+ * <p>The fold never reads the whole history: lake-core carries these keys across archiving (a
+ * checkpoint of each key's newest value as of the archived snapshots, {@link
+ * BranchHead#olderCarriedSummary()}), so a first look, or one after the snapshot last seen was
+ * archived, reads the live window of history and one checkpoint.
  */
 final class WriterOffsets {
-  static final String SUMMARY_PREFIX = "tracelake.writer.";
+  static final String SUMMARY_PREFIX = BranchHead.CARRIED_SUMMARY_PREFIX;
+
+  /** How many archived snapshots finding the snapshot of an old offset reads at most. */
+  static final int ARCHIVED_SEARCH_LIMIT = 10_000;
 
   /**
    * Thrown from a commit check when, on the head the commit would build on, some writers' first
@@ -78,9 +87,12 @@ final class WriterOffsets {
     if (top.isEmpty()) {
       return;
     }
+    if (scannedHead != null && scannedHead == top.get().snapshotId()) {
+      return;
+    }
     List<SnapshotInfo> newer = new ArrayList<>();
-    boolean reachedScanned = scannedHead == null;
-    for (SnapshotInfo snapshot : head.history()) {
+    boolean reachedScanned = false;
+    for (SnapshotInfo snapshot : head.recentHistory()) {
       if (scannedHead != null && snapshot.snapshotId() == scannedHead) {
         reachedScanned = true;
         break;
@@ -88,8 +100,12 @@ final class WriterOffsets {
       newer.add(snapshot);
     }
     if (!reachedScanned) {
-      // The branch no longer descends from what we saw (an admin moved it): start over.
+      // A first look, the snapshot last seen was archived since, or the branch no longer
+      // descends from it (an admin moved it): start over from the checkpoint below the live
+      // window of history, then the window.
       last.clear();
+      head.olderCarriedSummary()
+          .forEach((key, value) -> fold(key, value.value(), value.snapshotId()));
     }
     for (int i = newer.size() - 1; i >= 0; i--) {
       fold(newer.get(i));
@@ -99,14 +115,18 @@ final class WriterOffsets {
 
   private void fold(SnapshotInfo snapshot) {
     for (Map.Entry<String, String> e : snapshot.summary().entrySet()) {
-      if (e.getKey().startsWith(SUMMARY_PREFIX)) {
-        String writer = e.getKey().substring(SUMMARY_PREFIX.length());
-        long lastOffset = parseRange(e.getValue())[1];
-        last.merge(
-            writer,
-            new CommittedOffset(lastOffset, snapshot.snapshotId()),
-            (a, b) -> a.offset() >= b.offset() ? a : b);
-      }
+      fold(e.getKey(), e.getValue(), snapshot.snapshotId());
+    }
+  }
+
+  private void fold(String key, String range, long snapshotId) {
+    if (key.startsWith(SUMMARY_PREFIX)) {
+      String writer = key.substring(SUMMARY_PREFIX.length());
+      long lastOffset = parseRange(range)[1];
+      last.merge(
+          writer,
+          new CommittedOffset(lastOffset, snapshotId),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
     }
   }
 
@@ -152,22 +172,53 @@ final class WriterOffsets {
     }
   }
 
-  /** Finds the snapshot that committed a writer's offset, walking the branch history. */
+  /**
+   * Finds the snapshot that committed a writer's offset, walking the branch history: the live
+   * window, then the checkpoint below it, then archived snapshots (at most {@link
+   * #ARCHIVED_SEARCH_LIMIT} of them: an old resend is answered without scanning a year).
+   */
   Optional<Long> snapshotOf(String writer, long offset) {
     String key = SUMMARY_PREFIX + writer;
-    for (SnapshotInfo snapshot : table.branchHead(branch).history()) {
-      String range = snapshot.summary().get(key);
-      if (range != null) {
-        long[] r = parseRange(range);
-        if (r[0] <= offset && offset <= r[1]) {
-          return Optional.of(snapshot.snapshotId());
-        }
-        if (r[1] < offset) {
-          return Optional.empty();
-        }
+    BranchHead head = table.branchHead(branch);
+    int recent = 0;
+    for (SnapshotInfo snapshot : head.recentHistory()) {
+      recent++;
+      Optional<Boolean> hit = holds(snapshot.summary().get(key), offset);
+      if (hit.isPresent()) {
+        return hit.get() ? Optional.of(snapshot.snapshotId()) : Optional.empty();
+      }
+    }
+    SummaryValue older = head.olderCarriedSummary().get(key);
+    if (older == null) {
+      return Optional.empty();
+    }
+    Optional<Boolean> atCheckpoint = holds(older.value(), offset);
+    if (atCheckpoint.isPresent() && atCheckpoint.get()) {
+      return Optional.of(older.snapshotId());
+    }
+    int read = 0;
+    for (SnapshotInfo snapshot : head.history()) {
+      if (read++ >= recent + ARCHIVED_SEARCH_LIMIT) {
+        break;
+      }
+      Optional<Boolean> hit = holds(snapshot.summary().get(key), offset);
+      if (hit.isPresent()) {
+        return hit.get() ? Optional.of(snapshot.snapshotId()) : Optional.empty();
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether a summary range holds the offset; empty when the walk must go on to older ones. */
+  private static Optional<Boolean> holds(String range, long offset) {
+    if (range == null) {
+      return Optional.empty();
+    }
+    long[] r = parseRange(range);
+    if (r[0] <= offset && offset <= r[1]) {
+      return Optional.of(true);
+    }
+    return r[1] < offset ? Optional.of(false) : Optional.empty();
   }
 
   static long[] parseRange(String value) {
