@@ -1,0 +1,88 @@
+package dev.tracelake.client;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A replay as the server knows it: its definition, where it was pinned, what its slice holds, and
+ * how far the candidate got.
+ *
+ * @param replayId the id
+ * @param table the production output table, which the candidate writes to on {@code branch}
+ * @param candidate who the candidate is (its run id filled in)
+ * @param branch the branch the candidate writes to
+ * @param writerId the writer the candidate writes with: batch N is its offset N
+ * @param batchCases cases per batch
+ * @param sourceSnapshotId the snapshot the slice was read at
+ * @param baseSnapshotId main's head the branch was made from; null when main had none
+ * @param createdAt when the replay was created
+ * @param productionOutputs outputs the slice selects
+ * @param outputsWithoutInputs of those, outputs citing no input
+ * @param cases distinct sets of cited inputs
+ * @param batches batches to stream
+ * @param inputRefs input references over all cases
+ * @param inputTables the input tables cited
+ * @param state {@code CREATED}, {@code RUNNING}, {@code COMPLETED}, {@code PUBLISHED} or {@code
+ *     DROPPED}
+ * @param committedBatches batches the candidate has committed
+ * @param branchSnapshotId the branch head; null once dropped
+ */
+public record Replay(
+    String replayId,
+    String table,
+    Provenance candidate,
+    String branch,
+    String writerId,
+    int batchCases,
+    long sourceSnapshotId,
+    Long baseSnapshotId,
+    Instant createdAt,
+    long productionOutputs,
+    long outputsWithoutInputs,
+    long cases,
+    long batches,
+    long inputRefs,
+    List<String> inputTables,
+    String state,
+    long committedBatches,
+    Long branchSnapshotId) {
+  public Replay {
+    inputTables = List.copyOf(inputTables);
+  }
+
+  /** Returns whether every batch is committed (or the replay published). */
+  public boolean complete() {
+    return committedBatches >= batches;
+  }
+
+  static Replay fromProto(dev.tracelake.proto.v1.Replay r) {
+    return new Replay(
+        r.getReplayId(),
+        r.getTable(),
+        new Provenance(
+            blankToNull(r.getCandidate().getCodeCommit()),
+            blankToNull(r.getCandidate().getModelName()),
+            blankToNull(r.getCandidate().getModelVersion()),
+            blankToNull(r.getCandidate().getRunId()),
+            blankToNull(r.getCandidate().getProducer())),
+        r.getBranch(),
+        r.getWriterId(),
+        r.getBatchCases(),
+        r.getSourceSnapshotId(),
+        r.hasBaseSnapshotId() ? r.getBaseSnapshotId() : null,
+        Instant.ofEpochMilli(r.getCreatedAtEpochMillis()),
+        r.getProductionOutputs(),
+        r.getOutputsWithoutInputs(),
+        r.getCases(),
+        r.getBatches(),
+        r.getInputRefs(),
+        r.getInputTablesList(),
+        r.getState().name().replace("REPLAY_STATE_", ""),
+        r.getCommittedBatches(),
+        r.hasBranchSnapshotId() ? r.getBranchSnapshotId() : null);
+  }
+
+  private static String blankToNull(String value) {
+    return value.isEmpty() ? null : value;
+  }
+}
