@@ -49,6 +49,8 @@ public record ReplaySlice(
           "A slice of %s reads a ref ('%s') or a snapshot (%d), not both",
           table, ReplayText.shown(ref), toSnapshotId);
     }
+    checkTime(table, "from", from);
+    checkTime(table, "to", to);
     if (from != null && to != null && !from.isBefore(to)) {
       throw ReplayText.invalid(
           "A slice of %s has an empty time range: from %s is not before to %s", table, from, to);
@@ -57,6 +59,18 @@ public record ReplaySlice(
       throw ReplayText.invalid(
           "A slice of %s has an empty snapshot range: after %d up to %d",
           table, afterSnapshotId, toSnapshotId);
+    }
+  }
+
+  // _ingested_at holds microseconds since the epoch in a long
+  private static final Instant EARLIEST = Instant.ofEpochSecond(-9_223_372_036L);
+  private static final Instant LATEST = Instant.ofEpochSecond(9_223_372_036L);
+
+  private static void checkTime(TableName table, String end, Instant t) {
+    if (t != null && (t.isBefore(EARLIEST) || t.isAfter(LATEST))) {
+      throw ReplayText.invalid(
+          "A slice of %s has its %s time %s out of range: timestamps run from %s to %s",
+          table, end, t, EARLIEST, LATEST);
     }
   }
 
