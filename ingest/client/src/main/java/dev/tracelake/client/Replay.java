@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param replayId the id
  * @param table the production output table, which the candidate writes to on {@code branch}
+ * @param slice which of its outputs are re-run
  * @param candidate who the candidate is (its run id filled in)
  * @param branch the branch the candidate writes to
  * @param writerId the writer the candidate writes with: batch N is its offset N
@@ -30,6 +31,7 @@ import java.util.List;
 public record Replay(
     String replayId,
     String table,
+    Slice slice,
     Provenance candidate,
     String branch,
     String writerId,
@@ -50,15 +52,78 @@ public record Replay(
     inputTables = List.copyOf(inputTables);
   }
 
+  /**
+   * Which production outputs a replay re-runs; null parts do not filter.
+   *
+   * @param ref the branch or tag read (null: main)
+   * @param afterSnapshotId outputs appended after this snapshot only
+   * @param toSnapshotId the snapshot read instead of a ref
+   * @param from outputs written at or after this time only
+   * @param to outputs written before this time only
+   * @param modelName outputs of this model only
+   * @param modelVersion outputs of this model version only
+   * @param runId outputs of this run only
+   */
+  public record Slice(
+      String ref,
+      Long afterSnapshotId,
+      Long toSnapshotId,
+      Instant from,
+      Instant to,
+      String modelName,
+      String modelVersion,
+      String runId) {
+    /**
+     * Describes the slice in a few words, e.g. {@code model fraud:v3 from 2026-01-01T00:00:00Z}.
+     */
+    public String describe() {
+      StringBuilder b = new StringBuilder();
+      if (ref != null) {
+        b.append(" at ").append(ref);
+      }
+      if (toSnapshotId != null) {
+        b.append(" at snapshot ").append(toSnapshotId);
+      }
+      if (afterSnapshotId != null) {
+        b.append(" after snapshot ").append(afterSnapshotId);
+      }
+      if (from != null) {
+        b.append(" from ").append(from);
+      }
+      if (to != null) {
+        b.append(" to ").append(to);
+      }
+      if (modelName != null || modelVersion != null) {
+        b.append(" model ")
+            .append(modelName == null ? "*" : modelName)
+            .append(modelVersion == null ? "" : ":" + modelVersion);
+      }
+      if (runId != null) {
+        b.append(" run ").append(runId);
+      }
+      return b.length() == 0 ? "every output" : b.substring(1);
+    }
+  }
+
   /** Returns whether every batch is committed (or the replay published). */
   public boolean complete() {
     return committedBatches >= batches;
   }
 
   static Replay fromProto(dev.tracelake.proto.v1.Replay r) {
+    dev.tracelake.proto.v1.ReplaySlice s = r.getSlice();
     return new Replay(
         r.getReplayId(),
         r.getTable(),
+        new Slice(
+            blankToNull(s.getRef()),
+            s.hasAfterSnapshotId() ? s.getAfterSnapshotId() : null,
+            s.hasToSnapshotId() ? s.getToSnapshotId() : null,
+            s.hasFromEpochMillis() ? Instant.ofEpochMilli(s.getFromEpochMillis()) : null,
+            s.hasToEpochMillis() ? Instant.ofEpochMilli(s.getToEpochMillis()) : null,
+            blankToNull(s.getModelName()),
+            blankToNull(s.getModelVersion()),
+            blankToNull(s.getRunId())),
         new Provenance(
             blankToNull(r.getCandidate().getCodeCommit()),
             blankToNull(r.getCandidate().getModelName()),

@@ -1,6 +1,7 @@
 package dev.tracelake.client;
 
 import dev.tracelake.proto.v1.CompareReplayRequest;
+import dev.tracelake.proto.v1.CreateReplayResponse;
 import dev.tracelake.proto.v1.DropReplayRequest;
 import dev.tracelake.proto.v1.GetReplayRequest;
 import dev.tracelake.proto.v1.ListReplaysRequest;
@@ -62,14 +63,22 @@ public final class ReplayClient {
    *     exists, NOT_FOUND for an unknown table, ref or snapshot, FAILED_PRECONDITION when the slice
    *     selects no output citing inputs, INVALID_ARGUMENT for a malformed value
    */
-  public Replay create(NewReplay replay) {
+  public Created create(NewReplay replay) {
     Objects.requireNonNull(replay, "replay");
-    return Replay.fromProto(
+    CreateReplayResponse r =
         TracelakeClient.call(
-                "Cannot create replay " + replay.toProto().getReplayId(),
-                () -> stub().createReplay(replay.toProto()))
-            .getReplay());
+            "Cannot create replay " + replay.toProto().getReplayId(),
+            () -> stub().createReplay(replay.toProto()));
+    return new Created(Replay.fromProto(r.getReplay()), r.getCreated());
   }
+
+  /**
+   * The answer of {@link #create}.
+   *
+   * @param replay the replay
+   * @param created false when the same replay existed and is returned unchanged
+   */
+  public record Created(Replay replay, boolean created) {}
 
   /**
    * Returns a replay and how far its candidate got.

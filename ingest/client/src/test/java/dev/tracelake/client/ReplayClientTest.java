@@ -139,7 +139,8 @@ class ReplayClientTest extends ClientTestBase {
   private Replay create(String id) {
     return client
         .replays()
-        .create(NewReplay.of(id, PREDICTIONS).model("fraud", "v3").candidate(V4).batchCases(7));
+        .create(NewReplay.of(id, PREDICTIONS).model("fraud", "v3").candidate(V4).batchCases(7))
+        .replay();
   }
 
   record MainState(Long head, List<String> files) {}

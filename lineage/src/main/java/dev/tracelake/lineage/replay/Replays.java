@@ -153,7 +153,8 @@ public final class Replays implements AutoCloseable {
             spec,
             source,
             base,
-            Instant.now(),
+            // milliseconds, as every transport carries times
+            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
             plan.productionOutputs(),
             plan.outputsWithoutInputs(),
             plan.cases().size(),
