@@ -7,6 +7,7 @@ import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.PageIndexRowSource;
 import dev.tracelake.lineage.replay.Replays;
 import dev.tracelake.query.SqlEngine;
+import dev.tracelake.query.SqlEngineConfig;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -92,7 +93,7 @@ public final class TracelakeServer implements AutoCloseable {
     this.metrics = ServerMetrics.create();
     this.ingestor = new Ingestor(lake, config, metrics);
     this.ingestService = new IngestGrpcService(ingestor);
-    this.sqlEngine = SqlEngine.create(lake);
+    this.sqlEngine = SqlEngine.create(lake, SqlEngineConfig.fromEnvironment());
     this.lineage = Lineage.open(lake, lineageOptions);
     // explained records are read through the Parquet page index, on local and S3 warehouses
     PageIndexRowSource pageIndex = PageIndexRowSource.attachTo(lineage, lake);
@@ -195,6 +196,19 @@ public final class TracelakeServer implements AutoCloseable {
   /** Returns the port actually bound (useful with port 0). */
   public int port() {
     return server.getPort();
+  }
+
+  /**
+   * Returns the server's SQL engine, for other doors onto the same SQL (the PostgreSQL endpoint);
+   * it is closed when the server stops.
+   */
+  public SqlEngine sqlEngine() {
+    return sqlEngine;
+  }
+
+  /** Returns the lake the server serves. */
+  public Lake lake() {
+    return lake;
   }
 
   /** Returns the lineage service's facade, e.g. to host its OpenLineage endpoint. */
