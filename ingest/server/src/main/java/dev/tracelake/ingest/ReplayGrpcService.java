@@ -1,6 +1,7 @@
 package dev.tracelake.ingest;
 
 import com.google.protobuf.ByteString;
+import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.replay.CompareOptions;
 import dev.tracelake.lineage.replay.ReplayBatch;
@@ -192,7 +193,7 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
         () -> {
           if (request.getColumnsCount() > MAX_COLUMNS) {
             throw new IngestException(
-                IngestException.Reason.INVALID_REQUEST,
+                ErrorKind.INVALID_ARGUMENT,
                 "CompareReplay names "
                     + request.getColumnsCount()
                     + " columns; at most "

@@ -1,6 +1,7 @@
 package dev.tracelake.ingest;
 
 import com.google.protobuf.ByteString;
+import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.replay.Candidate;
 import dev.tracelake.lineage.replay.ReplayComparison;
@@ -46,8 +47,7 @@ final class ReplayProtos {
     dev.tracelake.proto.v1.ReplaySlice s = request.getSlice();
     String table = text("slice.table", s.getTable());
     if (table.isEmpty()) {
-      throw new IngestException(
-          IngestException.Reason.INVALID_REQUEST, "CreateReplay needs slice.table");
+      throw new IngestException(ErrorKind.INVALID_ARGUMENT, "CreateReplay needs slice.table");
     }
     ReplaySlice slice =
         new ReplaySlice(
