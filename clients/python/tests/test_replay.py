@@ -150,6 +150,33 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual(published["state"], "PUBLISHED")
         self.assertEqual(self.main_head(predictions), published["branch_snapshot_id"])
 
+    def test_a_batch_without_outputs_keeps_its_offset_and_a_dropped_replay_runs_no_more(self):
+        features, predictions, amounts, cited = self.production()
+        replays = self.client.replays()
+        candidate = tracelake.Provenance(model_name="fraud", model_version="v4")
+        replay, _ = replays.create("py-" + support.fresh("e"), predictions, candidate,
+                                   model=("fraud", "v3"), batch_cases=7)
+        rid = replay["replay_id"]
+
+        def score(batch):
+            if batch.batch == 1:
+                return []  # the candidate answers none of batch 1's cases
+            return [{"user": c.inputs[features][0]["user"], "score": 0.5, "decision": "review",
+                     "_lineage": c.lineage} for c in batch.cases]
+
+        result = replays.run(rid, score)
+        self.assertEqual((result.replay["state"], result.replay["committed_batches"]),
+                         ("COMPLETED", 5))
+        self.assertEqual(result.outputs, 23)
+        counts = replays.compare(rid)["counts"]
+        self.assertEqual((counts["matched"], counts["only_production"], counts["only_candidate"]),
+                         (23, 7, 0))
+        self.assertEqual(replays.drop(rid)["state"], "DROPPED")
+        with self.assertRaises(tracelake.TracelakeError) as dropped:
+            replays.run(rid, score)
+        self.assertEqual(dropped.exception.code, grpc.StatusCode.FAILED_PRECONDITION)
+        self.assertIn("dropped", str(dropped.exception))
+
     def test_unknown_replays_and_bad_definitions_get_the_right_status(self):
         replays = self.client.replays()
         with self.assertRaises(tracelake.TracelakeError) as unknown:

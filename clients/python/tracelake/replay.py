@@ -162,21 +162,39 @@ class Replays:
         the server fails. Returns a RunResult."""
         replay = self.get(replay_id)
         candidate = replay["candidate"]
+        if replay["state"] in ("DROPPED", "PUBLISHED"):
+            # its branch may be gone: let the server say why nothing can be streamed
+            list(self.stream(replay_id, 0, 1))
+            raise TracelakeError("Cannot run replay %s" % replay_id,
+                                 grpc.StatusCode.FAILED_PRECONDITION, "it is " + replay["state"])
         run_started = self._start_run(replay)
         last = self._client.writer_offset(replay["table"], replay["writer_id"], replay["branch"])
         first = 0 if last is None else last + 1
         next_batch, written, outputs, skipped, reconnects = first, 0, 0, 0, 0
         acks = []
+
+        def open_writer():
+            return self._client.writer(replay["table"], candidate, writer_id=replay["writer_id"],
+                                       branch=replay["branch"], retry_timeout=retry_timeout)
+        writer = open_writer()
         try:
-            with self._client.writer(replay["table"], candidate, writer_id=replay["writer_id"],
-                                     branch=replay["branch"],
-                                     retry_timeout=retry_timeout) as writer:
+            try:
                 retrying_since, backoff = None, 0.1
                 while next_batch < replay["batches"]:
                     try:
                         for batch in self.stream(replay_id, next_batch):
                             rows = model(batch) or []
-                            acks.append((batch.batch, writer.append(rows)))
+                            if rows:
+                                acks.append((batch.batch, writer.append(rows)))
+                            else:
+                                # an append needs rows: the server commits the batch's offset on
+                                # its own, after every earlier one; a new writer continues after it
+                                writer.flush()
+                                self._check_offsets(replay_id, acks, retry_timeout)
+                                acks = []
+                                self.commit_empty_batch(replay_id, batch.batch)
+                                writer.close()
+                                writer = open_writer()
                             written += 1
                             outputs += len(rows)
                             skipped += len(batch.skipped)
@@ -197,13 +215,9 @@ class Replays:
                         time.sleep(backoff)
                         backoff = min(backoff * 2, 5.0)
                 writer.flush()
-            for batch, ack in acks:
-                offset = ack.result(retry_timeout).offset
-                if offset != batch:
-                    raise TracelakeError(
-                        "Replay %s: batch %d was committed as offset %d; another writer with the"
-                        " replay's writer id is running" % (replay_id, batch, offset),
-                        grpc.StatusCode.ABORTED, "")
+            finally:
+                writer.close()
+            self._check_offsets(replay_id, acks, retry_timeout)
         except BaseException as e:
             if run_started:
                 self._finish_run(candidate.run_id, "RUN_STATE_FAILED", str(e)[:1000])
@@ -211,6 +225,27 @@ class Replays:
         if run_started:
             self._finish_run(candidate.run_id, "RUN_STATE_COMPLETED", "")
         return RunResult(self.get(replay_id), first, written, outputs, skipped, reconnects)
+
+    @staticmethod
+    def _check_offsets(replay_id, acks, timeout):
+        """Checks that batch N was committed as offset N: the writer's offsets are the batches."""
+        for batch, ack in acks:
+            offset = ack.result(timeout).offset
+            if offset != batch:
+                raise TracelakeError(
+                    "Replay %s: batch %d was committed as offset %d; another writer with the"
+                    " replay's writer id is running" % (replay_id, batch, offset),
+                    grpc.StatusCode.ABORTED, "")
+
+    def commit_empty_batch(self, replay_id, batch):
+        """Commits a batch without outputs: the replay writer's offset for it, in an empty snapshot
+        on the branch (an append without rows is refused); ``run`` does this for a batch its model
+        answers with no rows. Reopen a writer afterwards. Returns the replay."""
+        response = self._client._call(
+            "Cannot commit batch %d of replay %s" % (batch, replay_id),
+            self._stub.CommitEmptyReplayBatch,
+            self._pb.CommitEmptyReplayBatchRequest(replay_id=replay_id, batch=batch))
+        return replay_dict(response.replay)
 
     def _start_run(self, replay):
         """Registers the candidate's run; False when it has ended already (a replay run again)."""

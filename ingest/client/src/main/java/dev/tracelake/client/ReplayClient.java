@@ -1,5 +1,6 @@
 package dev.tracelake.client;
 
+import dev.tracelake.proto.v1.CommitEmptyReplayBatchRequest;
 import dev.tracelake.proto.v1.CompareReplayRequest;
 import dev.tracelake.proto.v1.CreateReplayResponse;
 import dev.tracelake.proto.v1.DropReplayRequest;
@@ -193,6 +194,28 @@ public final class ReplayClient {
             .getReplay());
   }
 
+  /**
+   * Commits a batch without outputs: the replay writer's offset for it, in an empty snapshot on the
+   * branch (an append without rows is refused). {@link #run} does this for a batch its model
+   * answers with no rows; a candidate writing on its own does it too, then reopens its writer.
+   *
+   * @throws TracelakeException FAILED_PRECONDITION when the batch before it is not committed yet or
+   *     the replay is published or dropped, INVALID_ARGUMENT for a batch out of range
+   */
+  public Replay commitEmptyBatch(String replayId, long batch) {
+    return Replay.fromProto(
+        TracelakeClient.call(
+                "Cannot commit batch " + batch + " of replay " + replayId,
+                () ->
+                    stub()
+                        .commitEmptyReplayBatch(
+                            CommitEmptyReplayBatchRequest.newBuilder()
+                                .setReplayId(replayId)
+                                .setBatch(batch)
+                                .build()))
+            .getReplay());
+  }
+
   /** Runs a candidate over a replay; see {@link #run(String, ReplayModel, Duration)}. */
   public ReplayRunResult run(String replayId, ReplayModel model) {
     return run(replayId, model, Duration.ofMinutes(5));
@@ -216,6 +239,14 @@ public final class ReplayClient {
     Objects.requireNonNull(model, "model");
     Replay replay = get(replayId);
     Provenance candidate = replay.candidate();
+    if (replay.state().equals("DROPPED") || replay.state().equals("PUBLISHED")) {
+      // its branch may be gone: let the server say why nothing can be streamed
+      try (BufferAllocator allocator = new RootAllocator();
+          ReplayInputs inputs = stream(replayId, 0, 1, allocator);
+          ReplayInputBatch ignored = inputs.next()) {
+        throw new IllegalStateException("Replay " + replayId + " is " + replay.state());
+      }
+    }
     RunHandle run = startRun(replay);
     long first =
         client.writerOffset(replay.table(), replay.writerId(), replay.branch()).orElse(-1L) + 1;
@@ -232,8 +263,8 @@ public final class ReplayClient {
             .branch(replay.branch())
             .retryTimeout(retryTimeout)
             .build();
-    try (TableWriter writer = client.openWriter(replay.table(), replay.writerId(), options);
-        BufferAllocator allocator = new RootAllocator()) {
+    TableWriter[] writer = {client.openWriter(replay.table(), replay.writerId(), options)};
+    try (BufferAllocator allocator = new RootAllocator()) {
       long deadline = 0;
       Duration backoff = Duration.ofMillis(100);
       while (next < replay.batches()) {
@@ -244,8 +275,20 @@ public final class ReplayClient {
                 break;
               }
               List<Map<String, Object>> rows = model.score(batch);
-              acks.add(writer.appendRows(rows == null ? List.of() : rows));
-              batches.add(batch.batch());
+              if (rows == null || rows.isEmpty()) {
+                // an append needs rows: the server commits the batch's offset on its own, after
+                // every earlier one, and a writer opened afterwards continues after it
+                writer[0].flush();
+                checkOffsets(replayId, acks, batches);
+                acks.clear();
+                batches.clear();
+                commitEmptyBatch(replayId, batch.batch());
+                writer[0].close();
+                writer[0] = client.openWriter(replay.table(), replay.writerId(), options);
+              } else {
+                acks.add(writer[0].appendRows(rows));
+                batches.add(batch.batch());
+              }
               written++;
               outputs += rows == null ? 0 : rows.size();
               skipped += batch.skipped().size();
@@ -277,9 +320,15 @@ public final class ReplayClient {
                   : backoff.multipliedBy(2);
         }
       }
-      writer.flush();
+      writer[0].flush();
       checkOffsets(replayId, acks, batches);
+      writer[0].close();
     } catch (RuntimeException e) {
+      try {
+        writer[0].close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       if (run != null) {
         try {
           run.fail(String.valueOf(e.getMessage()));

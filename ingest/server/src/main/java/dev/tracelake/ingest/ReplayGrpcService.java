@@ -9,6 +9,8 @@ import dev.tracelake.lineage.replay.ReplayInfo;
 import dev.tracelake.lineage.replay.ReplayStream;
 import dev.tracelake.lineage.replay.Replays;
 import dev.tracelake.lineage.replay.SkippedCase;
+import dev.tracelake.proto.v1.CommitEmptyReplayBatchRequest;
+import dev.tracelake.proto.v1.CommitEmptyReplayBatchResponse;
 import dev.tracelake.proto.v1.CompareReplayRequest;
 import dev.tracelake.proto.v1.CompareReplayResponse;
 import dev.tracelake.proto.v1.CreateReplayRequest;
@@ -237,6 +239,20 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
         () ->
             DropReplayResponse.newBuilder()
                 .setReplay(ReplayProtos.toProto(replays.drop(id(request.getReplayId()))))
+                .build());
+  }
+
+  @Override
+  public void commitEmptyReplayBatch(
+      CommitEmptyReplayBatchRequest request,
+      StreamObserver<CommitEmptyReplayBatchResponse> responses) {
+    unary(
+        responses,
+        () ->
+            CommitEmptyReplayBatchResponse.newBuilder()
+                .setReplay(
+                    ReplayProtos.toProto(
+                        replays.commitEmptyBatch(id(request.getReplayId()), request.getBatch())))
                 .build());
   }
 

@@ -5,6 +5,7 @@ import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.MetadataColumns;
+import dev.tracelake.lake.PendingAppend;
 import dev.tracelake.lake.RefInfo;
 import dev.tracelake.lake.SnapshotInfo;
 import dev.tracelake.lake.TableName;
@@ -534,6 +535,69 @@ public final class Replays implements AutoCloseable {
     RefInfo main = table.fastForward(LakeTable.MAIN, replay.spec().branch());
     registry.published(entry.definition(), replay.branchSnapshotId(), main.snapshotId());
     LOG.info("Published replay {}: main of {} is at {}", replayId, table.name(), main.snapshotId());
+    return get(replayId);
+  }
+
+  /**
+   * Commits batch {@code batch} of a replay without outputs (its cases were all skipped, or the
+   * candidate answered none): an empty snapshot on the branch that carries the replay writer's
+   * offset {@code batch}, so that batch N stays writer offset N. Ingest refuses an append without
+   * rows; this is the one place an empty commit is made, and only for the replay's own writer.
+   * Committing a batch that is committed already changes nothing.
+   *
+   * @return the replay afterwards
+   * @throws LineageException NOT_FOUND for an unknown replay; INVALID_ARGUMENT for a batch out of
+   *     range; FAILED_PRECONDITION for a published or dropped replay, or when batch {@code batch -
+   *     1} is not committed yet (offsets are never skipped)
+   */
+  public synchronized ReplayInfo commitEmptyBatch(String replayId, long batch) {
+    ReplayInfo replay = get(replayId);
+    ReplayDefinition d = replay.definition();
+    if (batch < 0 || batch >= d.batches()) {
+      throw ReplayText.invalid(
+          "Replay %s has batches 0 to %d; batch %d is out of range",
+          replayId, d.batches() - 1, batch);
+    }
+    if (replay.state() == ReplayState.PUBLISHED || replay.state() == ReplayState.DROPPED) {
+      throw ReplayText.precondition(
+          "Replay %s is %s; its batches cannot be committed",
+          replayId, replay.state().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    LakeTable table = lake.table(d.spec().slice().table());
+    Candidate c = d.spec().candidate();
+    dev.tracelake.lake.Provenance provenance =
+        dev.tracelake.lake.Provenance.builder()
+            .model(c.modelName(), c.modelVersion())
+            .codeCommit(c.codeCommit())
+            .runId(c.runId())
+            .producer(c.producer())
+            .build();
+    boolean[] already = new boolean[1];
+    try (PendingAppend append = table.newAppend(provenance, d.spec().branch())) {
+      append
+          .summary("tracelake.writer." + d.spec().writerId(), batch + "-" + batch)
+          .check(
+              head -> {
+                // checked on the head the commit builds on, so a racing writer cannot interleave
+                long committed = offsetsIn(head.history(), d);
+                if (committed > batch) {
+                  already[0] = true;
+                  throw ReplayText.precondition("committed already");
+                }
+                if (committed < batch) {
+                  throw ReplayText.precondition(
+                      "Replay %s: batch %d cannot be committed before batch %d (the writer %s has"
+                          + " committed %d batches)",
+                      replayId, batch, committed, d.spec().writerId(), committed);
+                }
+              });
+      append.commit();
+    } catch (LineageException e) {
+      if (!already[0]) {
+        throw e;
+      }
+    }
+    LOG.info("Replay {}: batch {} committed without outputs", replayId, batch);
     return get(replayId);
   }
 
