@@ -19,13 +19,18 @@ __path__ = pkgutil.extend_path(__path__, __name__)
 from .errors import TracelakeError  # noqa: E402
 from .values import Ack, Provenance, RecordRef, Ref, Snapshot  # noqa: E402
 from .client import Client, connect  # noqa: E402
+from .replay import Batch, Case, Replays, RunResult  # noqa: E402
 
 __all__ = [
     "Ack",
+    "Batch",
+    "Case",
     "Client",
     "Provenance",
     "RecordRef",
     "Ref",
+    "Replays",
+    "RunResult",
     "Snapshot",
     "TracelakeError",
     "connect",

@@ -4,6 +4,7 @@ try:
     from tracelake.v1 import common_pb2, ingest_pb2, ingest_pb2_grpc  # noqa: F401
     from tracelake.v1 import lineage_pb2, lineage_pb2_grpc  # noqa: F401
     from tracelake.v1 import query_pb2, query_pb2_grpc  # noqa: F401
+    from tracelake.v1 import replay_pb2, replay_pb2_grpc  # noqa: F401
     from tracelake.v1 import tables_pb2, tables_pb2_grpc  # noqa: F401
 except ImportError as e:  # pragma: no cover - a setup error, reported as such
     raise ImportError(

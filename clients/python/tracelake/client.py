@@ -185,6 +185,12 @@ class Client:
             raise TracelakeError.of("Query failed", e) from None
         return rows
 
+    def replays(self):
+        """Returns the replay calls: re-run production's inputs through a candidate model on a
+        branch, compare record by record, publish or drop (see tracelake.replay)."""
+        from .replay import Replays
+        return Replays(self)
+
     def explain(self, table, record_id, format="json", *, max_depth=0, as_of=None):
         """Explains one record: its row, its run, and every input as it was read. Returns
         (rendered text, problems). ``as_of`` is a datetime: ignore what was committed later."""

@@ -12,25 +12,28 @@ import java.util.Set;
  * @param cteNames the lower-case names of every CTE the query defines, at any depth
  * @param everyTable whether to resolve every lake table (only for the test seam that runs
  *     statements the guard would refuse, so that their files are within reach)
+ * @param replayIds the replay ids {@code replay_pairs('<id>')} calls name
  */
 record ParsedQuery(
     List<RelationName> relations,
     Set<String> tableFunctions,
     Set<String> cteNames,
-    boolean everyTable) {
+    boolean everyTable,
+    Set<String> replayIds) {
   ParsedQuery {
     relations = List.copyOf(relations);
     tableFunctions = Set.copyOf(tableFunctions);
     cteNames = Set.copyOf(cteNames);
+    replayIds = Set.copyOf(replayIds);
   }
 
   ParsedQuery(List<RelationName> relations, Set<String> tableFunctions, Set<String> cteNames) {
-    this(relations, tableFunctions, cteNames, false);
+    this(relations, tableFunctions, cteNames, false, Set.of());
   }
 
   /** A statement that could not be inspected: every lake table is made available to it. */
   static ParsedQuery allTables() {
-    return new ParsedQuery(List.of(), Set.of(), Set.of(), true);
+    return new ParsedQuery(List.of(), Set.of(), Set.of(), true, Set.of());
   }
 
   /**

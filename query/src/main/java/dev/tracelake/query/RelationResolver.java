@@ -69,6 +69,9 @@ final class RelationResolver {
     if (parsed.tableFunctions().contains(LineageRelations.UPSTREAM_MACRO)) {
       LineageRelations.defineUpstream(scope, origins, session);
     }
+    if (parsed.tableFunctions().contains(ReplayRelations.PAIRS_MACRO)) {
+      ReplayRelations.define(scope, origins, session, parsed.replayIds());
+    }
     return session;
   }
 

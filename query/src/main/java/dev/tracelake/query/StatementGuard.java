@@ -44,7 +44,8 @@ final class StatementGuard {
           "unnest",
           "json_each",
           "json_tree",
-          LineageRelations.UPSTREAM_MACRO);
+          LineageRelations.UPSTREAM_MACRO,
+          ReplayRelations.PAIRS_MACRO);
 
   /** The largest literal a size argument of a growing function may have. */
   static final long MAX_GROWTH = 8192;
@@ -216,6 +217,7 @@ final class StatementGuard {
     private final List<ParsedQuery.RelationName> relations = new ArrayList<>();
     private final Set<String> functions = new LinkedHashSet<>();
     private final Set<String> cteNames = new LinkedHashSet<>();
+    private final Set<String> replayIds = new LinkedHashSet<>();
     // the CTEs around the node being checked, innermost last, for messages
     private final Deque<String> ctes = new ArrayDeque<>();
     // the call expressions of table functions: the size caps of scalar functions do not apply
@@ -227,7 +229,8 @@ final class StatementGuard {
     }
 
     ParsedQuery result() {
-      return new ParsedQuery(relations.stream().distinct().toList(), functions, cteNames);
+      return new ParsedQuery(
+          relations.stream().distinct().toList(), functions, cteNames, false, replayIds);
     }
 
     void statement(JsonNode statement) {
@@ -316,6 +319,9 @@ final class StatementGuard {
                 "Table function %s is not allowed: queries read lake tables by name; allowed table"
                     + " functions: %s",
                 full, new TreeSet<>(ALLOWED_TABLE_FUNCTIONS));
+          }
+          if (full.equals(ReplayRelations.PAIRS_MACRO)) {
+            replayIds.add(replayId(function));
           }
         }
         default -> {
@@ -450,6 +456,18 @@ final class StatementGuard {
       return QueryException.invalid(
           "%s (a %s)%s is not supported by the SQL endpoint, which runs read-only SELECTs",
           construct, what, where());
+    }
+
+    /** The replay a {@code replay_pairs} call names: it must be one string literal. */
+    private String replayId(JsonNode function) {
+      List<JsonNode> args = arguments(function);
+      String id = args.size() == 1 ? stringLiteral(args.get(0)) : null;
+      if (id == null) {
+        throw QueryException.invalid(
+            "%s takes one replay id as a string literal, e.g. FROM %s('v4-trial')%s",
+            ReplayRelations.PAIRS_MACRO, ReplayRelations.PAIRS_MACRO, where());
+      }
+      return id;
     }
 
     private String where() {

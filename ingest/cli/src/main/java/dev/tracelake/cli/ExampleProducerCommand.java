@@ -17,9 +17,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "example-producer",
     mixinStandardHelpOptions = true,
-    description =
-        "Write feature records, then predictions that cite them as lineage inputs, to a running"
-            + " server (see 'tracelake serve').")
+    description = {
+      "Write feature records, then predictions that cite them as lineage inputs, to a running"
+          + " server (see 'tracelake serve').",
+      "With --replay <id>: replay those predictions (model fraud v3) through the candidate fraud"
+          + " v4 on a branch, then see 'tracelake replay compare <id>'."
+    })
 final class ExampleProducerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,13 +35,27 @@ final class ExampleProducerCommand implements Callable<Integer> {
   @Option(names = "--count", defaultValue = "100", description = "Records per table.")
   int count;
 
+  @Option(
+      names = "--replay",
+      paramLabel = "<replay-id>",
+      description =
+          "Instead of writing production records: replay fraud v3's predictions through the"
+              + " candidate fraud v4 on branch replay/<replay-id> (run it again to resume).")
+  String replay;
+
   @Override
   public Integer call() {
     PrintStream out =
         new PrintStream(
             new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
     try (TracelakeClient client = TracelakeClient.connect(target)) {
-      ExampleProducer.run(client, count, out);
+      if (replay != null) {
+        ExampleProducer.replay(client, replay, out);
+      } else {
+        ExampleProducer.run(client, count, out);
+      }
+    } catch (dev.tracelake.client.TracelakeException e) {
+      throw new CliException(e.getMessage(), e);
     }
     out.flush();
     return 0;

@@ -39,6 +39,7 @@ import picocli.CommandLine.TypeConversionException;
       SqlCommand.class,
       ExplainCommand.class,
       LineageCommand.class,
+      ReplayCommand.class,
       ServeCommand.class,
       ExampleProducerCommand.class,
       CompactCommand.class,
@@ -106,6 +107,7 @@ public final class TracelakeCli implements Callable<Integer> {
         switch (first) {
           case "explain" -> new ExplainCommand();
           case "lineage" -> new LineageCommand();
+          case "replay" -> new ReplayCommand();
           default -> null;
         };
     if (only == null) {

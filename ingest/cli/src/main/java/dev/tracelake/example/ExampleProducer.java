@@ -1,8 +1,12 @@
 package dev.tracelake.example;
 
 import dev.tracelake.client.AppendAck;
+import dev.tracelake.client.NewReplay;
 import dev.tracelake.client.Provenance;
 import dev.tracelake.client.RecordRef;
+import dev.tracelake.client.Replay;
+import dev.tracelake.client.ReplayInputBatch;
+import dev.tracelake.client.ReplayRunResult;
 import dev.tracelake.client.RunHandle;
 import dev.tracelake.client.RunSpec;
 import dev.tracelake.client.TableWriter;
@@ -11,6 +15,7 @@ import dev.tracelake.client.TracelakeException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -194,6 +201,101 @@ public final class ExampleProducer {
                 .toList());
     printSummary(out, commit, features, featureRefs, result);
     return result;
+  }
+
+  /** The code commit stamped on the candidate model's outputs unless GIT_COMMIT is set. */
+  public static final String SAMPLE_CANDIDATE_COMMIT = "9c3b7e2a1d0f5e4c3b2a1908f7e6d5c4b3a29180";
+
+  /**
+   * Replays the predictions fraud v3 made through the candidate fraud v4, on the branch {@code
+   * replay/<replayId>} of the prediction table: defines the replay (every v3 prediction at the head
+   * of main now), then runs v4 over the feature records each prediction cited, as they were when v3
+   * read them. Run again with the same id, it continues where it stopped and writes nothing twice;
+   * main is untouched until the replay is published.
+   *
+   * @param client a connected client
+   * @param replayId the replay's id
+   * @param out where the summary goes
+   * @return what the candidate's run did
+   * @throws TracelakeException when the replay cannot be created or run, e.g. FAILED_PRECONDITION
+   *     when no v3 prediction exists yet (run the example producer first)
+   */
+  public static ReplayRunResult replay(TracelakeClient client, String replayId, PrintStream out) {
+    String commit = System.getenv().getOrDefault("GIT_COMMIT", SAMPLE_CANDIDATE_COMMIT);
+    Replay replay =
+        client
+            .replays()
+            .create(
+                NewReplay.of(replayId, PREDICTIONS)
+                    .model("fraud", "v3")
+                    .candidate(
+                        Provenance.builder()
+                            .model("fraud", "v4")
+                            .codeCommit(commit)
+                            .producer("scoring-service")
+                            .build()))
+            .replay();
+    ReplayRunResult run = client.replays().run(replayId, ExampleProducer::scoreV4);
+    out.printf(
+        "replay %s: %d fraud v3 predictions of %s (snapshot %d), %d cases of inputs%n",
+        replayId,
+        replay.productionOutputs(),
+        PREDICTIONS,
+        replay.sourceSnapshotId(),
+        replay.cases());
+    out.printf(
+        "  candidate fraud v4 (commit %s, run %s) wrote %d predictions in %d batches to branch %s"
+            + " (%s)%n",
+        commit,
+        replay.candidate().runId(),
+        run.outputs(),
+        run.batchesWritten(),
+        replay.branch(),
+        run.replay().state());
+    out.printf(
+        "next: tracelake replay compare %s --group-by day, then tracelake replay publish %s (or"
+            + " drop %s)%n",
+        replayId, replayId, replayId);
+    return run;
+  }
+
+  /**
+   * The candidate, fraud v4: a recalibrated logistic model that weighs velocity more and reviews
+   * from 0.45. Scores every case of a replay batch from the feature row it cited.
+   */
+  static List<Map<String, Object>> scoreV4(ReplayInputBatch batch) {
+    VectorSchemaRoot features = batch.tables().get(FEATURES);
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (features == null) {
+      return out; // every case of the batch was skipped
+    }
+    Map<Long, Integer> rowOfCase = new HashMap<>();
+    BigIntVector cases = (BigIntVector) features.getVector("_case");
+    for (int r = 0; r < features.getRowCount(); r++) {
+      rowOfCase.put(cases.get(r), r);
+    }
+    for (int c = 0; c < batch.size(); c++) {
+      Integer r = rowOfCase.get(batch.caseNumber(c));
+      if (r == null) {
+        continue;
+      }
+      double amount = number(features.getVector("txn_amount"), r);
+      double risk = number(features.getVector("merchant_risk"), r);
+      double velocity = number(features.getVector("velocity_1h"), r);
+      double z = -4.3 + 0.0042 * amount + 3.6 * risk + 0.22 * velocity;
+      double score = Math.round(1000.0 / (1.0 + Math.exp(-z))) / 1000.0;
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("user_id", features.getVector("user_id").getObject(r).toString());
+      row.put("fraud_score", score);
+      row.put("decision", score >= 0.8 ? "block" : score >= 0.45 ? "review" : "approve");
+      row.put("_lineage", batch.lineage(c));
+      out.add(row);
+    }
+    return out;
+  }
+
+  private static double number(FieldVector v, int row) {
+    return v.isNull(row) ? 0.0 : ((Number) v.getObject(row)).doubleValue();
   }
 
   /** Scores one feature record with a fixed logistic model, citing it as the prediction's input. */

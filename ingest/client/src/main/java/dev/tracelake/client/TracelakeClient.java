@@ -397,6 +397,11 @@ public final class TracelakeClient implements AutoCloseable {
     return LineageClient.using(channel);
   }
 
+  /** Returns the replay calls (create, stream, run a candidate, compare, publish, drop). */
+  public ReplayClient replays() {
+    return new ReplayClient(this, channel);
+  }
+
   /**
    * Closes every open writer (waiting for its acknowledgements), then the channel if the client
    * made it. Idempotent.

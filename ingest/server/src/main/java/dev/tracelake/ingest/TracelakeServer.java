@@ -5,6 +5,7 @@ import dev.tracelake.lake.LakeHealth;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.PageIndexRowSource;
+import dev.tracelake.lineage.replay.Replays;
 import dev.tracelake.query.SqlEngine;
 import dev.tracelake.query.SqlEngineConfig;
 import io.grpc.Server;
@@ -34,6 +35,7 @@ public final class TracelakeServer implements AutoCloseable {
   public static final String QUERY_SERVICE_NAME = "tracelake.v1.QueryService";
   public static final String LINEAGE_SERVICE_NAME = "tracelake.v1.LineageService";
   public static final String TABLE_SERVICE_NAME = "tracelake.v1.TableService";
+  public static final String REPLAY_SERVICE_NAME = "tracelake.v1.ReplayService";
 
   /**
    * The health service name a liveness probe should ask for: SERVING while the process runs, even
@@ -45,7 +47,13 @@ public final class TracelakeServer implements AutoCloseable {
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
 
   private static final List<String> READY_SERVICES =
-      List.of("", SERVICE_NAME, QUERY_SERVICE_NAME, LINEAGE_SERVICE_NAME, TABLE_SERVICE_NAME);
+      List.of(
+          "",
+          SERVICE_NAME,
+          QUERY_SERVICE_NAME,
+          LINEAGE_SERVICE_NAME,
+          TABLE_SERVICE_NAME,
+          REPLAY_SERVICE_NAME);
 
   private final Lake lake;
   private final IngestConfig config;
@@ -55,6 +63,8 @@ public final class TracelakeServer implements AutoCloseable {
   private final SqlEngine sqlEngine;
   private final Lineage lineage;
   private final QueryGrpcService queryService;
+  private final Replays replays;
+  private final ReplayGrpcService replayService;
   private final Server server;
   private final ServerMetrics metrics;
   private final LineageLag lineageLag;
@@ -89,7 +99,10 @@ public final class TracelakeServer implements AutoCloseable {
     this.sqlEngine = SqlEngine.create(lake, SqlEngineConfig.fromEnvironment());
     this.lineage = Lineage.open(lake, lineageOptions);
     // explained records are read through the Parquet page index, on local and S3 warehouses
-    PageIndexRowSource.attachTo(lineage, lake);
+    PageIndexRowSource pageIndex = PageIndexRowSource.attachTo(lineage, lake);
+    // and so are a replay's inputs
+    this.replays = Replays.open(lake, pageIndex);
+    this.replayService = new ReplayGrpcService(replays);
     this.queryService = new QueryGrpcService(sqlEngine, metrics);
     this.lineageLag = LineageLag.register(lineage, metrics);
     this.runLiveness = new RunLiveness(lineage);
@@ -101,6 +114,7 @@ public final class TracelakeServer implements AutoCloseable {
             .addService(queryService)
             .addService(new LineageGrpcService(lineage))
             .addService(new TableGrpcService(lake))
+            .addService(replayService)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
@@ -281,6 +295,8 @@ public final class TracelakeServer implements AutoCloseable {
     runLiveness.close();
     lineageLag.close();
     lineage.close();
+    replays.close();
+    replayService.close();
     sqlEngine.close();
     LOG.info("Tracelake server stopped");
   }
