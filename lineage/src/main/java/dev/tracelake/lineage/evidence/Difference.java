@@ -29,6 +29,8 @@ public record Difference(Kind kind, String subject, String message) {
     FILE_MISSING(true),
     /** A data file's bytes (SHA-256 or size) differ. */
     FILE_CHANGED(true),
+    /** A data file's rows cannot be read any more (it is no longer valid Parquet). */
+    ROWS_UNREADABLE(true),
     /** A record's row is no longer in its data file at its snapshot. */
     ROW_MISSING(true),
     /** A record's row reads differently now. */

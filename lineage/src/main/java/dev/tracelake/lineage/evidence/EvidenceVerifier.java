@@ -204,7 +204,8 @@ public final class EvidenceVerifier {
                 new FileAt(table, id, required(r, "file", "rows")), k -> new ArrayList<>())
             .add(r);
       }
-      Set<String> hashed = new HashSet<>();
+      // location -> its length now; null when it cannot be read
+      Map<String, Long> sizes = new HashMap<>();
       for (Map.Entry<FileAt, List<JsonNode>> e : byFile.entrySet()) {
         FileAt at = e.getKey();
         JsonNode file = filesById.get(at.fileId());
@@ -229,16 +230,29 @@ public final class EvidenceVerifier {
                       EvidenceJson.cap(location), at.snapshotId(), at.table())));
           continue;
         }
-        if (hashed.add(location) && !checkFile(file, planned.get())) {
+        DataFileInfo asPlanned = planned.get();
+        if (!sizes.containsKey(location)) {
+          sizes.put(location, checkFile(file, asPlanned));
+        }
+        Long size = sizes.get(location);
+        if (size == null) {
           // an unreadable file: its rows cannot be read either; the file's difference says why
           continue;
         }
-        checkRows(reader, at, plan.get(), planned.get(), e.getValue());
+        // read the file as it is now, even if its length changed since the catalog recorded it
+        DataFileInfo asFound =
+            new DataFileInfo(
+                asPlanned.location(),
+                asPlanned.localPath(),
+                asPlanned.recordCount(),
+                size,
+                asPlanned.constants());
+        checkRows(reader, at, plan.get(), asFound, e.getValue());
       }
     }
 
-    /** Re-hashes a file; returns false when it cannot be read. */
-    private boolean checkFile(JsonNode file, DataFileInfo planned) {
+    /** Re-hashes a file; returns its length now, or null when it cannot be read. */
+    private Long checkFile(JsonNode file, DataFileInfo planned) {
       filesChecked++;
       FileRows.Digest now;
       try {
@@ -252,7 +266,7 @@ public final class EvidenceVerifier {
                     "Data file %s cannot be read: %s",
                     planned.location(),
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage())));
-        return false;
+        return null;
       }
       String stated = EvidenceJson.text(file, "sha256");
       long statedSize = file.path("sizeBytes").asLong(-1);
@@ -269,7 +283,7 @@ public final class EvidenceVerifier {
                     now.sha256(),
                     now.sizeBytes())));
       }
-      return true;
+      return now.sizeBytes();
     }
 
     private void checkRows(
@@ -282,7 +296,7 @@ public final class EvidenceVerifier {
       } catch (IOException | RuntimeException e) {
         differences.add(
             new Difference(
-                Difference.Kind.FILE_CHANGED,
+                Difference.Kind.ROWS_UNREADABLE,
                 file.location(),
                 String.format(
                     "The rows of data file %s cannot be read at snapshot %d of table %s: %s",
