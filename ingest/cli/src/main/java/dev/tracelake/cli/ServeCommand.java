@@ -1,5 +1,6 @@
 package dev.tracelake.cli;
 
+import dev.tracelake.console.ConsoleServer;
 import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.MetricsHttpServer;
 import dev.tracelake.ingest.TracelakeServer;
@@ -39,13 +40,15 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the gRPC server (default 127.0.0.1:7420) and the OpenLineage endpoint (default port"
-          + " 7421) on the lake (default ./tracelake-data).",
+      "Start the gRPC server (default 127.0.0.1:7420), the OpenLineage endpoint (default port"
+          + " 7421) and the auditor's web console (default http://127.0.0.1:7423/) on the lake"
+          + " (default ./tracelake-data).",
       "Settings: flag, then environment variable, then --config file, then default."
     })
 final class ServeCommand implements Callable<Integer> {
   static final int DEFAULT_OPENLINEAGE_PORT = 7421;
   static final int DEFAULT_METRICS_PORT = 7422;
+  static final int DEFAULT_CONSOLE_PORT = ConsoleServer.DEFAULT_PORT;
 
   @Mixin GlobalOptions global;
 
@@ -121,6 +124,28 @@ final class ServeCommand implements Callable<Integer> {
               + DEFAULT_METRICS_PORT
               + "; -1 disables it).")
   Integer metricsPort;
+
+  @Option(
+      names = "--console-port",
+      description =
+          "Port of the auditor's web console (env TRACELAKE_CONSOLE_PORT; default "
+              + DEFAULT_CONSOLE_PORT
+              + "; -1 disables it). Its address, with the console key, is printed at start.")
+  Integer consolePort;
+
+  @Option(
+      names = "--console-host",
+      description =
+          "Address the console binds (env TRACELAKE_CONSOLE_HOST; default 127.0.0.1). Only"
+              + " loopback addresses, unless --console-allow-remote.")
+  String consoleHost;
+
+  @Option(
+      names = "--console-allow-remote",
+      description =
+          "Let the console bind a non-loopback address. INSECURE until access control exists:"
+              + " anyone with the key printed at start sees every table.")
+  boolean consoleAllowRemote;
 
   @Option(
       names = "--log-format",
@@ -212,6 +237,23 @@ final class ServeCommand implements Callable<Integer> {
         server.stop();
         throw e;
       }
+      ConsoleServer console;
+      int consolePortInForce = consolePort(file);
+      try {
+        console =
+            startOptional(
+                "Console",
+                consolePortInForce,
+                consolePort,
+                "console-port",
+                file,
+                () -> startConsole(lake, server, file, consolePortInForce));
+      } catch (RuntimeException e) {
+        stopOpenLineage(openLineage);
+        stopMetrics(metricsServer);
+        server.stop();
+        throw e;
+      }
       if (emitTo != null) {
         String namespace =
             setting(
@@ -229,6 +271,7 @@ final class ServeCommand implements Callable<Integer> {
                       .namespace(namespace)
                       .build());
         } catch (IllegalArgumentException e) {
+          stopConsole(console);
           stopOpenLineage(openLineage);
           stopMetrics(metricsServer);
           server.stop();
@@ -241,6 +284,7 @@ final class ServeCommand implements Callable<Integer> {
               () -> {
                 // events arriving after the gRPC server stopped would find lineage closed
                 advert.ifPresent(ServerAdvert::withdraw);
+                stopConsole(console);
                 stopOpenLineage(openLineage);
                 server.stop();
                 stopMetrics(metricsServer);
@@ -251,13 +295,15 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Tracelake serving gRPC on %s:%d%s%s (warehouse %s, catalog %s). Ctrl-C stops it.%n",
+              "Tracelake serving gRPC on %s:%d%s%s%s (warehouse %s, catalog %s). Ctrl-C stops"
+                  + " it.%n",
               config.host(),
               server.port(),
               openLineage == null
                   ? ""
                   : ", OpenLineage on " + openLineage.baseUri() + OpenLineageEmitter.PATH,
               metricsServer == null ? "" : ", metrics on " + metricsServer.uri(),
+              console == null ? "" : ", console on " + console.signInUri(),
               lakeConfig.warehouse(),
               lakeConfig.describeCatalog());
       spec.commandLine().getOut().flush();
@@ -266,6 +312,7 @@ final class ServeCommand implements Callable<Integer> {
         stopped.await(); // the shutdown hook is still committing; keep the lake open for it
       } catch (InterruptedException e) {
         advert.ifPresent(ServerAdvert::withdraw);
+        stopConsole(console);
         stopOpenLineage(openLineage);
         server.stop();
         stopMetrics(metricsServer);
@@ -320,6 +367,39 @@ final class ServeCommand implements Callable<Integer> {
 
   private static String envName(String key) {
     return "TRACELAKE_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  /** Starts the auditor's console on the server's lake, lineage and SQL engine. */
+  private ConsoleServer startConsole(Lake lake, TracelakeServer server, Properties file, int port) {
+    String host =
+        setting(
+            consoleHost,
+            "TRACELAKE_CONSOLE_HOST",
+            file,
+            "console-host",
+            Function.identity(),
+            "127.0.0.1");
+    ConsoleServer.Builder builder =
+        ConsoleServer.builder(lake, server.lineage(), server.sqlEngine())
+            .address(new InetSocketAddress(host, port));
+    if (consoleAllowRemote) {
+      builder.allowRemote();
+    }
+    try {
+      return builder.start();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  int consolePort(Properties file) {
+    return optionalPort(consolePort, "console-port", DEFAULT_CONSOLE_PORT, file);
+  }
+
+  private static void stopConsole(ConsoleServer console) {
+    if (console != null) {
+      console.close();
+    }
   }
 
   int openLineagePort(Properties file) {

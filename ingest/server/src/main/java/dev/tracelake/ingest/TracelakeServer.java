@@ -188,6 +188,11 @@ public final class TracelakeServer implements AutoCloseable {
     return lineage;
   }
 
+  /** Returns the server's SQL engine, e.g. for the console's record search. */
+  public SqlEngine sqlEngine() {
+    return sqlEngine;
+  }
+
   /** Waits until the lineage lag gauges have a current value (tests). */
   void awaitLineageLag(Duration timeout) throws InterruptedException {
     lineageLag.awaitRefreshed(timeout);
