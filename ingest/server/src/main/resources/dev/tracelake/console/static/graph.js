@@ -119,7 +119,7 @@ export function draw(target, explanation, {levels, threshold, onOpen, selected})
       } else {
         const n = disp.node;
         box.appendChild(el('text', {x: 10, y: 20, class: 'title'}, cut(n.table, 30)));
-        box.appendChild(el('text', {x: 10, y: 39}, cut(`${n.state} · ${n.recordId}`, 36)));
+        box.appendChild(el('text', {x: 10, y: 39}, cut(`${n.state} · ${n.recordId}`, 33)));
       }
       const open = () => onOpen(disp);
       box.addEventListener('click', open);
