@@ -20,9 +20,10 @@ public final class ColumnTypes {
       type = Types.fromPrimitiveString(typeName.trim());
     } catch (IllegalArgumentException e) {
       throw LakeException.invalid(
-          "Column '%s': unknown type '%s'; use boolean, int, long, float, double, string, binary,"
-              + " date, time, timestamp, timestamptz, decimal(P, S) or fixed[N]",
-          column, typeName);
+              "Column %s: unknown type %s; use boolean, int, long, float, double, string, binary,"
+                  + " date, time, timestamp, timestamptz, decimal(P, S) or fixed[N]",
+              InputText.shown(column), InputText.shown(typeName))
+          .with("column", column);
     }
     return ArrowSchemas.toArrowPrimitive(type);
   }

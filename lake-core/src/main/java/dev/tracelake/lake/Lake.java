@@ -101,6 +101,7 @@ public final class Lake implements AutoCloseable {
    *     warehouse cannot be reached (the message names the warehouse, bucket and endpoint)
    */
   public static Lake open(LakeConfig config) {
+    CommitPool.initialize(); // before any shutdown can begin: see CommitPool
     Map<String, String> props = new HashMap<>();
     props.put(CatalogProperties.URI, config.effectiveCatalogUri());
     props.put("jdbc.schema-version", "V1");
@@ -220,6 +221,7 @@ public final class Lake implements AutoCloseable {
    *     name is reserved or its type cannot be stored
    */
   public LakeTable createTable(TableName name, Schema arrowSchema) {
+    TableNames.refuseCaseVariant(this, name);
     AtomicInteger ids = new AtomicInteger(1);
     var columns = ArrowSchemas.toIcebergColumns(name.toString(), arrowSchema, ids);
     org.apache.iceberg.Schema schema = MetadataColumns.withMetadataColumns(columns, ids.get());
@@ -256,8 +258,9 @@ public final class Lake implements AutoCloseable {
    * @throws LakeException NOT_FOUND when it does not exist
    */
   public LakeTable table(TableName name) {
-    loadForRead(name); // NOT_FOUND when missing; warms the read cache
-    return new LakeTable(this, name);
+    TableName resolved = TableNames.resolve(this, name); // the case rule: see TableName
+    loadForRead(resolved); // NOT_FOUND when missing; warms the read cache
+    return new LakeTable(this, resolved);
   }
 
   /**

@@ -1,5 +1,8 @@
 package dev.tracelake.lake;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,6 +12,8 @@ import java.util.Objects;
  */
 public class LakeException extends RuntimeException {
   private final ErrorKind kind;
+  // what the error is about, for machine-readable error details; guarded by this
+  private final Map<String, String> details = new LinkedHashMap<>();
 
   public LakeException(ErrorKind kind, String message) {
     super(message);
@@ -23,6 +28,28 @@ public class LakeException extends RuntimeException {
   /** Returns what kind of failure this is. */
   public ErrorKind kind() {
     return kind;
+  }
+
+  /**
+   * Adds a detail a client can act on without parsing the message: what is at fault ({@code table},
+   * {@code column}, {@code row}, {@code field} naming the request field, {@code expected_offset},
+   * ...). Values are capped at {@link InputText#SHOWN_CHARS} characters.
+   *
+   * @return this exception
+   */
+  public synchronized LakeException with(String key, Object value) {
+    if (value != null) {
+      String text = value.toString();
+      details.put(
+          key,
+          text.length() <= InputText.SHOWN_CHARS ? text : text.substring(0, InputText.SHOWN_CHARS));
+    }
+    return this;
+  }
+
+  /** Returns the details added with {@link #with}, in the order they were added. */
+  public synchronized Map<String, String> details() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
   static LakeException notFound(String format, Object... args) {

@@ -183,6 +183,8 @@ public final class PendingAppend implements AutoCloseable {
     public RecordIdList write(VectorSchemaRoot batch) {
       requireState(State.OPEN);
       BatchBinding binding = BatchBinding.bind(name, schema, fileSchema, batch, provenance);
+      // a second layer under the batch checker, and the only one for embedded writers
+      BatchValues.check(name, batch);
       int count = batch.getRowCount();
       BatchIds ids = binding.ids(batch);
       long rowsBefore = rows.getAndAdd(count);
@@ -298,7 +300,12 @@ public final class PendingAppend implements AutoCloseable {
       Snapshot head = branchHead();
       check.check(new IcebergBranchHead(table, head));
       // a merge append keeps the manifest count small, so planning stays fast over long histories
-      AppendFiles append = table.newAppend();
+      // on threads no shutdown hook stops, so a commit during a graceful shutdown completes
+      AppendFiles append =
+          table
+              .newAppend()
+              .scanManifestsWith(CommitPool.POOL)
+              .writeManifestsWith(CommitPool.POOL, CommitPool.SIZE);
       files.forEach(append::appendFile);
       provenance.toSummary().forEach(append::set);
       extraSummary.forEach(append::set);
@@ -557,6 +564,7 @@ public final class PendingAppend implements AutoCloseable {
      * nested columns and given record ids are read row by row.
      */
     void check(VectorSchemaRoot batch) {
+      BatchValues.check(table, batch);
       int rowCount = batch.getRowCount();
       for (int c = 0; c < readers.length; c++) {
         if (readers[c] == null) {

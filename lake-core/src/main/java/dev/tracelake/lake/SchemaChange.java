@@ -23,7 +23,6 @@ import org.apache.iceberg.types.Types.NestedField;
  */
 public final class SchemaChange {
   private static final int ATTEMPTS = 10;
-  private static final int MAX_NAME_LENGTH = 255;
 
   private final LakeTable table;
   private final List<Consumer<UpdateSchema>> steps = new ArrayList<>();
@@ -58,7 +57,7 @@ public final class SchemaChange {
               + " it",
           table.name(), name);
     }
-    checkNewName(name);
+    ArrowSchemas.checkColumnNames(table.name().toString(), List.of(field));
     if (MetadataColumns.isReserved(name)) {
       throw LakeException.invalid(
           "Table %s: column '%s' starts with '_', which is reserved for metadata columns",
@@ -68,7 +67,7 @@ public final class SchemaChange {
         ArrowSchemas.toIcebergType(table.name().toString(), name, field, new AtomicInteger(1));
     checks.add(
         t -> {
-          if (t.schema().findField(name) != null) {
+          if (t.schema().caseInsensitiveFindField(name) != null) {
             throw new LakeException(
                 ErrorKind.ALREADY_EXISTS,
                 String.format("Table %s already has a column '%s'", table.name(), name));
@@ -85,7 +84,9 @@ public final class SchemaChange {
   /** Renames a column; data written under the old name reads under the new one. */
   public SchemaChange renameColumn(String from, String to) {
     checkUserColumn(from);
-    checkNewName(to);
+    ArrowSchemas.checkColumnNames(
+        table.name().toString(),
+        List.of(new Field(to, FieldType.nullable(new ArrowType.Null()), null)));
     if (MetadataColumns.isReserved(to)) {
       throw LakeException.invalid(
           "Table %s: cannot rename '%s' to '%s': names starting with '_' are reserved",
@@ -93,7 +94,7 @@ public final class SchemaChange {
     }
     checks.add(
         t -> {
-          if (t.schema().findField(to) != null) {
+          if (t.schema().caseInsensitiveFindField(to) != null && !to.equalsIgnoreCase(from)) {
             throw new LakeException(
                 ErrorKind.ALREADY_EXISTS,
                 String.format(
@@ -136,20 +137,6 @@ public final class SchemaChange {
     checkUserColumn(column);
     steps.add(u -> u.makeColumnOptional(column));
     return this;
-  }
-
-  /** Refuses names that SQL, Parquet readers and terminals cannot show or type. */
-  private void checkNewName(String name) {
-    if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      throw LakeException.invalid(
-          "Table %s: a column name must have 1 to %d characters, got %s",
-          table.name(), MAX_NAME_LENGTH, name == null ? "none" : name.length());
-    }
-    if (name.chars().anyMatch(Character::isISOControl)) {
-      throw LakeException.invalid(
-          "Table %s: column name '%s' holds control characters",
-          table.name(), name.replaceAll("\\p{Cntrl}", "?"));
-    }
   }
 
   private void checkUserColumn(String column) {

@@ -6,6 +6,12 @@ import java.util.regex.Pattern;
 /**
  * A table's name: a namespace and a name, written {@code namespace.name}. A bare name lives in the
  * {@value #DEFAULT_NAMESPACE} namespace.
+ *
+ * <p>The case rule, the same on every surface (gRPC, CLI, SQL, lineage): names keep the case they
+ * were created with, but two names that differ only in case name the same table. Creating a table
+ * whose name equals an existing one ignoring case fails (ALREADY_EXISTS), and a lookup in another
+ * case finds the table ({@link #sameTable}). SQL, which folds unquoted identifiers, therefore can
+ * never see two tables where the catalog has them apart.
  */
 public record TableName(String namespace, String name) {
   public static final String DEFAULT_NAMESPACE = "default";
@@ -31,7 +37,8 @@ public record TableName(String namespace, String name) {
     }
     if (text.indexOf('.', dot + 1) >= 0) {
       throw LakeException.invalid(
-          "Invalid table name '%s': use 'name' or 'namespace.name' (one dot at most)", text);
+          "Invalid table name %s: use 'name' or 'namespace.name' (one dot at most)",
+          InputText.shown(text));
     }
     return new TableName(text.substring(0, dot), text.substring(dot + 1));
   }
@@ -39,10 +46,15 @@ public record TableName(String namespace, String name) {
   private static void checkPart(String part, String what, String whole) {
     if (!PART.matcher(part).matches()) {
       throw LakeException.invalid(
-          "Invalid table name '%s': %s '%s' must start with a letter or '_' and hold only"
+          "Invalid table name %s: %s %s must start with a letter or '_' and hold only"
               + " letters, digits and '_' (at most 128)",
-          whole, what, part);
+          InputText.shown(whole), what, InputText.shown(part));
     }
+  }
+
+  /** Returns whether {@code other} names the same table under the case rule (ignoring case). */
+  public boolean sameTable(TableName other) {
+    return namespace.equalsIgnoreCase(other.namespace) && name.equalsIgnoreCase(other.name);
   }
 
   @Override

@@ -28,6 +28,19 @@ public final class OpenLineageServer implements AutoCloseable {
   /** The largest request body accepted. */
   public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+  /** Handler threads: more than a few clients that stall mid-request can hold at once. */
+  static final int THREADS = 16;
+
+  /**
+   * Seconds a client has to send a whole request (headers and body) before the JDK's server closes
+   * the connection, freeing its thread; and to take a whole response.
+   */
+  static final long REQUEST_SECONDS = 10;
+
+  static {
+    HttpTimeouts.apply(REQUEST_SECONDS);
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -53,7 +66,7 @@ public final class OpenLineageServer implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            4,
+            THREADS,
             r -> {
               Thread t = new Thread(r, "tracelake-openlineage-" + threads.incrementAndGet());
               t.setDaemon(true);
@@ -97,6 +110,18 @@ public final class OpenLineageServer implements AutoCloseable {
             errorJson("Method " + exchange.getRequestMethod() + " not allowed; use POST"));
         return;
       }
+      String type = exchange.getRequestHeaders().getFirst("Content-Type");
+      if (!isJson(type)) {
+        exchange.getResponseHeaders().set("Accept-Post", "application/json");
+        send(
+            exchange,
+            415,
+            errorJson(
+                "Content type "
+                    + (type == null ? "(none)" : "'" + abbreviate(type) + "'")
+                    + " is not supported; send the event as application/json"));
+        return;
+      }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -111,6 +136,20 @@ public final class OpenLineageServer implements AutoCloseable {
       LOG.error("OpenLineage request failed", e);
       throw e;
     }
+  }
+
+  /** Whether a Content-Type names JSON: application/json or a +json type, any parameters. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String media = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    return media.equals("application/json")
+        || (media.startsWith("application/") && media.endsWith("+json"));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
   private static String errorJson(String message) {

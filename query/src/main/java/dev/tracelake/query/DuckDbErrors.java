@@ -21,7 +21,7 @@ final class DuckDbErrors {
   private record DuckDbError(String type, String subtype, String name, String message) {}
 
   static QueryException translate(
-      SQLException e, Supplier<List<TableName>> tables, long memoryLimitBytes) {
+      SQLException e, Supplier<List<TableName>> tables, SqlEngineConfig config) {
     DuckDbError error = parse(e);
     String message = error.message();
     switch (error.type()) {
@@ -38,16 +38,34 @@ final class DuckDbErrors {
             ? QueryException.notFound("%s", message)
             : QueryException.invalid("%s", message);
       case "Permission":
+        if (message.contains(".parquet/**/")) {
+          // DuckDB globs a data file it cannot find as a directory, outside the allowed files:
+          // the lake lost a committed file, which is no fault of the query
+          return new QueryException(
+              QueryErrorKind.INTERNAL,
+              "A data file of the query's tables is missing: " + message,
+              e);
+        }
         return QueryException.denied("Not allowed in the SQL sandbox: %s", message);
       case "Out of Memory":
         return new QueryException(
             QueryErrorKind.RESOURCE_EXHAUSTED,
             String.format(
-                "Query needs more memory than its limit of %d MiB: %s",
-                memoryLimitBytes >> 20, firstLine(message)));
+                "Query needs more than its limits of %d MiB of memory and %d MiB of spill space on"
+                    + " disk (DuckDB: %s); %s",
+                config.memoryLimitBytes() >> 20,
+                config.maxSpillBytes() >> 20,
+                withoutAdvice(firstLine(message)),
+                SqlEngineConfig.howToRaise()));
       case "INTERRUPT":
         return new QueryException(QueryErrorKind.CANCELLED, "Query was interrupted");
-      case "IO", "FATAL", "INTERNAL", "Connection", "Serialization", "TransactionContext", "":
+      case "IO":
+        // the kernel's write barrier answers EACCES: a write was attempted and stopped
+        if (message.contains("Permission denied") || message.contains("Read-only file system")) {
+          return QueryException.denied("Not allowed in the SQL sandbox: %s", message);
+        }
+        return new QueryException(QueryErrorKind.INTERNAL, message, e);
+      case "FATAL", "INTERNAL", "Connection", "Serialization", "TransactionContext", "":
         return new QueryException(QueryErrorKind.INTERNAL, message, e);
       default:
         return QueryException.invalid("%s", message);
@@ -92,6 +110,18 @@ final class DuckDbErrors {
       }
     }
     return m.strip().replace('\n', ' ');
+  }
+
+  /** Drops DuckDB's advice on settings the sandbox locks (temp_directory, PRAGMA ...). */
+  private static String withoutAdvice(String message) {
+    String m = message;
+    for (String cut : List.of(" This limit was set", " Database is launched", " You can adjust")) {
+      int at = m.indexOf(cut);
+      if (at >= 0) {
+        m = m.substring(0, at);
+      }
+    }
+    return m.strip();
   }
 
   private static String firstLine(String message) {

@@ -47,8 +47,6 @@ final class LineageRelations {
   /** Bounds a trace through cyclic lineage (which writers can produce) to finite work. */
   static final int MAX_DEPTH = 64;
 
-  private static final String ORIGINS = "__tl_file_origins";
-
   private LineageRelations() {}
 
   static boolean isLineageName(String name) {
@@ -106,7 +104,6 @@ final class LineageRelations {
       return;
     }
     List<String> branches = new ArrayList<>();
-    List<List<Object>> originRows = new ArrayList<>();
     for (TableName table : scope.tables()) {
       ScanPlan head = scope.plan(table, new VersionSpec.Current());
       session.reference(
@@ -123,22 +120,15 @@ final class LineageRelations {
       List<String> files = QueryScope.localFiles(head);
       session.allowFiles(files);
       long headId = head.snapshot().map(SnapshotInfo::snapshotId).orElseThrow();
+      java.util.Map<String, Long> addedBy = new java.util.HashMap<>();
       for (FileOrigins.AddedFiles added : origins.addedBetween(scope, table, null, headId)) {
         for (String file : added.paths()) {
-          originRows.add(List.of(table.toString(), file, added.snapshot().snapshotId()));
+          addedBy.put(file, added.snapshot().snapshotId());
         }
       }
-      branches.add(edgesOf(table, columns, files));
+      List<Long> snapshots = files.stream().map(addedBy::get).toList();
+      branches.add(edgesOf(table, columns, files, snapshots));
     }
-    session.table(
-        new ValuesTable(
-            SCHEMA,
-            ORIGINS,
-            List.of(
-                column("table_name", "VARCHAR"),
-                column("file_path", "VARCHAR"),
-                column("snapshot_id", "BIGINT")),
-            originRows));
     if (branches.isEmpty()) {
       branches.add(
           "SELECT CAST(NULL AS VARCHAR) AS output_table, CAST(NULL AS VARCHAR) AS"
@@ -163,30 +153,38 @@ final class LineageRelations {
     return recordId == null || lineage == null ? null : List.of(recordId, lineage);
   }
 
-  private static String edgesOf(TableName table, List<PlannedColumn> columns, List<String> files) {
+  /**
+   * The edges of one table's records. The snapshot that added each record is its file's, looked up
+   * by the row's {@code file_index} in a list literal: no join and no per-row file name, so memory
+   * does not grow with the table.
+   */
+  private static String edgesOf(
+      TableName table, List<PlannedColumn> columns, List<String> files, List<Long> snapshots) {
     String inputTable = "r.e." + SqlText.identifier(MetadataColumns.LINEAGE_TABLE);
-    return "SELECT o.table_name AS output_table, r."
+    String addedBy =
+        snapshots.stream()
+                .map(id -> id == null ? "NULL" : Long.toString(id))
+                .collect(java.util.stream.Collectors.joining(", ", "CAST([", "] AS BIGINT[])"))
+            + "[CAST(r.file_index AS BIGINT) + 1]";
+    return "SELECT "
+        + SqlText.string(table.toString())
+        + " AS output_table, r."
         + SqlText.identifier(MetadataColumns.RECORD_ID)
-        + " AS output_record_id, o.snapshot_id AS output_snapshot_id, "
+        + " AS output_record_id, "
+        + addedBy
+        + " AS output_snapshot_id, "
         + qualifiedTableName(inputTable)
         + " AS input_table, r.e."
         + SqlText.identifier(MetadataColumns.LINEAGE_RECORD_ID)
         + " AS input_record_id, r.e."
         + SqlText.identifier(MetadataColumns.LINEAGE_SNAPSHOT_ID)
-        + " AS input_snapshot_id FROM (SELECT "
-        + ParquetSql.FILE_COLUMN
-        + ", "
+        + " AS input_snapshot_id FROM (SELECT file_index, "
         + SqlText.identifier(MetadataColumns.RECORD_ID)
         + ", unnest("
         + SqlText.identifier(MetadataColumns.LINEAGE)
         + ") AS e FROM "
-        + ParquetSql.readParquet(columns, files, true)
-        + ") r JOIN "
-        + SqlText.qualified(SCHEMA, ORIGINS)
-        + " o ON o.table_name = "
-        + SqlText.string(table.toString())
-        + " AND o.file_path = r."
-        + ParquetSql.FILE_COLUMN;
+        + ParquetSql.readParquet(columns, files)
+        + ") r";
   }
 
   /** Writers may name input tables without namespace; the default namespace is meant. */

@@ -84,6 +84,11 @@ final class MetadataTables {
           "Metadata table '%s' lists the whole table; only \"%s$files\" takes a version",
           relationName, parsed.table());
     }
+    String owner =
+        "\"" + table + "$" + kind + "\"" + (current ? "" : " at " + scope.describe(version));
+    if (!session.claim(schema, objectName, owner)) {
+      return;
+    }
     List<List<Object>> rows;
     List<ValuesTable.Column> columns;
     OptionalLong snapshotId = OptionalLong.empty();

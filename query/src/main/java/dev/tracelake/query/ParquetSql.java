@@ -17,12 +17,10 @@ import java.util.stream.Collectors;
  * under their new name, added columns as NULL, widened columns cast.
  */
 final class ParquetSql {
-  /** The column {@code read_parquet} adds with each row's file, for joins on file origin. */
-  static final String FILE_COLUMN = "__tl_file";
-
   /**
    * Up to this many distinct per-file constant sets (provenances), files are read one {@code
-   * read_parquet} per set, in a {@code UNION ALL}; beyond it, in one scan joined to the constants.
+   * read_parquet} per set, in a {@code UNION ALL} (a filter on a provenance column then skips whole
+   * branches); beyond it, in one scan that looks the constants up by file index.
    */
   static final int MAX_UNION_BRANCHES = 16;
 
@@ -75,7 +73,7 @@ final class ParquetSql {
                   file.localPath(), () -> "data file " + file.location() + " is not local"));
     }
     if (groups.size() > MAX_UNION_BRANCHES) {
-      return selectJoined(columns, files, tail);
+      return selectByFileIndex(columns, files, tail, byName);
     }
     List<String> branches = new ArrayList<>();
     for (Map.Entry<Map<Integer, Object>, List<String>> group : groups.entrySet()) {
@@ -87,7 +85,7 @@ final class ParquetSql {
               ? "read_parquet("
                   + SqlText.stringList(group.getValue())
                   + ", hive_partitioning => false)"
-              : readParquet(stored, group.getValue(), false);
+              : readParquet(stored, group.getValue());
       branches.add(
           columns.stream()
                   .map(
@@ -106,60 +104,63 @@ final class ParquetSql {
   }
 
   /**
-   * The many-provenances form of {@link #select}: one {@code read_parquet} over every file, by
-   * field id and with each row's file, left-joined by file to the files' constants (a VALUES list).
-   * A column takes the file's constant where the file has one and its stored value otherwise. A
+   * The many-provenances form of {@link #select}: one {@code read_parquet} over every file, and
+   * each per-file constant taken from a list literal by the row's {@code file_index} (DuckDB's
+   * virtual column: the file's position in the list). No join and no per-row file name: the lookup
+   * is a constant per file, costs nothing when the query does not use the column (DuckDB prunes the
+   * projection, and {@code file_index} with it), and memory does not grow with the row count. A
    * union of thousands of scans would take DuckDB longer to plan than to run.
    */
-  private static String selectJoined(
-      List<PlannedColumn> columns, List<DataFileInfo> files, String tail) {
-    List<PlannedColumn> constant = new ArrayList<>();
+  private static String selectByFileIndex(
+      List<PlannedColumn> columns, List<DataFileInfo> files, String tail, boolean byName) {
+    List<PlannedColumn> stored = new ArrayList<>();
+    List<String> select = new ArrayList<>();
+    // a column some files store and others hold as a constant is missing from some files: only
+    // the field-id map reads it (as NULL) from those
+    boolean partlyConstant = false;
     for (PlannedColumn c : columns) {
-      if (files.stream().anyMatch(f -> f.constants().containsKey(c.fieldId()))) {
-        constant.add(c);
+      boolean anyConstant = false;
+      boolean allConstant = true;
+      for (DataFileInfo f : files) {
+        boolean has = f.constants().containsKey(c.fieldId());
+        anyConstant |= has;
+        allConstant &= has;
       }
-    }
-    List<String> rows = new ArrayList<>();
-    for (DataFileInfo file : files) {
-      if (constant.stream().noneMatch(c -> file.constants().containsKey(c.fieldId()))) {
+      String name = SqlText.identifier(c.name());
+      if (!allConstant) {
+        stored.add(c);
+      }
+      partlyConstant |= anyConstant && !allConstant;
+      if (!anyConstant) {
+        select.add("f." + name);
         continue;
       }
-      StringBuilder row = new StringBuilder("(").append(SqlText.string(file.localPath()));
-      for (PlannedColumn c : constant) {
-        boolean has = file.constants().containsKey(c.fieldId());
-        row.append(", ")
-            .append(literal(has ? file.constants().get(c.fieldId()) : null, c))
-            .append(", ")
-            .append(has);
+      StringBuilder values = new StringBuilder("CAST([");
+      StringBuilder has = new StringBuilder("[");
+      for (int i = 0; i < files.size(); i++) {
+        Map<Integer, Object> constants = files.get(i).constants();
+        boolean present = constants.containsKey(c.fieldId());
+        Object value = present ? constants.get(c.fieldId()) : null;
+        values
+            .append(i == 0 ? "" : ", ")
+            .append(value == null ? "NULL" : SqlText.string(String.valueOf(value)));
+        has.append(i == 0 ? "" : ", ").append(present);
       }
-      rows.add(row.append(')').toString());
-    }
-    StringBuilder names = new StringBuilder(FILE_COLUMN);
-    for (int i = 0; i < constant.size(); i++) {
-      names.append(", v").append(i).append(", h").append(i);
-    }
-    List<String> select = new ArrayList<>();
-    for (PlannedColumn c : columns) {
-      int i = constant.indexOf(c);
-      String stored = "f." + SqlText.identifier(c.name());
+      values.append("] AS ").append(type(c)).append("[])[CAST(f.file_index AS BIGINT) + 1]");
+      has.append("][CAST(f.file_index AS BIGINT) + 1]");
       select.add(
-          (i < 0 ? stored : "CASE WHEN k.h" + i + " THEN k.v" + i + " ELSE " + stored + " END")
+          (allConstant
+                  ? values
+                  : "CASE WHEN " + has + " THEN " + values + " ELSE f." + name + " END")
               + " AS "
-              + SqlText.identifier(c.name()));
+              + name);
     }
     List<String> paths = files.stream().map(DataFileInfo::localPath).toList();
-    return String.join(", ", select).transform(list -> "SELECT " + list)
-        + tail
-        + " FROM "
-        + readParquet(columns, paths, true)
-        + " f LEFT JOIN (VALUES "
-        + String.join(", ", rows)
-        + ") k("
-        + names
-        + ") ON f."
-        + FILE_COLUMN
-        + " = k."
-        + FILE_COLUMN;
+    String from =
+        (byName && !partlyConstant) || stored.isEmpty()
+            ? "read_parquet(" + SqlText.stringList(paths) + ", hive_partitioning => false)"
+            : readParquet(stored, paths);
+    return "SELECT " + String.join(", ", select) + tail + " FROM " + from + " f";
   }
 
   private static String literal(Object value, PlannedColumn column) {
@@ -171,11 +172,10 @@ final class ParquetSql {
   }
 
   /**
-   * Returns the {@code read_parquet(...)} call itself; with {@code withFileColumn} every row also
-   * carries its file's path in {@link #FILE_COLUMN}. Needs at least one file.
+   * Returns the {@code read_parquet(...)} call itself, columns mapped by field id. Its rows also
+   * have DuckDB's virtual {@code file_index}, the file's position in {@code files}. Needs a file.
    */
-  static String readParquet(
-      List<PlannedColumn> columns, List<String> files, boolean withFileColumn) {
+  static String readParquet(List<PlannedColumn> columns, List<String> files) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("read_parquet needs at least one file");
     }
@@ -194,7 +194,6 @@ final class ParquetSql {
         + SqlText.stringList(files)
         + ", schema => "
         + schema
-        + (withFileColumn ? ", filename => " + SqlText.string(FILE_COLUMN) : "")
         + ", hive_partitioning => false)";
   }
 

@@ -64,11 +64,19 @@ final class ParserDatabase implements AutoCloseable {
    */
   synchronized Instant timestamp(String literal) {
     try (PreparedStatement ps =
-        connection.prepareStatement("SELECT epoch_us(CAST(CAST(? AS VARCHAR) AS TIMESTAMPTZ))")) {
+        connection.prepareStatement(
+            "SELECT CASE WHEN isfinite(t) THEN epoch_us(t) END"
+                + " FROM (SELECT CAST(CAST(? AS VARCHAR) AS TIMESTAMPTZ) AS t)")) {
       ps.setString(1, literal);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         long micros = rs.getLong(1);
+        if (rs.wasNull()) {
+          throw QueryException.invalid(
+              "Timestamp '%s' in FOR TIMESTAMP AS OF is not a point in time: name an instant such"
+                  + " as TIMESTAMP '2026-11-01 00:00:00 UTC'",
+              literal);
+        }
         return Instant.ofEpochSecond(
             Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
       }

@@ -67,6 +67,15 @@ public final class QueryResult implements AutoCloseable {
     return reader.rowCount();
   }
 
+  /**
+   * Returns whether the query was stopped: its timeout passed or it was cancelled. The next batch
+   * load then fails; a transport waiting for its client to take more stops waiting. Safe from any
+   * thread.
+   */
+  public boolean isStopped() {
+    return reader.stopped();
+  }
+
   /** Cancels the query: the next batch load fails with CANCELLED. Safe from any thread. */
   public void cancel() {
     execution.cancel();

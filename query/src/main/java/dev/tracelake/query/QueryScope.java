@@ -46,8 +46,12 @@ final class QueryScope {
 
   /**
    * Finds the lake table a SQL name means: {@code name} in the default namespace, or {@code
-   * schema.name}. SQL names are case-insensitive, so an exact match wins, then the one table that
-   * matches ignoring case.
+   * schema.name}. SQL names match lake names ignoring case, as DuckDB's do. Where the lake holds
+   * several tables whose names differ only in case (only catalogs written before lake-core refused
+   * such creations can), the one spelled exactly as the query spells it is meant; a spelling that
+   * matches several but none exactly is refused.
+   *
+   * @throws QueryException INVALID_ARGUMENT for an ambiguous spelling
    */
   Optional<TableName> find(String schema, String name) {
     String namespace = schema.isEmpty() ? TableName.DEFAULT_NAMESPACE : schema;
@@ -55,9 +59,9 @@ final class QueryScope {
     try {
       exact = new TableName(namespace, name);
     } catch (LakeException e) {
-      return Optional.empty();
+      exact = null; // not a name lake-core accepts; a table of another engine may still match
     }
-    if (lake.exists(exact)) {
+    if (exact != null && lake.exists(exact)) {
       return Optional.of(exact);
     }
     List<TableName> matches =
@@ -65,7 +69,13 @@ final class QueryScope {
             .filter(
                 t -> t.namespace().equalsIgnoreCase(namespace) && t.name().equalsIgnoreCase(name))
             .toList();
-    return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+    if (matches.size() > 1) {
+      throw QueryException.invalid(
+          "Table name '%s' matches %s, whose names differ only in case; write the name exactly as"
+              + " the table you mean is spelled",
+          schema.isEmpty() ? name : schema + "." + name, matches);
+    }
+    return matches.isEmpty() ? Optional.empty() : Optional.of(matches.get(0));
   }
 
   /**

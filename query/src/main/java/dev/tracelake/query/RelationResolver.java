@@ -4,6 +4,7 @@ import dev.tracelake.lake.ScanPlan;
 import dev.tracelake.lake.TableName;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -16,8 +17,9 @@ import java.util.Set;
  *
  * <p>Each relation is created where DuckDB will look for the name as written (an unqualified name
  * in {@code main}, {@code ns.t} in schema {@code ns}), so DuckDB's own scoping (CTEs, subqueries)
- * stays untouched. Names that are no lake table are left alone: they may be CTEs, and otherwise
- * DuckDB reports them as unknown.
+ * stays untouched. A name that is neither a lake table, a metadata or lineage relation nor a CTE of
+ * the query is refused here as NOT_FOUND, so DuckDB never gets to read a file by its path (its
+ * replacement scans) or to look in its own catalogs.
  */
 final class RelationResolver {
   private final QueryScope scope;
@@ -44,9 +46,24 @@ final class RelationResolver {
       placeholders.add(c.placeholder());
       TableChanges.define(scope, origins, session, c);
     }
+    if (parsed.everyTable()) {
+      for (TableName t : scope.tables()) {
+        defineSnapshotView(t.namespace(), t.name(), t, new VersionSpec.Current());
+        if (t.namespace().equals(TableName.DEFAULT_NAMESPACE)) {
+          defineSnapshotView(SessionPlan.MAIN_SCHEMA, t.name(), t, new VersionSpec.Current());
+        }
+      }
+    }
     for (ParsedQuery.RelationName r : parsed.relations()) {
-      if (!(r.schema().isEmpty() && placeholders.contains(r.name()))) {
-        defineNamed(r.schema(), r.name());
+      if (r.schema().isEmpty() && placeholders.contains(r.name())) {
+        continue;
+      }
+      if (!defineNamed(r.schema(), r.name())
+          && !(r.schema().isEmpty()
+              && parsed.cteNames().contains(r.name().toLowerCase(Locale.ROOT)))) {
+        throw QueryException.notFound(
+            "Table '%s' does not exist; tables: %s",
+            r.schema().isEmpty() ? r.name() : r.schema() + "." + r.name(), scope.tables());
       }
     }
     if (parsed.tableFunctions().contains(LineageRelations.UPSTREAM_MACRO)) {
@@ -73,31 +90,34 @@ final class RelationResolver {
     defineSnapshotView(SessionPlan.MAIN_SCHEMA, v.placeholder(), table, v.version());
   }
 
-  private void defineNamed(String schema, String name) {
+  /** Defines the relation a name means; returns false when it means no relation of the lake. */
+  private boolean defineNamed(String schema, String name) {
     String duckSchema = schema.isEmpty() ? SessionPlan.MAIN_SCHEMA : schema;
-    if (session.isDefined(duckSchema, name)) {
-      return;
-    }
     if (name.contains("$")) {
       MetadataTables.define(
           scope, session, duckSchema, name, schema, new VersionSpec.Current(), name);
-      return;
+      return true;
     }
     if (LineageRelations.isLineageName(name)) {
       boolean qualified = schema.equalsIgnoreCase(LineageRelations.SCHEMA);
       if (qualified || (schema.isEmpty() && scope.find(schema, name).isEmpty())) {
         LineageRelations.define(scope, origins, session, name, qualified ? null : name);
-        return;
+        return true;
       }
     }
     Optional<TableName> table = scope.find(schema, name);
     if (table.isPresent()) {
       defineSnapshotView(duckSchema, name, table.get(), new VersionSpec.Current());
+      return true;
     }
+    return false;
   }
 
   private void defineSnapshotView(
       String duckSchema, String name, TableName table, VersionSpec version) {
+    if (!session.claim(duckSchema, name, table + " at " + scope.describe(version))) {
+      return;
+    }
     ScanPlan plan = scope.plan(table, version);
     List<String> files = QueryScope.localFiles(plan);
     session.allowFiles(files);

@@ -1,6 +1,7 @@
 package dev.tracelake.query;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -14,12 +15,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * DuckDB's Arrow stream of a result, as seen by the caller: batches come straight from DuckDB's
  * reader (same root, no copy), but each load first checks the query was not stopped, errors become
- * query exceptions, and rows are counted.
+ * query exceptions, and rows are counted. DuckDB computes a streamed result while it is read, so
+ * each load runs on a confined sandbox thread.
  */
 final class ResultReader extends ArrowReader {
   private final ArrowReader source;
   private final QueryExecution execution;
   private final Function<Exception, QueryException> errors;
+  private final SandboxThreads threads;
   private long rows;
   private boolean finished;
 
@@ -27,11 +30,13 @@ final class ResultReader extends ArrowReader {
       BufferAllocator allocator,
       ArrowReader source,
       QueryExecution execution,
-      Function<Exception, QueryException> errors) {
+      Function<Exception, QueryException> errors,
+      SandboxThreads threads) {
     super(allocator);
     this.source = source;
     this.execution = execution;
     this.errors = errors;
+    this.threads = threads;
   }
 
   @Override
@@ -62,8 +67,8 @@ final class ResultReader extends ArrowReader {
     execution.checkNotStopped();
     boolean loaded;
     try {
-      loaded = source.loadNextBatch();
-    } catch (IOException | RuntimeException e) {
+      loaded = threads.call(this::loadOnSandboxThread);
+    } catch (SQLException | RuntimeException e) {
       QueryException stopped = execution.stoppedException();
       throw stopped != null ? stopped : errors.apply(e);
     }
@@ -80,6 +85,19 @@ final class ResultReader extends ArrowReader {
     return true;
   }
 
+  private boolean loadOnSandboxThread() throws SQLException {
+    try {
+      return source.loadNextBatch();
+    } catch (IOException e) {
+      throw new SQLException(e.getMessage(), e);
+    }
+  }
+
+  /** Returns whether the query was stopped (timed out or cancelled) while its result streams. */
+  boolean stopped() {
+    return execution.stoppedException() != null;
+  }
+
   /** Returns the rows delivered, once the last batch was read. */
   OptionalLong rowCount() {
     return finished ? OptionalLong.of(rows) : OptionalLong.empty();
@@ -92,7 +110,19 @@ final class ResultReader extends ArrowReader {
 
   @Override
   protected void closeReadSource() throws IOException {
-    source.close();
+    try {
+      threads.call(
+          () -> {
+            try {
+              source.close();
+            } catch (IOException e) {
+              throw new SQLException(e.getMessage(), e);
+            }
+            return null;
+          });
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tracelake.query;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,8 +8,6 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -17,57 +16,60 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the DuckDB database one query runs in: in memory, fresh per query, and locked down before
  * any statement runs. It may read exactly the data files the query's pinned snapshots hold and no
- * other file; it cannot load or install extensions, spill to disk or change any setting; memory and
- * threads are capped.
+ * other file; it spills only to the query's own directory, up to a size; it cannot load or install
+ * extensions or change any setting; memory and threads are capped.
  *
  * <p>These settings confine where DuckDB reaches, not what it does there (COPY TO an allowed path
- * would succeed), so {@link StatementGuard} must admit the statement first.
+ * would succeed), which is why two more layers stand in front of the files: {@link StatementGuard}
+ * admits only read-only SELECTs, and every database is created and used on {@link SandboxThreads},
+ * which the kernel forbids to write anywhere but the spill directory.
  *
  * <p>Creating a database costs ~15 ms, so one is prepared ahead, off the query's path: a spare that
  * has its startup settings and time zone but has run nothing else. A query takes the spare, adds
- * its allowed files and locks it; a new spare is prepared in the background.
+ * its allowed files and spill directory and locks it; a new spare is prepared in the background.
  */
 final class Sandbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
   private final SqlEngineConfig config;
-  private final ExecutorService preparer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "tracelake-sql-sandbox");
-            t.setDaemon(true);
-            return t;
-          });
+  private final SandboxThreads threads;
   // guarded by this; null when none is being prepared
   private Future<Connection> spare;
   // guarded by this
   private boolean closed;
 
-  Sandbox(SqlEngineConfig config) {
+  Sandbox(SqlEngineConfig config, SandboxThreads threads) {
     this.config = config;
+    this.threads = threads;
     synchronized (this) {
       prepareSpare();
     }
   }
 
-  /** Returns a locked-down database that may read exactly {@code allowedFiles}. */
-  DuckDBConnection open(Collection<String> allowedFiles) throws SQLException {
-    Connection connection = takeSpare();
-    if (connection == null) {
-      connection = create(config);
-    }
-    try {
-      // allowed_paths cannot change once external access is off. The spare ran nothing else.
-      if (!allowedFiles.isEmpty()) {
-        execute(connection, "SET allowed_paths = " + SqlText.stringList(allowedFiles));
-      }
-      execute(connection, "SET enable_external_access = false");
-      execute(connection, "SET lock_configuration = true");
-      return connection.unwrap(DuckDBConnection.class);
-    } catch (SQLException | RuntimeException e) {
-      connection.close();
-      throw e;
-    }
+  /**
+   * Returns a locked-down database that may read exactly {@code allowedFiles} and spill to {@code
+   * spillDir}. Runs on a confined thread.
+   */
+  DuckDBConnection open(Collection<String> allowedFiles, Path spillDir) throws SQLException {
+    Connection taken = takeSpare();
+    return threads.call(
+        () -> {
+          Connection connection = taken != null ? taken : create(config);
+          try {
+            // allowed_paths cannot change once external access is off. The spare ran nothing else.
+            if (!allowedFiles.isEmpty()) {
+              execute(connection, "SET allowed_paths = " + SqlText.stringList(allowedFiles));
+            }
+            execute(connection, "SET temp_directory = " + SqlText.string(spillDir.toString()));
+            execute(connection, "SET max_temp_directory_size = '" + config.maxSpillBytes() + "B'");
+            execute(connection, "SET enable_external_access = false");
+            execute(connection, "SET lock_configuration = true");
+            return connection.unwrap(DuckDBConnection.class);
+          } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+          }
+        });
   }
 
   private Connection takeSpare() {
@@ -100,10 +102,12 @@ final class Sandbox implements AutoCloseable {
 
   // guarded by this
   private void prepareSpare() {
-    spare = preparer.submit(() -> create(config));
+    spare = threads.submit(() -> create(config));
   }
 
-  /** Creates a database with the startup settings; nothing locked yet. */
+  /**
+   * Creates a database with the startup settings; nothing locked yet. Call on a confined thread.
+   */
   private static Connection create(SqlEngineConfig config) throws SQLException {
     Properties props = new Properties();
     props.setProperty("autoinstall_known_extensions", "false");
@@ -139,11 +143,15 @@ final class Sandbox implements AutoCloseable {
       left = spare;
       spare = null;
     }
-    preparer.shutdown();
     if (left != null) {
       try {
-        left.get().close();
-      } catch (ExecutionException | SQLException e) {
+        Connection connection = left.get();
+        threads.call(
+            () -> {
+              connection.close();
+              return null;
+            });
+      } catch (ExecutionException | SQLException | IllegalStateException e) {
         // nothing to release
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -2,10 +2,12 @@ package dev.tracelake.query;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,12 +23,35 @@ final class SessionPlan {
   private final Set<String> schemas = new LinkedHashSet<>();
   private final List<String> statements = new ArrayList<>();
   private final Set<String> defined = new HashSet<>();
+  // what each relation name means, by its case-insensitive key: DuckDB's names ignore case
+  private final Map<String, String> owners = new HashMap<>();
   private final Set<String> files = new LinkedHashSet<>();
   private final Set<TableReference> references = new LinkedHashSet<>();
 
   /** Returns whether a relation of that name exists in that schema (names are case-insensitive). */
   boolean isDefined(String schema, String name) {
     return defined.contains(key(schema, name));
+  }
+
+  /**
+   * Reserves a relation name for {@code owner} (a lake table at a version, a metadata table).
+   *
+   * @return true when the name is new, false when the same owner has it already
+   * @throws QueryException INVALID_ARGUMENT when another owner has the name, ignoring case: DuckDB
+   *     would read the same relation for both, so the query is refused rather than answered wrong
+   */
+  boolean claim(String schema, String name, String owner) {
+    String previous = owners.putIfAbsent(key(schema, name), owner);
+    if (previous == null) {
+      return true;
+    }
+    if (previous.equals(owner)) {
+      return false;
+    }
+    throw QueryException.invalid(
+        "The query names both %s and %s, whose names differ only in case; SQL names ignore case"
+            + " here, so one query cannot read both by name",
+        previous, owner);
   }
 
   /** Defines a view; does nothing when a relation of that name exists. */

@@ -3,6 +3,7 @@ package dev.tracelake.query;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.TableName;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -36,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * query runs, and DuckDB reads exactly that snapshot's data files, matching columns by Iceberg
  * field id.
  *
- * <p>Only a single SELECT runs, checked by DuckDB's own parser, in a database that can read no file
- * but the query's data files and can change no setting.
+ * <p>Only a single read-only SELECT runs (an allow-list over DuckDB's own syntax tree), in a
+ * database that can read no file but the query's data files and can change no setting, on threads
+ * the kernel forbids to write any file outside the query's spill directory ({@link
+ * FileWriteBarrier}). See the module's README, "Sandbox".
  *
  * <pre>{@code
  * try (SqlEngine engine = SqlEngine.create(lake);
@@ -52,13 +56,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqlEngine.class);
+
+  /** The longest query text accepted. */
+  static final int MAX_SQL_CHARS = 1 << 20;
+
   private static final int CACHED_SNAPSHOT_FILE_LISTS = 10_000;
+
+  /**
+   * The environment variable an operator sets to {@value #WITHOUT_BARRIER_ACCEPTED} to run SQL
+   * where the kernel cannot confine DuckDB's threads (not Linux, or Linux without Landlock).
+   */
+  public static final String WITHOUT_BARRIER_VARIABLE = "TRACELAKE_SQL_WITHOUT_WRITE_BARRIER";
+
+  public static final String WITHOUT_BARRIER_ACCEPTED = "accept-the-risk";
 
   private final Lake lake;
   private final SqlEngineConfig config;
   private final ParserDatabase parser;
   private final StatementGuard guard;
+  private final boolean guardEnabled;
+  private final FileWriteBarrier barrier;
+  private final SpillSpace spill;
+  private final SandboxThreads threads;
   private final Sandbox sandbox;
+  private final Semaphore running;
   private final WarmSandboxes warmSandboxes = new WarmSandboxes();
   private final FileOrigins origins = new FileOrigins(CACHED_SNAPSHOT_FILE_LISTS);
   private final ScheduledExecutorService timer;
@@ -66,12 +87,41 @@ public final class SqlEngine implements AutoCloseable {
   private final AtomicLong queryIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqlEngine(Lake lake, SqlEngineConfig config) {
+  private SqlEngine(Lake lake, SqlEngineConfig config, boolean guardEnabled) {
     this.lake = lake;
     this.config = config;
+    this.guardEnabled = guardEnabled;
+    this.barrier = FileWriteBarrier.probe();
+    this.spill =
+        SpillSpace.create(
+            config.spillRoot(),
+            lake.config().isLocalWarehouse() ? lake.config().warehousePath() : null);
+    if (barrier.available()) {
+      barrier.verify(spill.root(), spill.root().getParent());
+    } else if (WITHOUT_BARRIER_ACCEPTED.equals(System.getenv(WITHOUT_BARRIER_VARIABLE))) {
+      LOG.warn(
+          "SQL runs WITHOUT the kernel's write barrier ({}={}): {}. Only the statement guard and"
+              + " DuckDB's own confinement stand between SQL users and the warehouse",
+          WITHOUT_BARRIER_VARIABLE,
+          WITHOUT_BARRIER_ACCEPTED,
+          barrier.unavailableReason());
+    } else {
+      LOG.warn(
+          "SQL queries will be refused: {}. Set {}={} to run them without the kernel's write"
+              + " barrier",
+          barrier.unavailableReason(),
+          WITHOUT_BARRIER_VARIABLE,
+          WITHOUT_BARRIER_ACCEPTED);
+    }
+    this.running = new Semaphore(config.maxConcurrentQueries());
+    // Native libraries unpack themselves to a temporary file when first used; a confined thread
+    // could not, so both are loaded here first: DuckDB's by the parser database, Arrow's C data
+    // bridge explicitly.
     this.parser = ParserDatabase.open();
+    org.apache.arrow.c.jni.JniLoader.get().ensureLoaded();
+    this.threads = new SandboxThreads(barrier, spill.root(), config.maxConcurrentQueries() + 2);
     this.guard = new StatementGuard(parser);
-    this.sandbox = new Sandbox(config);
+    this.sandbox = new Sandbox(config, threads);
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -93,7 +143,16 @@ public final class SqlEngine implements AutoCloseable {
   /** Creates an engine over {@code lake} whose queries run under {@code config}'s limits. */
   public static SqlEngine create(Lake lake, SqlEngineConfig config) {
     return new SqlEngine(
-        Objects.requireNonNull(lake, "lake"), Objects.requireNonNull(config, "config"));
+        Objects.requireNonNull(lake, "lake"), Objects.requireNonNull(config, "config"), true);
+  }
+
+  /**
+   * Creates an engine that runs statements its guard would refuse: the test seam that shows the
+   * layers below the guard (the kernel's write barrier, DuckDB's confinement, read-only relations)
+   * hold on their own. Never for anything but tests.
+   */
+  static SqlEngine createWithoutStatementGuardForTests(Lake lake, SqlEngineConfig config) {
+    return new SqlEngine(lake, config, false);
   }
 
   /** Runs {@code sql} with default options. */
@@ -118,17 +177,48 @@ public final class SqlEngine implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("SQL engine is closed");
     }
+    if (!barrier.available()
+        && !WITHOUT_BARRIER_ACCEPTED.equals(System.getenv(WITHOUT_BARRIER_VARIABLE))) {
+      throw new QueryException(
+          QueryErrorKind.FAILED_PRECONDITION,
+          "SQL is refused on this machine: the kernel cannot stop DuckDB from writing files ("
+              + barrier.unavailableReason()
+              + "). An operator who accepts that risk sets "
+              + WITHOUT_BARRIER_VARIABLE
+              + "="
+              + WITHOUT_BARRIER_ACCEPTED);
+    }
+    if (sql.length() > MAX_SQL_CHARS) {
+      throw QueryException.invalid(
+          "The query is %d characters long; the most the SQL endpoint takes is %d",
+          sql.length(), MAX_SQL_CHARS);
+    }
+    if (!running.tryAcquire()) {
+      throw new QueryException(
+          QueryErrorKind.RESOURCE_EXHAUSTED,
+          String.format(
+              "%d queries are running, the most this engine runs at once; retry when one has"
+                  + " finished",
+              config.maxConcurrentQueries()));
+    }
     long id = queryIds.incrementAndGet();
     Duration timeout = options.timeout() != null ? options.timeout() : config.defaultTimeout();
+    if (timeout.compareTo(config.maxTimeout()) > 0) {
+      timeout = config.maxTimeout(); // a client may ask for less, never for more
+    }
     QueryCancellation cancellation =
         options.cancellation() != null ? options.cancellation() : QueryCancellation.create();
     QueryExecution execution = QueryExecution.start(timeout, cancellation, timer);
     // closed in reverse order of opening when the query fails before it has a result
     Deque<AutoCloseable> opened = new ArrayDeque<>();
+    opened.push(running::release);
     try {
       long started = System.nanoTime();
       RewrittenQuery rewritten = SqlRewriter.rewrite(sql);
-      ParsedQuery parsed = guard.check(rewritten.sql());
+      ParsedQuery parsed =
+          guardEnabled
+              ? guard.check(rewritten.sql())
+              : guard.inspectWithoutChecking(rewritten.sql());
       long checked = System.nanoTime();
       SessionPlan session =
           RelationResolver.resolve(new QueryScope(lake, parser), origins, rewritten, parsed);
@@ -168,16 +258,20 @@ public final class SqlEngine implements AutoCloseable {
       throws SQLException {
     long started = System.nanoTime();
     WarmSandboxes.Key key = new WarmSandboxes.Key(session.files(), session.setupStatements());
-    DuckDBConnection warm = warmSandboxes.take(key);
-    DuckDBConnection connection = warm != null ? warm : sandbox.open(session.files());
-    SandboxLease lease = new SandboxLease(key, connection, execution);
+    SandboxDatabase warm = warmSandboxes.take(key);
+    SandboxDatabase database = warm != null ? warm : openDatabase(id, session);
+    SandboxLease lease = new SandboxLease(key, database, execution);
     opened.push(lease);
+    DuckDBConnection connection = database.connection();
     long sandboxed = System.nanoTime();
     if (warm == null) {
       for (String setup : session.setupStatements()) {
-        try (Statement s = connection.createStatement()) {
-          execution.run(s, () -> s.execute(setup));
-        }
+        threads.call(
+            () -> {
+              try (Statement s = connection.createStatement()) {
+                return execution.run(s, () -> s.execute(setup));
+              }
+            });
       }
     }
     LOG.debug(
@@ -187,20 +281,56 @@ public final class SqlEngine implements AutoCloseable {
         (sandboxed - started) / 1_000_000,
         warm != null ? 0 : session.setupStatements().size(),
         (System.nanoTime() - sandboxed) / 1_000_000);
-    Statement statement = connection.createStatement();
-    opened.push(statement);
+    // whatever the query changes in the database is rolled back before another query uses it
+    database.beginQuery();
+    Statement statement = threads.call(connection::createStatement);
+    opened.push(
+        () ->
+            threads.call(
+                () -> {
+                  statement.close();
+                  return null;
+                }));
     DuckDBResultSet rs =
-        (DuckDBResultSet) execution.run(statement, () -> statement.executeQuery(sql));
-    opened.push(rs);
+        threads.call(
+            () ->
+                execution.run(
+                    statement,
+                    () -> {
+                      if (!statement.execute(sql)) {
+                        // only statements the guard refuses (the test seam) return no rows
+                        throw QueryException.invalid("The statement returned no result");
+                      }
+                      return (DuckDBResultSet) statement.getResultSet();
+                    }));
+    opened.push(
+        () ->
+            threads.call(
+                () -> {
+                  rs.close();
+                  return null;
+                }));
     execution.statementsDone();
     BufferAllocator queryAllocator = allocator.newChildAllocator("query-" + id, 0, Long.MAX_VALUE);
     opened.push(queryAllocator);
-    ArrowReader source = (ArrowReader) rs.arrowExportStream(queryAllocator, options.batchSize());
+    ArrowReader source =
+        threads.call(() -> (ArrowReader) rs.arrowExportStream(queryAllocator, options.batchSize()));
     ResultReader reader =
-        new ResultReader(queryAllocator, source, execution, e -> translate(id, e));
+        new ResultReader(queryAllocator, source, execution, e -> translate(id, e), threads);
     lease.resultOpened(reader);
-    // the result closes its reader first, then these: Arrow memory, result set, database
+    // the result closes its reader first, then these: Arrow memory, result set, statement,
+    // database, the query's slot
     return new QueryResult(reader, session.references(), execution, List.copyOf(opened));
+  }
+
+  private SandboxDatabase openDatabase(long id, SessionPlan session) throws SQLException {
+    Path spillDir = spill.forQuery(id);
+    try {
+      return new SandboxDatabase(sandbox.open(session.files(), spillDir), spillDir, threads, spill);
+    } catch (SQLException | RuntimeException e) {
+      spill.release(spillDir);
+      throw e;
+    }
   }
 
   private QueryException translate(long id, Exception e) {
@@ -210,7 +340,7 @@ public final class SqlEngine implements AutoCloseable {
     } else if (e instanceof LakeException le) {
       q = LakeErrors.translate(le);
     } else if (e instanceof SQLException sql) {
-      q = DuckDbErrors.translate(sql, this::tablesForMessages, config.memoryLimitBytes());
+      q = DuckDbErrors.translate(sql, this::tablesForMessages, config);
     } else {
       q = new QueryException(QueryErrorKind.INTERNAL, "unexpected", e);
     }
@@ -245,13 +375,13 @@ public final class SqlEngine implements AutoCloseable {
    */
   private final class SandboxLease implements AutoCloseable {
     private final WarmSandboxes.Key key;
-    private final DuckDBConnection connection;
+    private final SandboxDatabase database;
     private final QueryExecution execution;
     private ResultReader reader;
 
-    SandboxLease(WarmSandboxes.Key key, DuckDBConnection connection, QueryExecution execution) {
+    SandboxLease(WarmSandboxes.Key key, SandboxDatabase database, QueryExecution execution) {
       this.key = key;
-      this.connection = connection;
+      this.database = database;
       this.execution = execution;
     }
 
@@ -260,15 +390,16 @@ public final class SqlEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public void close() {
       if (reader != null
           && reader.rowCount().isPresent()
           && execution.stoppedException() == null
-          && !connection.isClosed()
-          && !closed.get()) {
-        warmSandboxes.offer(key, connection);
+          && database.isOpen()
+          && !closed.get()
+          && database.endQuery()) {
+        warmSandboxes.offer(key, database);
       } else {
-        connection.close();
+        database.close();
       }
     }
   }
@@ -285,7 +416,9 @@ public final class SqlEngine implements AutoCloseable {
     timer.shutdownNow();
     sandbox.close();
     warmSandboxes.close();
+    threads.close();
     parser.close();
+    spill.close();
     allocator.close();
   }
 }

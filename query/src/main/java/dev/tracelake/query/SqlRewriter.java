@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Trino's time travel, {@code t FOR VERSION AS OF 123 | 'ref'} and {@code t FOR TIMESTAMP AS
- *       OF TIMESTAMP '...'}, becomes {@code "__tl_ref_1" AS "t"};
- *   <li>{@code table_changes('t', from, to)} becomes {@code "__tl_changes_1" AS table_changes};
+ *       OF TIMESTAMP '...'}, becomes {@code "__tl$ref_1" AS "t"};
+ *   <li>{@code table_changes('t', from, to)} becomes {@code "__tl$changes_1" AS table_changes};
  *   <li>an unquoted {@code default.} before a name becomes {@code "default".}, since {@code
  *       default} is a reserved word in DuckDB and the lake's default namespace is called so.
  * </ul>
@@ -19,8 +19,9 @@ import java.util.Set;
  * The rewrite is only for convenience: DuckDB's own parser checks the result before anything runs.
  */
 final class SqlRewriter {
-  static final String REF_PREFIX = "__tl_ref_";
-  static final String CHANGES_PREFIX = "__tl_changes_";
+  // '$' cannot appear in a lake table's name, so no table can be mistaken for a placeholder
+  static final String REF_PREFIX = "__tl$ref_";
+  static final String CHANGES_PREFIX = "__tl$changes_";
   static final String TABLE_CHANGES = "table_changes";
   static final String CHANGES_USAGE =
       "use table_changes('table', from_version, to_version) with each version a snapshot id, a"
@@ -102,7 +103,11 @@ final class SqlRewriter {
         i = rewriteTimeTravel(i);
       } else if (t.isWord(TABLE_CHANGES) && symbolAt(i + 1, '(') && !symbolAt(i - 1, '.')) {
         i = rewriteTableChanges(i);
-      } else if (t.isWord("default") && symbolAt(i + 1, '.') && identifierAt(i + 2)) {
+      } else if (t.isWord("default")
+          && symbolAt(i + 1, '.')
+          && identifierAt(i + 2)
+          && !isTimeTravel(nameEnd(i) + 1)) {
+        // (a name before FOR ... AS OF is replaced whole by its placeholder)
         replace(t.start(), t.end(), "\"default\"");
       }
     }
@@ -111,7 +116,7 @@ final class SqlRewriter {
   }
 
   private boolean isTimeTravel(int i) {
-    return tokens.get(i).isWord("FOR")
+    return wordAt(i, "FOR")
         && (wordAt(i + 1, "VERSION") || wordAt(i + 1, "TIMESTAMP"))
         && wordAt(i + 2, "AS")
         && wordAt(i + 3, "OF");
@@ -135,6 +140,16 @@ final class SqlRewriter {
     int last;
     if (byVersion) {
       Token value = tokenAt(valueIndex);
+      Token glued = tokenAt(valueIndex + 1);
+      if (value != null
+          && glued != null
+          && glued.start() == value.end()
+          && (glued.kind() == Token.Kind.WORD || glued.kind() == Token.Kind.NUMBER)) {
+        // 0x10, 12abc: DuckDB would read a number and an alias; a version is never meant so
+        throw QueryException.invalid(
+            "FOR VERSION AS OF takes a decimal snapshot id or a 'branch-or-tag' name, got '%s'",
+            sql.substring(value.start(), glued.end()));
+      }
       if (value != null && value.kind() == Token.Kind.NUMBER && value.text().matches("[0-9_]+")) {
         version = new VersionSpec.AtSnapshot(parseSnapshotId(value.text()));
       } else if (value != null && isPlainString(value)) {
@@ -171,6 +186,15 @@ final class SqlRewriter {
     replace(
         tokens.get(first).start(), tokens.get(last).end(), SqlText.identifier(placeholder) + alias);
     return last;
+  }
+
+  /** Returns the index of the last token of the dotted name that starts at {@code index}. */
+  private int nameEnd(int index) {
+    int k = index;
+    while (symbolAt(k + 1, '.') && identifierAt(k + 2)) {
+      k += 2;
+    }
+    return k;
   }
 
   /** Returns the index of the first token of the dotted name that ends before {@code index}. */

@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * A small table of values Tracelake computed in Java (metadata tables, runs, file origins), turned
- * into the statements that create and fill it in a query's DuckDB database.
+ * into a view over a VALUES list in a query's DuckDB database. A view is a read-only object: no
+ * statement can change its rows (DuckDB updates, inserts into and deletes from base tables only),
+ * so a database kept warm for the next query still holds exactly the values Tracelake put there.
  *
  * @param schema the DuckDB schema to create it in
  * @param name the table's name
@@ -16,8 +18,6 @@ import java.util.stream.Collectors;
  * @param rows its rows; values are null, String, Long, Integer, Boolean, Instant or Map of String
  */
 record ValuesTable(String schema, String name, List<Column> columns, List<List<Object>> rows) {
-  private static final int ROWS_PER_INSERT = 500;
-
   ValuesTable {
     columns = List.copyOf(columns);
     rows = List.copyOf(rows);
@@ -30,26 +30,35 @@ record ValuesTable(String schema, String name, List<Column> columns, List<List<O
     return new Column(name, type);
   }
 
-  /** Returns the CREATE TABLE and INSERT statements. */
+  /** Returns the statement that creates the view. */
   List<String> statements() {
-    String table = SqlText.qualified(schema, name);
-    List<String> out = new ArrayList<>();
-    out.add(
-        columns.stream()
-            .map(c -> SqlText.identifier(c.name()) + " " + c.type())
-            .collect(Collectors.joining(", ", "CREATE TABLE " + table + " (", ")")));
-    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-      List<List<Object>> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-      out.add(
-          chunk.stream()
-              .map(ValuesTable::row)
-              .collect(Collectors.joining(", ", "INSERT INTO " + table + " VALUES ", "")));
+    String select;
+    if (rows.isEmpty()) {
+      select =
+          columns.stream()
+                  .map(c -> "CAST(NULL AS " + c.type() + ") AS " + SqlText.identifier(c.name()))
+                  .collect(Collectors.joining(", ", "SELECT ", ""))
+              + " WHERE false";
+    } else {
+      List<String> names = columns.stream().map(c -> SqlText.identifier(c.name())).toList();
+      select =
+          rows.stream()
+                  .map(this::row)
+                  .collect(Collectors.joining(", ", "SELECT * FROM (VALUES ", ")"))
+              + " v("
+              + String.join(", ", names)
+              + ")";
     }
-    return out;
+    return List.of("CREATE VIEW " + SqlText.qualified(schema, name) + " AS " + select);
   }
 
-  private static String row(List<Object> values) {
-    return values.stream().map(ValuesTable::literal).collect(Collectors.joining(", ", "(", ")"));
+  /** A row with every value cast to its column's type, so that no row's NULL decides a type. */
+  private String row(List<Object> values) {
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      cells.add("CAST(" + literal(values.get(i)) + " AS " + columns.get(i).type() + ")");
+    }
+    return "(" + String.join(", ", cells) + ")";
   }
 
   private static String literal(Object value) {

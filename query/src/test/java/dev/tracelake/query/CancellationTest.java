@@ -102,7 +102,11 @@ class CancellationTest extends QueryTestBase {
       assertThatThrownBy(() -> small.execute("SELECT list(range) FROM range(50000000)").close())
           .isInstanceOf(QueryException.class)
           .hasMessageStartingWith(
-              "Query needs more memory than its limit of 32 MiB: failed to allocate")
+              "Query needs more than its limits of 32 MiB of memory and 4096 MiB of spill space on"
+                  + " disk (DuckDB: failed to allocate")
+          .hasMessageEndingWith(
+              "an operator raises them with TRACELAKE_SQL_MEMORY_LIMIT and"
+                  + " TRACELAKE_SQL_SPILL_LIMIT (e.g. 4GiB) in the server's environment")
           .extracting(e -> ((QueryException) e).kind())
           .isEqualTo(QueryErrorKind.RESOURCE_EXHAUSTED);
       try (QueryResult result = small.execute("SELECT count(*) FROM events")) {

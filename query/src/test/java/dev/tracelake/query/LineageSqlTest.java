@@ -37,12 +37,12 @@ class LineageSqlTest extends QueryTestBase {
           .runId("score-7")
           .producer("scoring-service")
           .build();
-  private static final Schema ID_ONLY =
+  static final Schema ID_ONLY =
       new Schema(
           List.of(new Field("id", FieldType.notNullable(new ArrowType.Int(64, true)), null)));
 
   /** One input of a record: the table, record id and snapshot it was read at. */
-  private record Input(String table, String recordId, long snapshotId) {}
+  record Input(String table, String recordId, long snapshotId) {}
 
   private AppendResult features;
   private AppendResult predictions;
@@ -248,12 +248,20 @@ class LineageSqlTest extends QueryTestBase {
     }
   }
 
-  private static Object[] row(long id, String recordId, Input... inputs) {
+  static Object[] row(long id, String recordId, Input... inputs) {
     return new Object[] {id, recordId, Arrays.asList(inputs)};
   }
 
   /** Appends rows of (id, record id, inputs) with writer-given record ids and lineage. */
   private AppendResult append(LakeTable table, Provenance provenance, Object[]... rows) {
+    return append(allocator, table, provenance, rows);
+  }
+
+  static AppendResult append(
+      org.apache.arrow.memory.BufferAllocator allocator,
+      LakeTable table,
+      Provenance provenance,
+      Object[]... rows) {
     Field ref =
         new Field(
             "element",

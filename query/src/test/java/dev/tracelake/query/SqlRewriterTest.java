@@ -47,8 +47,8 @@ class SqlRewriterTest {
                 + " ON true, w for timestamp as of TIMESTAMP '2026-11-01 00:00:00 UTC' WHERE 1=1");
     assertThat(q.sql())
         .isEqualTo(
-            "SELECT t.a FROM \"__tl_ref_1\" AS \"t\" JOIN \"__tl_ref_2\" x ON true,"
-                + " \"__tl_ref_3\" AS \"w\" WHERE 1=1");
+            "SELECT t.a FROM \"__tl$ref_1\" AS \"t\" JOIN \"__tl$ref_2\" x ON true,"
+                + " \"__tl$ref_3\" AS \"w\" WHERE 1=1");
     assertThat(q.versioned())
         .extracting(RewrittenQuery.VersionedTable::nameParts)
         .containsExactly(List.of("t"), List.of("ns", "u"), List.of("w"));
@@ -76,16 +76,16 @@ class SqlRewriterTest {
                 + " NULL) ON true");
     assertThat(q.sql())
         .isEqualTo(
-            "SELECT * FROM \"__tl_changes_1\" c JOIN \"__tl_changes_2\" AS table_changes ON true");
+            "SELECT * FROM \"__tl$changes_1\" c JOIN \"__tl$changes_2\" AS table_changes ON true");
     assertThat(q.changes())
         .containsExactly(
             new RewrittenQuery.ChangesCall(
-                "__tl_changes_1",
+                "__tl$changes_1",
                 "events",
                 new VersionSpec.AtSnapshot(1),
                 new VersionSpec.AtRef("v2")),
             new RewrittenQuery.ChangesCall(
-                "__tl_changes_2", "ns.t", null, new VersionSpec.Current()));
+                "__tl$changes_2", "ns.t", null, new VersionSpec.Current()));
   }
 
   @Test

@@ -18,6 +18,8 @@ final class CsvHeader {
     String header;
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       header = reader.readLine();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new LineError(1, "not valid UTF-8 text (is it a CSV file?)", null).toException(file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the header of " + file, e);
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -86,7 +87,24 @@ final class FileLoad {
   static Result run(Lake lake, Request request, ProgressFactory progress) {
     try (SourceFile source = SourceFile.open(request.file());
         BufferAllocator allocator = new RootAllocator()) {
+      List<String> header = null;
+      if (source.format() == FileFormat.CSV) {
+        // before DuckDB sniffs it: a ragged or binary file fails on its first bad line
+        header = CsvHeader.names(request.file());
+        Optional<LineError> bad = CsvShape.firstBadLine(request.file(), header);
+        if (bad.isPresent()) {
+          throw bad.get().toException(request.file());
+        }
+      }
       Schema fileSchema = source.schema(allocator);
+      if (header != null) {
+        List<String> read = fileSchema.getFields().stream().map(f -> f.getName()).toList();
+        if (!read.equals(header)) {
+          throw CliException.of(
+              "Cannot read %s: DuckDB read its columns as %s, but its header names %s",
+              request.file(), read, header);
+        }
+      }
       TableName name = request.table();
       boolean created = false;
       LakeTable table;

@@ -5,10 +5,12 @@ import dev.tracelake.client.TracelakeClient;
 import dev.tracelake.client.TracelakeException;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.query.QueryErrorKind;
 import dev.tracelake.query.QueryException;
 import dev.tracelake.query.QueryOptions;
 import dev.tracelake.query.QueryResult;
 import dev.tracelake.query.SqlEngine;
+import dev.tracelake.query.SqlEngineConfig;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +40,7 @@ abstract class SqlSession implements AutoCloseable {
   static SqlSession embedded(LakeConfig config) {
     Lake lake = Lake.open(config);
     try {
-      return new Embedded(lake, SqlEngine.create(lake));
+      return new Embedded(lake, SqlEngine.create(lake, SqlEngineConfig.fromEnvironment()));
     } catch (RuntimeException e) {
       lake.close();
       throw e;
@@ -65,7 +67,7 @@ abstract class SqlSession implements AutoCloseable {
       try {
         result = engine.execute(sql, QueryOptions.defaults());
       } catch (QueryException e) {
-        throw new CliException(e.getMessage(), e);
+        throw failure(e);
       }
       return new SqlBatches() {
         @Override
@@ -82,7 +84,7 @@ abstract class SqlSession implements AutoCloseable {
           try {
             return result.reader().loadNextBatch();
           } catch (QueryException e) {
-            throw new CliException(e.getMessage(), e);
+            throw failure(e);
           } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the query result", e);
           }
@@ -103,6 +105,15 @@ abstract class SqlSession implements AutoCloseable {
           result.close();
         }
       };
+    }
+
+    /** The engine's message; an internal failure points at --verbose, there is no server log. */
+    private static CliException failure(QueryException e) {
+      if (e.kind() == QueryErrorKind.INTERNAL) {
+        return new CliException(
+            "internal error in the SQL engine (run with --verbose to see its cause)", e);
+      }
+      return new CliException(e.getMessage(), e);
     }
 
     @Override

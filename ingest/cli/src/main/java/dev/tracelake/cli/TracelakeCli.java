@@ -53,6 +53,9 @@ public final class TracelakeCli implements Callable<Integer> {
   /** System property the logging configuration reads for the {@code dev.tracelake} level. */
   static final String LOG_LEVEL_PROPERTY = "tracelake.log.level";
 
+  /** System property for the SQL engine's level: its stack traces only with --verbose. */
+  static final String QUERY_LOG_LEVEL_PROPERTY = "tracelake.query.log.level";
+
   @Spec CommandSpec spec;
 
   /** Runs the command line and exits with its exit code. */
@@ -77,6 +80,7 @@ public final class TracelakeCli implements Callable<Integer> {
     boolean server =
         Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("").equals("serve");
     System.setProperty(LOG_LEVEL_PROPERTY, verbose || server ? "INFO" : "WARN");
+    System.setProperty(QUERY_LOG_LEVEL_PROPERTY, verbose || server ? "INFO" : "OFF");
     if (!verbose && !server) {
       System.setProperty(LogFormat.APPENDER_PROPERTY, TERSE_APPENDER);
     }

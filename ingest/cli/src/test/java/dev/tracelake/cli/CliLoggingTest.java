@@ -24,6 +24,7 @@ class CliLoggingTest {
   void restore() throws Exception {
     System.setErr(stderr);
     System.clearProperty(TracelakeCli.LOG_LEVEL_PROPERTY);
+    System.clearProperty(TracelakeCli.QUERY_LOG_LEVEL_PROPERTY);
     System.clearProperty(LogFormat.APPENDER_PROPERTY);
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
@@ -40,9 +41,9 @@ class CliLoggingTest {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(TracelakeCli.class.getResource("/logback.xml"));
-    LoggerFactory.getLogger("dev.tracelake.query.SqlEngine")
+    LoggerFactory.getLogger("dev.tracelake.lake.Lake")
         .error(
-            "Query 1 failed: unexpected",
+            "Commit 1 failed: unexpected",
             new IllegalStateException("planning broke", new ArithmeticException("overflow")));
     System.err.flush();
     return captured.toString(StandardCharsets.UTF_8);
@@ -53,7 +54,7 @@ class CliLoggingTest {
     String printed = logAnInternalFailure("sql", "-e", "SELECT 1");
 
     assertThat(printed)
-        .contains("ERROR SqlEngine - Query 1 failed: unexpected")
+        .contains("ERROR Lake - Commit 1 failed: unexpected")
         .contains("java.lang.IllegalStateException: planning broke")
         .doesNotContain("\tat ");
   }
@@ -62,13 +63,13 @@ class CliLoggingTest {
   void verboseShowsTheStackTrace() throws Exception {
     String printed = logAnInternalFailure("sql", "--verbose", "-e", "SELECT 1");
 
-    assertThat(printed).contains("Query 1 failed: unexpected").contains("\tat ");
+    assertThat(printed).contains("Commit 1 failed: unexpected").contains("\tat ");
   }
 
   @Test
   void theServerKeepsStackTracesForOperators() throws Exception {
     String printed = logAnInternalFailure("serve", "--warehouse", "/tmp/x");
 
-    assertThat(printed).contains("Query 1 failed: unexpected").contains("\tat ");
+    assertThat(printed).contains("Commit 1 failed: unexpected").contains("\tat ");
   }
 }

@@ -144,13 +144,16 @@ class LoadCommandTest {
         Arguments.of(
             "id,name,score\n1,a,1.5\n2,b,2.5\n3,c\n4,d,4.0\n",
             4,
-            "Expected Number of Columns: 3 Found: 2 (line: 3,c)"),
+            "2 fields, but the header has 3 (id, name, score) (line: 3,c)"),
         Arguments.of(
             "id,name,score\n1,a,1.5\n2,b,2.5,9\n4,d,4.0\n",
             3,
-            "Expected Number of Columns: 3 Found: 4 (line: 2,b,2.5,9)"),
+            "4 fields, but the header has 3 (id, name, score) (line: 2,b,2.5,9)"),
         Arguments.of(
-            "id,name,score\n1,a,1.5\n2,\"b,2.5\n4,d,4.0\n", 3, "Value with unterminated quote"),
+            "id,name,score\n1,a,1.5\n2,\"b,2.5\n4,d,4.0\n", 3, "a quoted field is never closed"),
+        Arguments.of("a,b\n1\n1,2,3\n", 2, "1 field, but the header has 2 (a, b) (line: 1)"),
+        Arguments.of(
+            "id,name,score\n1,a,1.5\n2,b,2.5\n3,c,3.5,x\n", 4, "4 fields, but the header has 3"),
         Arguments.of(
             "id,name,score\n1,a,1.5\n2,b,high\n",
             3,
@@ -176,6 +179,56 @@ class LoadCommandTest {
     assertThat(load.out()).isEmpty();
     assertThat(cli.snapshotCount(TABLE)).isEqualTo(1);
     assertThat(cli.parquetFiles()).isEqualTo(filesBefore);
+  }
+
+  @Test
+  void raggedCsvWithCreateFailsOnItsFirstShortLineAndMakesNoTable() {
+    // DuckDB's sniffer would take "1,2,3" for the header and drop the short row
+    Path ragged = TestFiles.text(dir, "ragged.csv", "a,b\n1\n1,2,3\n");
+
+    CliHarness.Result load = cli.run("load", TABLE, ragged.toString(), "--create");
+
+    assertThat(load.exitCode()).isEqualTo(1);
+    assertThat(load.err())
+        .isEqualTo(
+            "error: Cannot read "
+                + ragged
+                + ": line 2: 1 field, but the header has 2 (a, b) (line: 1)\n");
+    assertThat(cli.json("tables")).isEmpty();
+    assertThat(cli.parquetFiles()).isZero();
+  }
+
+  @Test
+  void binaryGarbageNamedCsvFailsNamingTheLineAndCommitsNothing() throws Exception {
+    Path garbage = dir.resolve("garbage.csv");
+    byte[] bytes = new byte[4096];
+    new java.util.Random(15).nextBytes(bytes);
+    java.nio.file.Files.write(garbage, bytes);
+
+    CliHarness.Result load = cli.run("load", TABLE, garbage.toString(), "--create");
+
+    assertThat(load.exitCode()).isEqualTo(1);
+    assertThat(load.err())
+        .startsWith("error: Cannot read " + garbage + ": line ")
+        .containsAnyOf("not valid UTF-8 text", "NUL byte")
+        .doesNotContain("Input length");
+    assertThat(cli.json("tables")).isEmpty();
+  }
+
+  @Test
+  void binaryGarbageNamedJsonlFailsNamingTheLine() throws Exception {
+    Path garbage = dir.resolve("garbage.jsonl");
+    byte[] bytes = new byte[4096];
+    new java.util.Random(16).nextBytes(bytes);
+    java.nio.file.Files.write(garbage, bytes);
+
+    CliHarness.Result load = cli.run("load", TABLE, garbage.toString(), "--create");
+
+    assertThat(load.exitCode()).isEqualTo(1);
+    assertThat(load.err())
+        .startsWith("error: Cannot read " + garbage)
+        .doesNotContain("Input length");
+    assertThat(cli.json("tables")).isEmpty();
   }
 
   @Test
@@ -241,7 +294,7 @@ class LoadCommandTest {
 
     assertThat(load.exitCode()).isEqualTo(1);
     assertThat(load.err())
-        .startsWith("error: Cannot read " + bad + ": line 3: Expected Number of Columns: 2");
+        .startsWith("error: Cannot read " + bad + ": line 3: 1 field, but the header has 2");
     assertThat(cli.json("tables")).isEmpty();
   }
 

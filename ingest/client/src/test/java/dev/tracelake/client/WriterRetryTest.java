@@ -123,7 +123,7 @@ class WriterRetryTest extends ClientTestBase {
           .isInstanceOf(TracelakeException.class)
           .hasMessage(
               "Writer w1 on table events, offset 1: INVALID_ARGUMENT: Table default.events: JSON"
-                  + " row 0: column 'event_id' expects long, got string \"one\"");
+                  + " row 0: column 'event_id' expects long, got string 'one'");
       assertThatThrownBy(later::join)
           .isInstanceOf(CompletionException.class)
           .cause()
@@ -131,7 +131,7 @@ class WriterRetryTest extends ClientTestBase {
           .hasMessage(
               "Writer w1 on table events, offset 2: INVALID_ARGUMENT: not written because offset"
                   + " 1 failed: Table default.events: JSON row 0: column 'event_id' expects long,"
-                  + " got string \"one\"")
+                  + " got string 'one'")
           .extracting(e -> ((TracelakeException) e).code())
           .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }

@@ -11,9 +11,11 @@ import java.util.List;
  * @param branch the branch committed to
  * @param offset the writer's offset
  * @param snapshotId the snapshot holding the rows
- * @param recordIds record ids of the rows, in order; empty for a retry of a committed offset
- * @param rows rows committed by the request (0 for a retry)
+ * @param recordIds record ids of the rows, in order; empty when {@code recordIdsOmitted}
+ * @param rows rows committed by the request (for a retry: as many as the ids known, else 0)
  * @param alreadyCommitted whether the offset had been committed before
+ * @param recordIdsOmitted whether rows were committed but their ids are not in the ack (the writer
+ *     asked so, or a retry's ids are no longer known)
  */
 public record Ack(
     TableName table,
@@ -22,7 +24,8 @@ public record Ack(
     long snapshotId,
     List<String> recordIds,
     long rows,
-    boolean alreadyCommitted) {
+    boolean alreadyCommitted,
+    boolean recordIdsOmitted) {
   public Ack {
     // a lake-core id list is unmodifiable already, and copying it would make a String of each id
     recordIds = recordIds instanceof RecordIdList ? recordIds : List.copyOf(recordIds);

@@ -1,5 +1,6 @@
 package dev.tracelake.ingest;
 
+import dev.tracelake.lake.ErrorKind;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -27,12 +28,12 @@ final class GrpcText {
   /**
    * Checks that a request's text field is no longer than {@code max} characters.
    *
-   * @throws IngestException INVALID_REQUEST naming the field and its length
+   * @throws IngestException INVALID_ARGUMENT naming the field and its length
    */
   static String checkLength(String field, String value, int max) {
     if (value.length() > max) {
       throw new IngestException(
-          IngestException.Reason.INVALID_REQUEST,
+          ErrorKind.INVALID_ARGUMENT,
           String.format(
               "%s '%s' is %d characters long; at most %d are allowed",
               field, shorten(value), value.length(), max));

@@ -1,32 +1,18 @@
 package dev.tracelake.ingest;
 
-/** A failure of the ingest protocol itself (offsets, shutdown), as opposed to a lake error. */
-public final class IngestException extends RuntimeException {
-  /** What went wrong; each maps to one gRPC status. */
-  public enum Reason {
-    /** An offset gap or regression: OUT_OF_RANGE. */
-    OFFSET_OUT_OF_RANGE,
-    /** A malformed or inconsistent request: INVALID_ARGUMENT. */
-    INVALID_REQUEST,
-    /** The request could not be committed now; retry with the same offset: ABORTED. */
-    RETRY,
-    /** The server is shutting down; retry elsewhere with the same offset: UNAVAILABLE. */
-    SHUTTING_DOWN
+import dev.tracelake.lake.ErrorKind;
+import dev.tracelake.lake.LakeException;
+
+/**
+ * A failure of the ingest protocol itself (offsets, requests, shutdown), as opposed to one of the
+ * lake. It speaks the same vocabulary ({@link ErrorKind}), so one table maps both to statuses.
+ */
+public final class IngestException extends LakeException {
+  public IngestException(ErrorKind kind, String message) {
+    super(kind, message);
   }
 
-  private final Reason reason;
-
-  public IngestException(Reason reason, String message) {
-    super(message);
-    this.reason = reason;
-  }
-
-  public IngestException(Reason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
-  }
-
-  public Reason reason() {
-    return reason;
+  public IngestException(ErrorKind kind, String message, Throwable cause) {
+    super(kind, message, cause);
   }
 }

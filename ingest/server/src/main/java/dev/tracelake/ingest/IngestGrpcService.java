@@ -2,6 +2,7 @@ package dev.tracelake.ingest;
 
 import dev.tracelake.lake.ColumnTypes;
 import dev.tracelake.lake.ErrorKind;
+import dev.tracelake.lake.InputText;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
@@ -47,7 +48,7 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     unary(
         responses,
         () -> {
-          TableName name = TableName.parse(request.getTable());
+          TableName name = parseTable(request.getTable());
           Schema schema = schema(request);
           try {
             LakeTable table = lake.createTable(name, schema);
@@ -62,9 +63,41 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
                   .setCreated(false)
                   .build();
             }
-            throw e;
+            if (!e.details().containsKey("field")) {
+              e.with("field", schemaField(request, e));
+            }
+            throw e.with("table", name);
           }
         });
+  }
+
+  private static TableName parseTable(String table) {
+    try {
+      return TableName.parse(table);
+    } catch (LakeException e) {
+      throw e.with("field", "table");
+    }
+  }
+
+  /** The request field a schema error is about: the column spec it names, or the schema. */
+  private static String schemaField(CreateTableRequest request, LakeException e) {
+    String column = e.details().get("column");
+    if (request.getSchemaCase() == CreateTableRequest.SchemaCase.COLUMNS && column != null) {
+      List<ColumnSpec> specs = request.getColumns().getColumnsList();
+      for (int i = 0; i < specs.size(); i++) {
+        String name = specs.get(i).getName();
+        // details hold at most the first InputText.SHOWN_CHARS characters of a name
+        if (name.equals(column)
+            || name.length() > InputText.SHOWN_CHARS
+                && name.substring(0, InputText.SHOWN_CHARS).equals(column)) {
+          return "columns.columns[" + i + "].name";
+        }
+      }
+      return "columns";
+    }
+    return request.getSchemaCase() == CreateTableRequest.SchemaCase.ARROW_SCHEMA
+        ? "arrow_schema"
+        : "table";
   }
 
   private static Schema schema(CreateTableRequest request) {
@@ -74,21 +107,37 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
           return ArrowIpc.schema(request.getArrowSchema().toByteArray());
         } catch (IllegalArgumentException e) {
           throw new IngestException(
-              IngestException.Reason.INVALID_REQUEST,
-              "Table " + request.getTable() + ": " + e.getMessage());
+                  ErrorKind.INVALID_ARGUMENT,
+                  "Table " + InputText.shown(request.getTable()) + ": " + e.getMessage())
+              .with("field", "arrow_schema");
+        } catch (ArrowIpc.LimitExceeded e) {
+          throw new IngestException(
+                  ErrorKind.RESOURCE_EXHAUSTED,
+                  "Table " + InputText.shown(request.getTable()) + ": " + e.getMessage())
+              .with("field", "arrow_schema");
         }
       case COLUMNS:
         List<Field> fields = new ArrayList<>();
-        for (ColumnSpec c : request.getColumns().getColumnsList()) {
-          FieldType type =
-              new FieldType(!c.getRequired(), ColumnTypes.parse(c.getName(), c.getType()), null);
+        List<ColumnSpec> specs = request.getColumns().getColumnsList();
+        for (int i = 0; i < specs.size(); i++) {
+          ColumnSpec c = specs.get(i);
+          FieldType type;
+          try {
+            type =
+                new FieldType(!c.getRequired(), ColumnTypes.parse(c.getName(), c.getType()), null);
+          } catch (LakeException e) {
+            throw e.with("field", "columns.columns[" + i + "].type");
+          }
           fields.add(new Field(c.getName(), type, null));
         }
         return new Schema(fields);
       default:
         throw new IngestException(
-            IngestException.Reason.INVALID_REQUEST,
-            "Table " + request.getTable() + ": give its columns (arrow_schema or columns)");
+                ErrorKind.INVALID_ARGUMENT,
+                "Table "
+                    + InputText.shown(request.getTable())
+                    + ": give its columns (arrow_schema or columns)")
+            .with("field", "schema");
     }
   }
 
@@ -111,8 +160,7 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         () ->
             DescribeTableResponse.newBuilder()
                 .setTable(
-                    ProtoMapping.toProto(
-                        lake.table(TableName.parse(request.getTable())).describe()))
+                    ProtoMapping.toProto(lake.table(parseTable(request.getTable())).describe()))
                 .build());
   }
 
@@ -125,7 +173,7 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
           GetWriterOffsetResponse.Builder b = GetWriterOffsetResponse.newBuilder();
           ingestor
               .writerOffset(
-                  TableName.parse(request.getTable()),
+                  parseTable(request.getTable()),
                   request.getBranch().isEmpty() ? LakeTable.MAIN : request.getBranch(),
                   request.getWriterId())
               .ifPresent(c -> b.setLastCommittedOffset(c.offset()).setSnapshotId(c.snapshotId()));
@@ -161,7 +209,8 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     T result;
     try {
       result = call.get();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // a second layer under the decoders' limits: every call gets a documented status
       responses.onError(GrpcErrors.toStatus(e));
       return;
     }

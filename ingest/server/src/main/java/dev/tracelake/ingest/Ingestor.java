@@ -2,16 +2,16 @@ package dev.tracelake.ingest;
 
 import dev.tracelake.lake.BatchChecker;
 import dev.tracelake.lake.ErrorKind;
+import dev.tracelake.lake.InputText;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
+import dev.tracelake.lake.RefInfo;
 import dev.tracelake.lake.TableName;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,15 +45,17 @@ public final class Ingestor implements AutoCloseable {
   private final ExecutorService writePool;
   private final ServerMetrics metrics;
   private final Map<TableName, TableIngest> tables = new ConcurrentHashMap<>();
+  private final LineageInputs lineageInputs;
   private volatile boolean draining;
+  // when the drain's grace runs out; set by the first drain
+  private volatile long drainDeadline;
 
   /** The ingest state of one table; its monitor guards the pending maps. */
   private final class TableIngest {
     final LakeTable table;
     final TableCommitter committer;
     final Map<String, WriterOffsets> offsets = new ConcurrentHashMap<>();
-    // guarded by this: (branch + '\0' + writer) -> offset -> pending
-    final Map<String, TreeMap<Long, TableCommitter.Pending>> pending = new java.util.HashMap<>();
+    final WriterLedger ledger = new WriterLedger(this::offsets);
     volatile BatchChecker checker;
     volatile long checkerLoadedAt;
 
@@ -61,7 +63,14 @@ public final class Ingestor implements AutoCloseable {
       this.table = table;
       this.committer =
           new TableCommitter(
-              table, config, executor, writePool, config.writeThreads(), this::offsets, metrics);
+              table,
+              config,
+              executor,
+              writePool,
+              config.writeThreads(),
+              this::offsets,
+              metrics,
+              ledger);
       refreshChecker();
     }
 
@@ -93,6 +102,7 @@ public final class Ingestor implements AutoCloseable {
     this.lake = lake;
     this.config = config;
     this.metrics = metrics;
+    this.lineageInputs = new LineageInputs(lake);
     this.budget = new MemoryBudget(config.inflightBytes());
     metrics.gauge(
         "tracelake.ingest.inflight.bytes",
@@ -126,7 +136,7 @@ public final class Ingestor implements AutoCloseable {
 
   static IngestException shuttingDown(long offset) {
     return new IngestException(
-        IngestException.Reason.SHUTTING_DOWN,
+        ErrorKind.SHUTTING_DOWN,
         "Server is shutting down; resend offset " + offset + " to another server");
   }
 
@@ -177,80 +187,8 @@ public final class Ingestor implements AutoCloseable {
     }
     TableIngest ti = table(request.table());
     check(ti, request);
-    String writer = request.writerId();
-    String key = request.branch() + '\0' + writer;
-    WriterOffsets offsets = ti.offsets(request.branch());
-    synchronized (ti) {
-      TreeMap<Long, TableCommitter.Pending> queued =
-          ti.pending.computeIfAbsent(key, k -> new TreeMap<>());
-      long committed = offsets.last(writer).map(CommittedOffset::offset).orElse(-1L);
-      if (request.offset() <= committed) {
-        return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
-      }
-      TableCommitter.Pending inFlight = queued.get(request.offset());
-      if (inFlight != null) {
-        // a retry of a request still waiting for its commit: answer with the original's ack
-        return inFlight.future.thenApply(ack -> ack);
-      }
-      long expected = Math.max(committed, queued.isEmpty() ? -1 : queued.lastKey()) + 1;
-      if (request.offset() != expected && queued.isEmpty()) {
-        // another replica may have committed for this writer since we last looked
-        offsets.catchUp();
-        committed = offsets.last(writer).map(CommittedOffset::offset).orElse(-1L);
-        if (request.offset() <= committed) {
-          return CompletableFuture.completedFuture(alreadyCommitted(offsets, request, committed));
-        }
-        expected = committed + 1;
-      }
-      if (request.offset() != expected) {
-        throw new IngestException(
-            IngestException.Reason.OFFSET_OUT_OF_RANGE,
-            String.format(
-                "Writer %s on table %s (branch %s): expected offset %d, given %d",
-                writer, request.table(), request.branch(), expected, request.offset()));
-      }
-      TableCommitter.Pending pending = new TableCommitter.Pending(request);
-      queued.put(request.offset(), pending);
-      ti.committer.enqueue(pending);
-      // the stream sees the outcome only once the queue reflects it, so a resend it makes
-      // straight away finds the expected offset right
-      return pending.future.whenComplete(
-          (ack, error) -> {
-            List<TableCommitter.Pending> later;
-            synchronized (ti) {
-              queued.remove(request.offset());
-              if (error == null) {
-                return;
-              }
-              // offsets queued behind a failed one cannot commit before it: fail them now, so
-              // the writer can resend from the failed offset
-              var tail = queued.tailMap(request.offset(), false);
-              later = new ArrayList<>(tail.values());
-              tail.clear();
-            }
-            for (TableCommitter.Pending p : later) {
-              p.future.completeExceptionally(
-                  new IngestException(
-                      IngestException.Reason.RETRY,
-                      String.format(
-                          "Writer %s on table %s: offset %d not committed because earlier offset"
-                              + " %d failed; resend from offset %d",
-                          writer,
-                          request.table(),
-                          p.request.offset(),
-                          request.offset(),
-                          request.offset())));
-            }
-          });
-    }
-  }
-
-  private static Ack alreadyCommitted(WriterOffsets offsets, AppendBatch r, long committed) {
-    long snapshot =
-        offsets
-            .snapshotOf(r.writerId(), r.offset())
-            .orElseGet(() -> offsets.last(r.writerId()).orElseThrow().snapshotId());
-    return new Ack(r.table(), r.branch(), r.offset(), snapshot, List.of(), 0, true);
+    lineageInputs.check(request.table(), request.batches());
+    return ti.ledger.admit(request, ti.committer::enqueue);
   }
 
   private static void check(TableIngest ti, AppendBatch request) {
@@ -292,7 +230,17 @@ public final class Ingestor implements AutoCloseable {
   /** Returns a writer's last committed offset on a branch and its snapshot. */
   public Optional<CommittedOffset> writerOffset(TableName table, String branch, String writerId) {
     AppendBatch.checkWriterId(writerId);
-    WriterOffsets offsets = table(table).offsets(branch);
+    TableIngest ti = table(table);
+    if (!LakeTable.MAIN.equals(branch)
+        && ti.table.refs().stream()
+            .noneMatch(r -> r.type() == RefInfo.Type.BRANCH && r.name().equals(branch))) {
+      throw new IngestException(
+              ErrorKind.NOT_FOUND,
+              String.format("Table %s has no branch %s", table, InputText.shown(branch)))
+          .with("table", table)
+          .with("field", "branch");
+    }
+    WriterOffsets offsets = ti.offsets(branch);
     offsets.catchUp();
     return offsets.last(writerId);
   }
@@ -302,8 +250,18 @@ public final class Ingestor implements AutoCloseable {
     if (ti != null) {
       return ti;
     }
-    LakeTable table = lake.table(name); // NOT_FOUND when missing
-    return tables.computeIfAbsent(name, n -> new TableIngest(table));
+    LakeTable table;
+    try {
+      table = lake.table(name); // NOT_FOUND when missing; resolves the name's case
+    } catch (LakeException e) {
+      throw e.with("table", name).with("field", "table");
+    }
+    // one state per table, however its writers spell its name: one ledger, one commit queue
+    ti = tables.computeIfAbsent(table.name(), n -> new TableIngest(table));
+    if (!name.equals(table.name())) {
+      tables.putIfAbsent(name, ti);
+    }
+    return ti;
   }
 
   /**
@@ -312,17 +270,21 @@ public final class Ingestor implements AutoCloseable {
    * @return whether every queued request completed
    */
   public boolean drain(Duration grace) {
-    draining = true;
-    for (TableIngest ti : tables.values()) {
+    synchronized (this) {
+      if (!draining) {
+        draining = true;
+        drainDeadline = System.nanoTime() + grace.toNanos();
+      }
+    }
+    for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
       executor.execute(ti.committer::flush);
     }
-    long deadline = System.nanoTime() + grace.toNanos();
+    // one grace for the whole shutdown, however often drain is called
+    long deadline = drainDeadline;
     while (System.nanoTime() < deadline) {
       boolean idle = true;
       for (TableIngest ti : tables.values()) {
-        synchronized (ti) {
-          idle &= ti.pending.values().stream().allMatch(Map::isEmpty);
-        }
+        idle &= ti.ledger.idle();
       }
       if (idle) {
         return true;
@@ -332,6 +294,13 @@ public final class Ingestor implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
+      }
+    }
+    for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
+      String waiting = ti.ledger.describePending();
+      if (!waiting.isEmpty()) {
+        LOG.warn(
+            "Table {}: still waiting for their commit at shutdown: {}", ti.table.name(), waiting);
       }
     }
     return false;
@@ -346,13 +315,19 @@ public final class Ingestor implements AutoCloseable {
     if (!drain(config.shutdownGrace())) {
       LOG.warn("Shutdown grace {} ran out with requests still queued", config.shutdownGrace());
     }
+    // whatever is still queued cannot commit within the grace: its writers resend elsewhere
+    // (exactly once: an offset that does commit meanwhile is answered already_committed there)
+    for (TableIngest ti : java.util.Set.copyOf(tables.values())) {
+      ti.ledger.failAll(Ingestor::shuttingDown);
+    }
     // the queues are drained: a commit timer still pending has nothing left to commit, and
     // waiting for it would hold shutdown up for as long as the commit interval
     ((ScheduledThreadPoolExecutor) executor)
         .setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+      long left = Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(drainDeadline - System.nanoTime()));
+      if (!executor.awaitTermination(left, TimeUnit.MILLISECONDS)) {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -361,6 +336,16 @@ public final class Ingestor implements AutoCloseable {
     }
     // a commit thread waits for its shares, so none is left once the commit threads are done
     writePool.shutdownNow();
+    // a commit cut short may still hold its requests' batches for a moment
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (allocator.getAllocatedMemory() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     try {
       allocator.close();
     } catch (IllegalStateException e) {

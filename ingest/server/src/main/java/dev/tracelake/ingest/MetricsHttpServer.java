@@ -18,6 +18,14 @@ public final class MetricsHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsHttpServer.class);
   public static final String PATH = "/metrics";
 
+  /** Handler threads: a few clients that stall mid-request cannot hold them all. */
+  static final int THREADS = 8;
+
+  static {
+    // before any HttpServer of the process starts: the JDK's server has no timeouts by default
+    dev.tracelake.lineage.HttpTimeouts.apply(10);
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -39,7 +47,8 @@ public final class MetricsHttpServer implements AutoCloseable {
       throw new UncheckedIOException("Cannot serve metrics on " + address, e);
     }
     ExecutorService executor =
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            THREADS,
             r -> {
               Thread t = new Thread(r, "tracelake-metrics");
               t.setDaemon(true);
@@ -82,6 +91,11 @@ public final class MetricsHttpServer implements AutoCloseable {
           && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         send(exchange, 405, "text/plain; charset=utf-8", "Use GET");
+        return;
+      }
+      if (exchange.getRequestHeaders().containsKey("Content-Type")) {
+        // a scrape has no body; a request that sends one is not a scrape
+        send(exchange, 415, "text/plain; charset=utf-8", "A GET of " + PATH + " takes no body");
         return;
       }
       String accept = exchange.getRequestHeaders().getFirst("Accept");

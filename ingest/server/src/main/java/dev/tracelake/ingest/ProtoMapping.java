@@ -68,6 +68,7 @@ final class ProtoMapping {
         .setSnapshotId(ack.snapshotId())
         .setRowCount(ack.rows())
         .setAlreadyCommitted(ack.alreadyCommitted())
+        .setRecordIdsOmitted(ack.recordIdsOmitted())
         .setTable(ack.table().toString())
         .setBranch(ack.branch())
         .build();

@@ -102,7 +102,9 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
       long rows = 0;
       while (reader.loadNextBatch()) {
-        awaitReady(call, cancellation);
+        // the query's deadline keeps running while a slow client holds the stream back; past it,
+        // the next load fails and the result (with its DuckDB memory) is released
+        awaitReady(call, cancellation, result);
         rows += root.getRowCount();
         call.onNext(ExecuteResponse.newBuilder().setArrowBatch(batchBytes(root)).build());
       }
@@ -139,8 +141,13 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
 
   /** Waits for the client to take more (flow control), or for a cancellation. */
   private static void awaitReady(
-      ServerCallStreamObserver<ExecuteResponse> call, QueryCancellation cancellation) {
-    while (!call.isReady() && !call.isCancelled() && !cancellation.isCancelled()) {
+      ServerCallStreamObserver<ExecuteResponse> call,
+      QueryCancellation cancellation,
+      QueryResult result) {
+    while (!call.isReady()
+        && !call.isCancelled()
+        && !cancellation.isCancelled()
+        && !result.isStopped()) {
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.tracelake.ingest;
 
 import dev.tracelake.lake.ColumnTypes;
+import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.SchemaChange;
 import dev.tracelake.proto.v1.AddColumn;
@@ -24,7 +25,7 @@ final class SchemaChanges {
   /**
    * Builds the change, checking each step's arguments as it goes.
    *
-   * @throws IngestException INVALID_REQUEST for no changes, too many, a change that sets nothing,
+   * @throws IngestException INVALID_ARGUMENT for no changes, too many, a change that sets nothing,
    *     or a malformed Arrow field
    * @throws dev.tracelake.lake.LakeException INVALID_ARGUMENT for an unsafe change (required new
    *     column, metadata column, unknown type)
@@ -108,6 +109,6 @@ final class SchemaChanges {
   }
 
   private static IngestException invalid(String format, Object... args) {
-    return new IngestException(IngestException.Reason.INVALID_REQUEST, String.format(format, args));
+    return new IngestException(ErrorKind.INVALID_ARGUMENT, String.format(format, args));
   }
 }

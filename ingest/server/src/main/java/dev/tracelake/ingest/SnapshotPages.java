@@ -1,5 +1,6 @@
 package dev.tracelake.ingest;
 
+import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.SnapshotInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class SnapshotPages {
   /**
    * Returns the page after {@code token} of {@code snapshots}.
    *
-   * @throws IngestException INVALID_REQUEST for a page size out of range or a token that this
+   * @throws IngestException INVALID_ARGUMENT for a page size out of range or a token that this
    *     listing did not hand out
    */
   static Page page(
@@ -110,6 +111,6 @@ final class SnapshotPages {
   }
 
   private static IngestException invalid(String format, Object... args) {
-    return new IngestException(IngestException.Reason.INVALID_REQUEST, String.format(format, args));
+    return new IngestException(ErrorKind.INVALID_ARGUMENT, String.format(format, args));
   }
 }

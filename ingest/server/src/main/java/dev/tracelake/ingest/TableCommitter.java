@@ -10,8 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -30,16 +28,6 @@ import org.slf4j.LoggerFactory;
 final class TableCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(TableCommitter.class);
 
-  /** A queued request and the future its stream waits on. */
-  static final class Pending {
-    final AppendBatch request;
-    final CompletableFuture<Ack> future = new CompletableFuture<>();
-
-    Pending(AppendBatch request) {
-      this.request = request;
-    }
-  }
-
   private record GroupKey(String branch, Provenance provenance) {}
 
   /**
@@ -50,7 +38,8 @@ final class TableCommitter {
   static final long PARALLEL_PART_MIN_BYTES = 8L << 20;
 
   /** What writing one slice of a commit's requests gave: their ids, or the first that failed. */
-  private record SliceResult(Map<Pending, List<String>> ids, Pending bad, LakeException error) {}
+  private record SliceResult(
+      Map<WriterLedger.Pending, List<String>> ids, WriterLedger.Pending bad, LakeException error) {}
 
   private final LakeTable table;
   private final IngestConfig config;
@@ -60,9 +49,10 @@ final class TableCommitter {
   private final int writeThreads;
   private final java.util.function.Function<String, WriterOffsets> offsets;
   private final ServerMetrics metrics;
+  private final WriterLedger ledger;
   private final Object flushLock = new Object();
   // guarded by this
-  private final List<Pending> queue = new ArrayList<>();
+  private final List<WriterLedger.Pending> queue = new ArrayList<>();
   // guarded by this
   private long queuedRows;
   // guarded by this
@@ -77,7 +67,9 @@ final class TableCommitter {
       ExecutorService writePool,
       int writeThreads,
       java.util.function.Function<String, WriterOffsets> offsets,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      WriterLedger ledger) {
+    this.ledger = ledger;
     this.table = table;
     this.config = config;
     this.executor = executor;
@@ -87,7 +79,7 @@ final class TableCommitter {
     this.metrics = metrics;
   }
 
-  void enqueue(Pending pending) {
+  void enqueue(WriterLedger.Pending pending) {
     boolean now;
     boolean timer = false;
     synchronized (this) {
@@ -114,7 +106,7 @@ final class TableCommitter {
   /** Commits everything queued; one flush at a time per table. */
   void flush() {
     synchronized (flushLock) {
-      List<Pending> batch;
+      List<WriterLedger.Pending> batch;
       synchronized (this) {
         batch = new ArrayList<>(queue);
         queue.clear();
@@ -128,9 +120,9 @@ final class TableCommitter {
       // One snapshot per (branch, provenance). A writer whose provenance or branch changes
       // within the batch starts a new segment, so its offsets commit in order and each
       // snapshot holds a contiguous range of them.
-      Map<GroupKey, List<Pending>> groups = new LinkedHashMap<>();
+      Map<GroupKey, List<WriterLedger.Pending>> groups = new LinkedHashMap<>();
       Map<String, GroupKey> writerKey = new HashMap<>();
-      for (Pending p : batch) {
+      for (WriterLedger.Pending p : batch) {
         GroupKey key = new GroupKey(p.request.branch(), p.request.provenance());
         GroupKey previous = writerKey.put(p.request.writerId(), key);
         if (previous != null && !previous.equals(key)) {
@@ -145,8 +137,8 @@ final class TableCommitter {
     }
   }
 
-  private void commitGroup(GroupKey key, List<Pending> group) {
-    List<Pending> todo = new ArrayList<>(group);
+  private void commitGroup(GroupKey key, List<WriterLedger.Pending> group) {
+    List<WriterLedger.Pending> todo = new ArrayList<>(group);
     WriterOffsets writerOffsets = offsets.apply(key.branch());
     while (true) {
       // a request already failed (an earlier offset of its writer failed) must not commit
@@ -157,8 +149,8 @@ final class TableCommitter {
       long started = System.nanoTime();
       Map<String, long[]> ranges = ranges(todo);
       try (PendingAppend append = table.newAppend(key.provenance(), key.branch())) {
-        Map<Pending, List<String>> ids = new HashMap<>();
-        Pending bad = null;
+        Map<WriterLedger.Pending, List<String>> ids = new HashMap<>();
+        WriterLedger.Pending bad = null;
         LakeException badError = null;
         for (SliceResult slice : writeSlices(append, todo)) {
           ids.putAll(slice.ids());
@@ -171,7 +163,7 @@ final class TableCommitter {
         }
         if (bad != null) {
           // the schema changed after the request was checked; the append is unusable now
-          failWriterFrom(todo, bad, badError);
+          WriterLedger.failWriterFrom(todo, bad, badError);
           continue;
         }
         ranges.forEach(
@@ -185,17 +177,8 @@ final class TableCommitter {
             result,
             System.nanoTime() - started);
         writerOffsets.committed(ranges, result.snapshotId());
-        for (Pending p : todo) {
-          AppendBatch r = p.request;
-          p.future.complete(
-              new Ack(
-                  r.table(),
-                  r.branch(),
-                  r.offset(),
-                  result.snapshotId(),
-                  ids.get(p),
-                  ids.get(p).size(),
-                  false));
+        for (WriterLedger.Pending p : todo) {
+          p.future.complete(ledger.committed(p, result.snapshotId(), ids.get(p)));
         }
         LOG.debug(
             "Table {}: committed {} requests, {} rows as snapshot {}",
@@ -211,14 +194,15 @@ final class TableCommitter {
             ServerMetrics.CommitOutcome.WRITER_CONFLICT,
             null,
             System.nanoTime() - started);
-        List<Pending> resolved = new ArrayList<>();
-        for (Pending p : todo) {
+        List<WriterLedger.Pending> resolved = new ArrayList<>();
+        for (WriterLedger.Pending p : todo) {
           String writer = p.request.writerId();
           if (conflict.writers().contains(writer)) {
-            resolveConflict(writerOffsets, p);
+            ledger.resolveConflict(writerOffsets, p);
             resolved.add(p);
           } else if (conflict.gaps().containsKey(writer)) {
-            p.future.completeExceptionally(behindGap(p.request, conflict.gaps().get(writer)));
+            p.future.completeExceptionally(
+                WriterLedger.behindGap(p.request, conflict.gaps().get(writer)));
             resolved.add(p);
           }
         }
@@ -244,6 +228,19 @@ final class TableCommitter {
         LOG.error("Table {}: commit of {} requests failed", table.name(), todo.size(), e);
         todo.forEach(p -> p.future.completeExceptionally(e));
         todo.clear();
+      } catch (Error e) {
+        // never leave a request waiting: its writer resends it, exactly once, here or elsewhere
+        LOG.error("Table {}: commit of {} requests failed", table.name(), todo.size(), e);
+        IngestException retry =
+            new IngestException(
+                dev.tracelake.lake.ErrorKind.RETRY,
+                "Table " + table.name() + ": the commit failed on the server; resend",
+                e);
+        todo.forEach(p -> p.future.completeExceptionally(retry));
+        todo.clear();
+        if (!(e instanceof StackOverflowError) && !(e instanceof LinkageError)) {
+          throw e;
+        }
       }
     }
   }
@@ -253,17 +250,17 @@ final class TableCommitter {
    * contiguous slices of about equal bytes, the first on this thread and the others as parts of the
    * append on the write pool.
    */
-  private List<SliceResult> writeSlices(PendingAppend append, List<Pending> todo) {
+  private List<SliceResult> writeSlices(PendingAppend append, List<WriterLedger.Pending> todo) {
     long bytes = todo.stream().mapToLong(p -> p.request.bytes()).sum();
     int parts = (int) Math.max(1, Math.min(writeThreads, bytes / PARALLEL_PART_MIN_BYTES));
     if (parts == 1 || todo.size() == 1) {
       return List.of(writeSlice(append::write, todo));
     }
-    List<List<Pending>> slices = new ArrayList<>();
-    List<Pending> current = new ArrayList<>();
+    List<List<WriterLedger.Pending>> slices = new ArrayList<>();
+    List<WriterLedger.Pending> current = new ArrayList<>();
     long share = (bytes + parts - 1) / parts;
     long inSlice = 0;
-    for (Pending p : todo) {
+    for (WriterLedger.Pending p : todo) {
       current.add(p);
       inSlice += p.request.bytes();
       if (inSlice >= share && slices.size() < parts - 1) {
@@ -276,7 +273,7 @@ final class TableCommitter {
       slices.add(current);
     }
     List<Future<SliceResult>> others = new ArrayList<>();
-    for (List<Pending> slice : slices.subList(1, slices.size())) {
+    for (List<WriterLedger.Pending> slice : slices.subList(1, slices.size())) {
       PendingAppend.Part part = append.newPart();
       others.add(writePool.submit(() -> writeSlice(part::write, slice)));
     }
@@ -312,9 +309,10 @@ final class TableCommitter {
   }
 
   private static SliceResult writeSlice(
-      java.util.function.Function<VectorSchemaRoot, List<String>> writer, List<Pending> slice) {
-    Map<Pending, List<String>> ids = new HashMap<>();
-    for (Pending p : slice) {
+      java.util.function.Function<VectorSchemaRoot, List<String>> writer,
+      List<WriterLedger.Pending> slice) {
+    Map<WriterLedger.Pending, List<String>> ids = new HashMap<>();
+    for (WriterLedger.Pending p : slice) {
       try {
         List<VectorSchemaRoot> batches = p.request.batches();
         if (batches.size() == 1) {
@@ -333,80 +331,9 @@ final class TableCommitter {
     return new SliceResult(ids, null, null);
   }
 
-  private void resolveConflict(WriterOffsets writerOffsets, Pending p) {
-    String writer = p.request.writerId();
-    Optional<CommittedOffset> last = writerOffsets.last(writer);
-    if (last.isPresent() && last.get().offset() >= p.request.offset()) {
-      long snapshot =
-          writerOffsets.snapshotOf(writer, p.request.offset()).orElse(last.get().snapshotId());
-      p.future.complete(
-          new Ack(
-              p.request.table(),
-              p.request.branch(),
-              p.request.offset(),
-              snapshot,
-              List.of(),
-              0,
-              true));
-    } else {
-      p.future.completeExceptionally(
-          new IngestException(
-              IngestException.Reason.RETRY,
-              "Writer "
-                  + writer
-                  + " on table "
-                  + p.request.table()
-                  + ": offset "
-                  + p.request.offset()
-                  + " raced with a commit of the same writer elsewhere;"
-                  + " resend it"));
-    }
-  }
-
-  private static IngestException behindGap(AppendBatch request, long lastCommitted) {
-    return new IngestException(
-        IngestException.Reason.RETRY,
-        String.format(
-            "Writer %s on table %s: offset %d not committed because the writer's last committed"
-                + " offset is %d, so offsets %d..%d are missing; resend from offset %d",
-            request.writerId(),
-            request.table(),
-            request.offset(),
-            lastCommitted,
-            lastCommitted + 1,
-            request.offset() - 1,
-            lastCommitted + 1));
-  }
-
-  /** Fails {@code bad} and every later request of the same writer, so no gap is committed. */
-  private static void failWriterFrom(List<Pending> todo, Pending bad, LakeException cause) {
-    bad.future.completeExceptionally(cause);
-    List<Pending> dropped = new ArrayList<>();
-    dropped.add(bad);
-    for (Pending p : todo) {
-      if (p != bad
-          && p.request.writerId().equals(bad.request.writerId())
-          && p.request.offset() > bad.request.offset()) {
-        p.future.completeExceptionally(
-            new IngestException(
-                IngestException.Reason.RETRY,
-                "Writer "
-                    + p.request.writerId()
-                    + ": offset "
-                    + p.request.offset()
-                    + " not committed because earlier offset "
-                    + bad.request.offset()
-                    + " failed: "
-                    + cause.getMessage()));
-        dropped.add(p);
-      }
-    }
-    todo.removeAll(dropped);
-  }
-
-  private static Map<String, long[]> ranges(List<Pending> todo) {
+  private static Map<String, long[]> ranges(List<WriterLedger.Pending> todo) {
     Map<String, long[]> ranges = new LinkedHashMap<>();
-    for (Pending p : todo) {
+    for (WriterLedger.Pending p : todo) {
       long offset = p.request.offset();
       ranges.merge(
           p.request.writerId(),

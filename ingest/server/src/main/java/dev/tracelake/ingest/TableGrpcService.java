@@ -1,5 +1,6 @@
 package dev.tracelake.ingest;
 
+import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.RefInfo;
@@ -228,7 +229,7 @@ final class TableGrpcService extends TableServiceGrpc.TableServiceImplBase {
   }
 
   private static IngestException invalid(String format, Object... args) {
-    return new IngestException(IngestException.Reason.INVALID_REQUEST, String.format(format, args));
+    return new IngestException(ErrorKind.INVALID_ARGUMENT, String.format(format, args));
   }
 
   private static <T> void unary(StreamObserver<T> responses, Supplier<T> call) {

@@ -6,6 +6,7 @@ import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.PageIndexRowSource;
 import dev.tracelake.query.SqlEngine;
+import dev.tracelake.query.SqlEngineConfig;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -82,7 +83,7 @@ public final class TracelakeServer implements AutoCloseable {
     this.metrics = ServerMetrics.create();
     this.ingestor = new Ingestor(lake, config, metrics);
     this.ingestService = new IngestGrpcService(ingestor);
-    this.sqlEngine = SqlEngine.create(lake);
+    this.sqlEngine = SqlEngine.create(lake, SqlEngineConfig.fromEnvironment());
     this.lineage = Lineage.open(lake, lineageOptions);
     // explained records are read through the Parquet page index, on local and S3 warehouses
     PageIndexRowSource.attachTo(lineage, lake);

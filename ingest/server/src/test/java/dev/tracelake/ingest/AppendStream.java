@@ -33,6 +33,7 @@ final class AppendStream implements AutoCloseable {
 
   private final LinkedBlockingQueue<AppendRowsResponse> responses = new LinkedBlockingQueue<>();
   private final CompletableFuture<Status> done = new CompletableFuture<>();
+  private final CompletableFuture<Throwable> error = new CompletableFuture<>();
   private final ClientCallStreamObserver<AppendRowsRequest> requests;
   private final String table;
   private final String writer;
@@ -58,6 +59,7 @@ final class AppendStream implements AutoCloseable {
 
               @Override
               public void onError(Throwable t) {
+                error.complete(t);
                 done.complete(Status.fromThrowable(t));
               }
 
@@ -134,6 +136,11 @@ final class AppendStream implements AutoCloseable {
 
   Status status(Duration timeout) throws Exception {
     return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits for the stream to end with an error and returns it (with its trailers). */
+  Throwable error(Duration timeout) throws Exception {
+    return error.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void cancel() {

@@ -199,7 +199,7 @@ class BadInputTest extends IngestServerTestBase {
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(status.getDescription())
           .isEqualTo(
-              "Table default.events: JSON row 0: column 'score' expects double, got string \"high\"");
+              "Table default.events: JSON row 0: column 'score' expects double, got string 'high'");
     }
     try (AppendStream stream = new AppendStream(channel, "events", "w3")) {
       stream.sendJson(0, List.of("{\"event_id\": 5, \"colour\": \"red\"}"));
@@ -239,7 +239,7 @@ class BadInputTest extends IngestServerTestBase {
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(status.getDescription())
           .contains("one writer and one table")
-          .contains("got writer w2");
+          .contains("got writer 'w2'");
     }
     try (AppendStream stream = new AppendStream(channel, "events", "bad writer!")) {
       stream.sendJson(0, jsonEvents(12, 1));
