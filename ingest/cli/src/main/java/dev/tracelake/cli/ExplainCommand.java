@@ -211,9 +211,18 @@ final class ExplainCommand implements Callable<Integer> {
     return options;
   }
 
+  /**
+   * Who exports from the command line: the operating-system user, as the embedded lake has no
+   * principals of its own (the console records its signed-in principal instead).
+   */
+  static String localPrincipal() {
+    return "local:" + System.getProperty("user.name", "unknown");
+  }
+
   private void writeBundle(Lake lake, Lineage lineage, ExplainOptions options, PrintWriter err) {
     EvidenceBundle evidence =
-        EvidenceExporter.of(lake, lineage).export(RecordKey.of(table, recordId), options, "local");
+        EvidenceExporter.of(lake, lineage)
+            .export(RecordKey.of(table, recordId), options, localPrincipal());
     try {
       java.nio.file.Files.write(bundle, evidence.toJsonBytes());
       if (bundleHtml != null) {

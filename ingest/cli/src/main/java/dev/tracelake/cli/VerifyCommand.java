@@ -77,8 +77,18 @@ final class VerifyCommand implements Callable<Integer> {
     VerificationReport report;
     try (Lake lake = Lake.open(config);
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh())) {
-      // runs are known from the runs table and snapshot summaries, which the index reads
-      lineage.catchUp();
+      // runs are known from the runs table and snapshot summaries, which the index reads; a data
+      // file that cannot be read any more (the very thing verify is to report) must not stop it
+      try {
+        lineage.catchUp();
+      } catch (RuntimeException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(
+            "warning: the lineage index could not read the whole lake (%s); runs are checked"
+                + " against what it could read%n",
+            e.getMessage());
+        err.flush();
+      }
       try {
         report = EvidenceVerifier.of(lake, lineage).verify(evidence);
       } catch (IllegalArgumentException e) {

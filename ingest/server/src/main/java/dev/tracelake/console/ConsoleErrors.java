@@ -23,8 +23,9 @@ final class ConsoleErrors {
           switch (l.kind()) {
             case NOT_FOUND -> 404;
             case INVALID_ARGUMENT -> 400;
-            case ALREADY_EXISTS, FAILED_PRECONDITION, CONFLICT -> 409;
-            case UNKNOWN_OUTCOME -> 503;
+            case ALREADY_EXISTS, FAILED_PRECONDITION, CONFLICT, OFFSET_OUT_OF_RANGE -> 409;
+            // a limit hit or the server busy, stopping or unsure: try again later, or less
+            case UNKNOWN_OUTCOME, RETRY, SHUTTING_DOWN, RESOURCE_EXHAUSTED -> 503;
           };
       return new Answer(status, l.getMessage(), false);
     }

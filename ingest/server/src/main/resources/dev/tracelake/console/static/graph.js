@@ -109,13 +109,20 @@ export function draw(target, explanation, {levels, threshold, onOpen, selected})
   for (const column of g.columns) {
     for (const disp of column) {
       const p = pos.get(disp.id);
-      const box = el('g', {class: `node ${disp.state}${selected === disp.id ? ' selected' : ''}`, tabindex: 0, role: 'button',
+      const notPresent = disp.kind === 'group'
+        ? disp.members.length - (disp.states.PRESENT || 0) : 0;
+      const box = el('g', {class: `node ${disp.state}${notPresent ? ' not-all-present' : ''}${selected === disp.id ? ' selected' : ''}`, tabindex: 0, role: 'button',
         'aria-label': label(disp), 'data-id': disp.id, transform: `translate(${p.x},${p.y})`});
       box.appendChild(el('title', {}, label(disp)));
       box.appendChild(el('rect', {width: W, height: H, rx: 6}));
       if (disp.kind === 'group') {
         box.appendChild(el('text', {x: 10, y: 20, class: 'title'}, cut(disp.table, 30)));
-        box.appendChild(el('text', {x: 10, y: 39}, cut(`${disp.members.length} records · snapshot ${disp.snapshot || '—'}`, 36)));
+        // records not present are named on the box itself, not only in its label
+        const states = Object.entries(disp.states).filter(([s]) => s !== 'PRESENT')
+          .map(([s, c]) => `${c} ${s}`).join(', ');
+        box.appendChild(el('text', {x: 10, y: 39}, cut(notPresent
+          ? `${disp.members.length} records · ${states}`
+          : `${disp.members.length} records · snapshot ${disp.snapshot || '—'}`, 36)));
       } else {
         const n = disp.node;
         box.appendChild(el('text', {x: 10, y: 20, class: 'title'}, cut(n.table, 30)));
