@@ -30,11 +30,36 @@ public final class SparkRead {
             .config(
                 "spark.sql.extensions",
                 "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-            .config("spark.sql.catalog." + CATALOG, "org.apache.iceberg.spark.SparkCatalog")
-            .config("spark.sql.catalog." + CATALOG + ".type", "jdbc")
-            .config("spark.sql.catalog." + CATALOG + ".uri", catalogUri)
-            .config("spark.sql.catalog." + CATALOG + ".jdbc.schema-version", "V1")
-            .config("spark.sql.catalog." + CATALOG + ".warehouse", warehouse);
+            .config("spark.sql.catalog." + CATALOG, "org.apache.iceberg.spark.SparkCatalog");
+    boolean rest = catalogUri.startsWith("http://") || catalogUri.startsWith("https://");
+    if (rest) {
+      // Tracelake's Iceberg REST catalog (`tracelake serve`, --rest-port): no database
+      // credentials, only the server token, as a bearer token or through OAuth2
+      String token = System.getenv("TRACELAKE_TOKEN");
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException(
+            "Set TRACELAKE_TOKEN to the server token (<warehouse>/.tracelake/token) to read"
+                + " through the REST catalog");
+      }
+      builder
+          .config("spark.sql.catalog." + CATALOG + ".type", "rest")
+          .config("spark.sql.catalog." + CATALOG + ".uri", catalogUri)
+          .config("spark.sql.catalog." + CATALOG + ".rest.auth.type", "oauth2")
+          .config("spark.sql.catalog." + CATALOG + ".oauth2-server-uri", catalogUri + "/v1/oauth/tokens");
+      if ("oauth2".equals(System.getenv("SPARK_READ_AUTH"))) {
+        builder
+            .config("spark.sql.catalog." + CATALOG + ".credential", "spark:" + token.strip())
+            .config("spark.sql.catalog." + CATALOG + ".scope", "catalog");
+      } else {
+        builder.config("spark.sql.catalog." + CATALOG + ".token", token.strip());
+      }
+    } else {
+      builder
+          .config("spark.sql.catalog." + CATALOG + ".type", "jdbc")
+          .config("spark.sql.catalog." + CATALOG + ".uri", catalogUri)
+          .config("spark.sql.catalog." + CATALOG + ".jdbc.schema-version", "V1")
+          .config("spark.sql.catalog." + CATALOG + ".warehouse", warehouse);
+    }
     if (warehouse.startsWith("s3")) {
       // Iceberg's own S3 client (iceberg-aws-bundle); credentials from the AWS SDK's chain.
       builder.config("spark.sql.catalog." + CATALOG + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
@@ -47,7 +72,8 @@ public final class SparkRead {
     int mismatches = 0;
     try (SparkSession spark = builder.getOrCreate()) {
       spark.sparkContext().setLogLevel("WARN");
-      System.out.println("Spark " + spark.version() + " reading " + table);
+      System.out.println(
+          "Spark " + spark.version() + " reading " + table + (rest ? " through the REST catalog " + catalogUri : ""));
 
       show(spark, "SELECT count(*) AS rows_at_head FROM " + table);
       show(

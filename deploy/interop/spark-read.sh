@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Reads a Tracelake table with Spark 4.0.1 and Iceberg's Spark runtime 1.10.0 in local mode,
-# through the same JDBC catalog Tracelake writes: the head, a snapshot id, a tag, a branch, a
-# timestamp and the metadata tables. No Spark distribution is needed: the jars come from Maven
-# Central into a cache directory outside the repository, and a small Java program runs them.
+# through the same JDBC catalog Tracelake writes, or through Tracelake's Iceberg REST catalog
+# (type=rest): the head, a snapshot id, a tag, a branch, a timestamp and the metadata tables. No
+# Spark distribution is needed: the jars come from Maven Central into a cache directory outside
+# the repository, and a small Java program runs them.
 #
 #   deploy/interop/spark-read.sh <warehouse-dir | s3://bucket/prefix> <namespace.table> [catalog-jdbc-url]
+#   deploy/interop/spark-read.sh - <namespace.table> http://127.0.0.1:8181     # Iceberg REST catalog
 #
 # The catalog URL defaults to the embedded one, jdbc:sqlite:<warehouse>/catalog.db; an s3://
-# warehouse needs it. The settings Tracelake itself reads from the environment apply here too:
+# warehouse needs it. An http(s):// URL reads through `tracelake serve`'s Iceberg REST catalog,
+# authenticating with TRACELAKE_TOKEN (the server token, <warehouse>/.tracelake/token), as a bearer
+# token or, with SPARK_READ_AUTH=oauth2, through the OAuth2 client-credentials exchange; the
+# warehouse argument is then unused ("-"). The settings Tracelake itself reads from the environment apply here too:
 # TRACELAKE_CATALOG_USER / TRACELAKE_CATALOG_PASSWORD, TRACELAKE_S3_ENDPOINT,
 # TRACELAKE_S3_PATH_STYLE_ACCESS, TRACELAKE_S3_REGION, and AWS_ACCESS_KEY_ID /
 # AWS_SECRET_ACCESS_KEY for S3. SPARK_READ_CACHE sets the cache directory (default
@@ -15,10 +20,21 @@
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
+case ${3:-} in
+  http://* | https://*) rest=1 ;;
+  *) rest=0 ;;
+esac
 case $1 in
+  -)
+    if [ "$rest" != 1 ]; then
+      echo "error: '-' as warehouse needs an http(s):// REST catalog URL as third argument" >&2
+      exit 2
+    fi
+    warehouse=-
+    ;;
   s3://* | s3a://*)
     warehouse=$1
     if [ $# -lt 3 ]; then

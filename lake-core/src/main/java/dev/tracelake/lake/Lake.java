@@ -180,6 +180,15 @@ public final class Lake implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns the lake's Iceberg catalog, for adapters that serve it to other engines (the Iceberg
+   * REST catalog). Read through it only: Tracelake's promises (provenance in every snapshot, writer
+   * offsets, immutable data files) hold only for writes through {@link LakeTable}.
+   */
+  public org.apache.iceberg.catalog.Catalog icebergCatalog() {
+    return catalog;
+  }
+
   /** The planned data files of whole snapshots, shared by every scan of this lake. */
   SnapshotFiles snapshotFiles() {
     return snapshotFiles;

@@ -1,6 +1,8 @@
 package dev.tracelake.cli;
 
+import dev.tracelake.access.LocalCredential;
 import dev.tracelake.console.ConsoleServer;
+import dev.tracelake.icebergrest.RestCatalogConfig;
 import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.MetricsHttpServer;
 import dev.tracelake.ingest.TracelakeServer;
@@ -9,6 +11,7 @@ import dev.tracelake.lake.LakeConfig;
 import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.OpenLineageEmitter;
 import dev.tracelake.lineage.OpenLineageServer;
+import dev.tracelake.pgwire.PgServerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -169,6 +172,57 @@ final class ServeCommand implements Callable<Integer> {
               + " is ABORTED (env TRACELAKE_RUN_TIMEOUT_MS; default 600000).")
   Long runTimeoutMs;
 
+  @Option(
+      names = "--pg-port",
+      description =
+          "Port of the PostgreSQL endpoint (Tracelake SQL for psql, JDBC, pandas and BI tools), on"
+              + " the same host (env TRACELAKE_PG_PORT; default "
+              + PgServerConfig.DEFAULT_PORT
+              + "; -1 disables it).")
+  Integer pgPort;
+
+  @Option(
+      names = "--pg-max-connections",
+      description =
+          "PostgreSQL connections served at once; more are refused (env"
+              + " TRACELAKE_PG_MAX_CONNECTIONS; default 100).")
+  Integer pgMaxConnections;
+
+  @Option(
+      names = "--rest-port",
+      description =
+          "Port of the Iceberg REST catalog (read-only, for Spark, Trino, Flink, PyIceberg), on the"
+              + " same host (env TRACELAKE_REST_PORT; default "
+              + RestCatalogConfig.DEFAULT_PORT
+              + "; -1 disables it).")
+  Integer restPort;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "<file>",
+      description =
+          "The server token's file, created (mode 0600) with a random token when missing; the"
+              + " PostgreSQL password and the REST bearer token (env TRACELAKE_TOKEN_FILE; default"
+              + " <warehouse>/.tracelake/token). TRACELAKE_TOKEN gives the token itself instead.")
+  Path tokenFile;
+
+  @Option(
+      names = "--pg-tls-keystore",
+      paramLabel = "<file.p12>",
+      description =
+          "PKCS#12 keystore (certificate and key) for TLS on the PostgreSQL endpoint: clients"
+              + " asking for SSL get it (env TRACELAKE_PG_TLS_KEYSTORE; password in"
+              + " TRACELAKE_PG_TLS_KEYSTORE_PASSWORD; default: no TLS, SSLRequest answered N).")
+  Path pgTlsKeystore;
+
+  @Option(
+      names = "--doors-allow-remote",
+      description =
+          "Let the PostgreSQL endpoint and the REST catalog listen on a non-loopback --host (env"
+              + " TRACELAKE_DOORS_ALLOW_REMOTE=true). Until access control exists they accept one"
+              + " shared token and have no per-table privileges.")
+  Boolean doorsAllowRemote;
+
   @Override
   public Integer call() throws Exception {
     Properties file = loadConfigFile();
@@ -178,6 +232,7 @@ final class ServeCommand implements Callable<Integer> {
     int metricsPortInForce = metricsPort(file);
     java.time.Duration healthInterval = healthInterval(file);
     LakeConfig lakeConfig = lakeConfig(file);
+    Doors.Settings doorSettings = doorSettings(file, config.host(), lakeConfig);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
       String emitTo =
@@ -237,6 +292,18 @@ final class ServeCommand implements Callable<Integer> {
         server.stop();
         throw e;
       }
+      Doors doors;
+      try {
+        doors = openDoors(doorSettings, file, server);
+      } catch (RuntimeException e) {
+        stopOpenLineage(openLineage);
+        stopMetrics(metricsServer);
+        server.stop();
+        if (e instanceof IllegalArgumentException) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        throw e;
+      }
       ConsoleServer console;
       int consolePortInForce = consolePort(file);
       try {
@@ -247,8 +314,9 @@ final class ServeCommand implements Callable<Integer> {
                 consolePort,
                 "console-port",
                 file,
-                () -> startConsole(lake, server, file, consolePortInForce));
+                () -> startConsole(lake, server, file, consolePortInForce, doorSettings));
       } catch (RuntimeException e) {
+        doors.close();
         stopOpenLineage(openLineage);
         stopMetrics(metricsServer);
         server.stop();
@@ -272,6 +340,7 @@ final class ServeCommand implements Callable<Integer> {
                       .build());
         } catch (IllegalArgumentException e) {
           stopConsole(console);
+          doors.close();
           stopOpenLineage(openLineage);
           stopMetrics(metricsServer);
           server.stop();
@@ -285,6 +354,7 @@ final class ServeCommand implements Callable<Integer> {
                 // events arriving after the gRPC server stopped would find lineage closed
                 advert.ifPresent(ServerAdvert::withdraw);
                 stopConsole(console);
+                doors.close();
                 stopOpenLineage(openLineage);
                 server.stop();
                 stopMetrics(metricsServer);
@@ -303,9 +373,20 @@ final class ServeCommand implements Callable<Integer> {
                   ? ""
                   : ", OpenLineage on " + openLineage.baseUri() + OpenLineageEmitter.PATH,
               metricsServer == null ? "" : ", metrics on " + metricsServer.uri(),
-              console == null ? "" : ", console on " + console.signInUri(),
+              console == null
+                  ? ""
+                  : ", console on "
+                      + console.uri()
+                      + " (sign in with the server token"
+                      + (doorSettings.token() != null
+                          ? ", $TRACELAKE_TOKEN"
+                          : " in " + doorSettings.tokenFile().toAbsolutePath())
+                      + ")",
               lakeConfig.warehouse(),
               lakeConfig.describeCatalog());
+      if (!doors.describe().isEmpty()) {
+        spec.commandLine().getOut().printf("Tracelake doors: %s.%n", doors.describe());
+      }
       spec.commandLine().getOut().flush();
       try {
         server.awaitTermination();
@@ -313,6 +394,7 @@ final class ServeCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         advert.ifPresent(ServerAdvert::withdraw);
         stopConsole(console);
+        doors.close();
         stopOpenLineage(openLineage);
         server.stop();
         stopMetrics(metricsServer);
@@ -360,6 +442,77 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /** Resolves the settings of the PostgreSQL endpoint and the Iceberg REST catalog. */
+  private Doors.Settings doorSettings(Properties file, String host, LakeConfig lakeConfig) {
+    int pg = optionalPort(pgPort, "pg-port", PgServerConfig.DEFAULT_PORT, file);
+    int rest = optionalPort(restPort, "rest-port", RestCatalogConfig.DEFAULT_PORT, file);
+    int maxConnections;
+    try {
+      maxConnections =
+          setting(
+              pgMaxConnections,
+              envName("pg-max-connections"),
+              file,
+              "pg-max-connections",
+              Integer::valueOf,
+              100);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Path tokens =
+        setting(
+            tokenFile,
+            envName("token-file"),
+            file,
+            "token-file",
+            Path::of,
+            Doors.defaultTokenFile(lakeConfig));
+    boolean allowRemote =
+        setting(
+            doorsAllowRemote,
+            envName("doors-allow-remote"),
+            file,
+            "doors-allow-remote",
+            Boolean::valueOf,
+            false);
+    String token = System.getenv("TRACELAKE_TOKEN");
+    Path keystore =
+        setting(pgTlsKeystore, envName("pg-tls-keystore"), file, "pg-tls-keystore", Path::of, null);
+    String keystorePassword = System.getenv("TRACELAKE_PG_TLS_KEYSTORE_PASSWORD");
+    Doors.Settings settings =
+        new Doors.Settings(
+            host,
+            pg,
+            maxConnections,
+            rest,
+            tokens,
+            token == null || token.isBlank() ? null : token.strip(),
+            allowRemote,
+            keystore,
+            keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
+    try {
+      Doors.checkBinding(settings);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return settings;
+  }
+
+  /** Opens the PostgreSQL endpoint and the Iceberg REST catalog as their settings say. */
+  private Doors openDoors(Doors.Settings settings, Properties file, TracelakeServer server) {
+    return Doors.open(
+        settings,
+        server,
+        new Doors.OptionalStarter() {
+          @Override
+          public <T> T start(
+              String what, int port, String key, java.util.function.Supplier<T> start) {
+            return startOptional(
+                what, port, key.equals("pg-port") ? pgPort : restPort, key, file, start);
+          }
+        });
+  }
+
   private static boolean portGiven(Integer flag, String key, Properties file) {
     String env = System.getenv(envName(key));
     return flag != null || (env != null && !env.isBlank()) || file.getProperty(key) != null;
@@ -369,8 +522,12 @@ final class ServeCommand implements Callable<Integer> {
     return "TRACELAKE_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
-  /** Starts the auditor's console on the server's lake, lineage and SQL engine. */
-  private ConsoleServer startConsole(Lake lake, TracelakeServer server, Properties file, int port) {
+  /**
+   * Starts the auditor's console on the server's lake, lineage and SQL engine. It signs in with the
+   * server token, through the same credential as the PostgreSQL and REST doors (the access seam).
+   */
+  private ConsoleServer startConsole(
+      Lake lake, TracelakeServer server, Properties file, int port, Doors.Settings doors) {
     String host =
         setting(
             consoleHost,
@@ -381,7 +538,11 @@ final class ServeCommand implements Callable<Integer> {
             "127.0.0.1");
     ConsoleServer.Builder builder =
         ConsoleServer.builder(lake, server.lineage(), server.sqlEngine())
-            .address(new InetSocketAddress(host, port));
+            .address(new InetSocketAddress(host, port))
+            .authenticator(
+                doors.token() != null
+                    ? LocalCredential.of(doors.token())
+                    : LocalCredential.fromFile(doors.tokenFile()));
     if (consoleAllowRemote) {
       builder.allowRemote();
     }

@@ -76,6 +76,7 @@ class ConsoleBrowserTest {
   WebDriverWait wait;
   ExampleProducer.Result produced;
   String decision;
+  String escalation;
   String note;
   Path evidenceDir;
 
@@ -105,6 +106,7 @@ class ConsoleBrowserTest {
       produced = ExampleProducer.run(client, 600, quiet);
     }
     decision = fanIn();
+    escalation = escalate();
     note = hostile();
 
     ChromeOptions options = new ChromeOptions();
@@ -133,6 +135,21 @@ class ConsoleBrowserTest {
   }
 
   /** A decision citing all 600 feature records and 2 never ingested: a graph of 603 records. */
+  /** A record citing the decision: three levels, the last one 602 records. */
+  private String escalate() {
+    LakeTable t =
+        lake.createTable(
+            TableName.parse("audit.escalations"),
+            new Schema(
+                List.of(new Field("owner", FieldType.nullable(ArrowType.Utf8.INSTANCE), null))));
+    return append(
+        t,
+        "{\"owner\": \"compliance\", \"_lineage\": [{\"table\": \"audit.decisions\","
+            + " \"record_id\": \""
+            + decision
+            + "\"}]}");
+  }
+
   private String fanIn() {
     LakeTable t =
         lake.createTable(
@@ -310,7 +327,10 @@ class ConsoleBrowserTest {
               + "="
               + tr.findElement(By.cssSelector("td:nth-child(2)")).getText());
     }
-    assertThat(rows).containsExactlyInAnyOrder("audit.decisions=1", "fraud.predictions=1");
+    // transitively: the decision citing it, and the escalation citing the decision
+    assertThat(rows)
+        .containsExactlyInAnyOrder(
+            "audit.decisions=1", "audit.escalations=1", "fraud.predictions=1");
 
     open("/impact?model=fraud&version=v3");
     heading("Impact of model");
@@ -361,6 +381,31 @@ class ConsoleBrowserTest {
     assertThat(browser.findElement(By.id("sec-problems")).findElement(By.xpath("..")).getText())
         .contains("ghost-1");
     shot("fan-in");
+  }
+
+  @Test
+  void theGraphCollapsesAndExpandsLevelByLevel() {
+    open("/record?table=audit.escalations&id=" + q(escalation));
+    heading(escalation);
+    WebElement levels = browser.findElement(By.id("levels-shown"));
+    assertThat(levels.getText()).isEqualTo("Levels shown: 2 of 2");
+    int groups = (int) produced.featureSnapshotIds().stream().distinct().count() + 1;
+    assertThat(graphBoxes()).hasSize(1 + 1 + groups);
+
+    browser.findElement(By.id("collapse-level")).click();
+    wait.until(ExpectedConditions.textToBePresentInElement(levels, "Levels shown: 1 of 2"));
+    assertThat(graphBoxes()).hasSize(2);
+    assertThat(browser.findElement(By.id("graph-summary")).getText())
+        .contains("602 records on deeper levels hidden");
+
+    browser.findElement(By.id("collapse-level")).click();
+    wait.until(ExpectedConditions.textToBePresentInElement(levels, "Levels shown: 0 of 2"));
+    assertThat(graphBoxes()).hasSize(1);
+
+    browser.findElement(By.id("expand-level")).click();
+    browser.findElement(By.id("expand-level")).click();
+    wait.until(ExpectedConditions.textToBePresentInElement(levels, "Levels shown: 2 of 2"));
+    assertThat(graphBoxes()).hasSize(1 + 1 + groups);
   }
 
   @Test
@@ -442,15 +487,51 @@ class ConsoleBrowserTest {
             ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#find-rows table, #find-rows .error")));
     assertThat(outcome.getTagName()).as(outcome.getText()).isEqualTo("table");
-    WebElement found = outcome;
-    assertThat(found.findElements(By.cssSelector("tbody tr"))).hasSize(1);
-    assertThat(found.getText()).contains(HOSTILE_COLUMN).contains("שלום");
+    assertThat(outcome.findElements(By.cssSelector("tbody tr"))).hasSize(1);
+    assertThat(outcome.findElement(By.tagName("thead")).getText()).contains(HOSTILE_COLUMN);
+    assertThat(outcome.getText()).contains("<img src=x").contains("שלום");
     assertNothingInjected();
 
     open("/run?id=" + q(HOSTILE_RUN));
     heading("Run " + HOSTILE_RUN);
     assertThat(browser.findElement(By.tagName("main")).getText()).contains(HOSTILE_COMMIT);
     assertNothingInjected();
+  }
+
+  @Test
+  void aBrowserWithoutASessionSignsInThroughTheFormAndSignsOut() {
+    try {
+      browser.manage().deleteAllCookies();
+      open("/tables");
+      heading("Sign in");
+      WebElement token = browser.findElement(By.id("sign-in-token"));
+      assertThat(token.getAttribute("type")).isEqualTo("password");
+      assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("fraud");
+      token.sendKeys("tl_not-the-token-at-all", Keys.ENTER);
+      WebElement error =
+          wait.until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector("#sign-in-result .error")));
+      assertThat(error.getText()).isEqualTo("That token is not this server's");
+
+      WebElement again = browser.findElement(By.id("sign-in-token"));
+      again.clear();
+      again.sendKeys(console.key(), Keys.ENTER);
+      heading("Tables");
+      assertThat(browser.getCurrentUrl()).endsWith("/tables");
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "local"));
+      assertThat(browser.manage().getCookieNamed("tracelake_console").getValue())
+          .isNotEqualTo(console.key());
+
+      browser.findElement(By.id("sign-out")).click();
+      heading("Sign in");
+      open("/runs");
+      heading("Sign in");
+    } finally {
+      // the other tests share this browser: sign it in again
+      browser.get(console.signInUri().toString());
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "local"));
+    }
   }
 
   /** No script ran and no element came from a value: the only svg is the graph, no img at all. */

@@ -74,6 +74,17 @@ final class RunningServe implements AutoCloseable {
     return exit.get();
   }
 
+  /** Waits up to 60 s for the command to end by itself (e.g. a usage error); returns its code. */
+  int awaitExit() throws InterruptedException {
+    thread.join(TimeUnit.SECONDS.toMillis(60));
+    return exit.get();
+  }
+
+  /** What the command printed on stderr so far. */
+  String stderr() {
+    return err.toString();
+  }
+
   @Override
   public void close() throws InterruptedException {
     stop();

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tracelake serve} starts the console, prints its address with the key, or leaves it off.
+ * {@code tracelake serve} starts the console, which signs in with the server token (the one the
+ * PostgreSQL and REST doors take), or leaves it off.
  */
 class ServeConsoleTest {
   private static final Pattern CONSOLE =
-      Pattern.compile("console on (http://127\\.0\\.0\\.1:(\\d+)/)\\?key=([A-Za-z0-9_-]{43})");
+      Pattern.compile(
+          "console on (http://127\\.0\\.0\\.1:(\\d+)/) \\(sign in with the server token in"
+              + " ([^)]+)\\)");
   private static final Pattern READY = Pattern.compile("Ctrl-C stops it");
 
   @TempDir Path dir;
@@ -28,7 +32,7 @@ class ServeConsoleTest {
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @Test
-  void servePrintsTheConsoleAddressWithItsKeyAndTheConsoleAnswersOnlyWithIt() throws Exception {
+  void theConsoleSignsInWithTheServerTokenFromItsFileAndAnswersNobodyElse() throws Exception {
     try (RunningServe serve =
         RunningServe.start(
             "--warehouse",
@@ -43,7 +47,11 @@ class ServeConsoleTest {
             "0")) {
       Matcher m = serve.await(CONSOLE);
       URI home = URI.create(m.group(1));
-      String key = m.group(3);
+      Path tokenFile = Path.of(m.group(3));
+      assertThat(tokenFile)
+          .isEqualTo(dir.resolve("lake").resolve(".tracelake").resolve("token").toAbsolutePath());
+      String key = Files.readString(tokenFile).strip();
+      assertThat(m.group()).doesNotContain(key);
 
       HttpResponse<String> signIn =
           http.send(

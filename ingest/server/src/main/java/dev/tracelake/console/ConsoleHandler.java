@@ -46,6 +46,16 @@ final class ConsoleHandler extends Handler.Abstract {
   private static final Set<String> PAGES =
       Set.of("/", "/tables", "/table", "/record", "/impact", "/runs", "/run", "/find", "/verify");
   private static final String VERIFY = "/api/v1/verify";
+  private static final String SIGN_IN = "/api/v1/signin";
+  private static final String SIGN_OUT = "/api/v1/signout";
+
+  /** The only paths that take a POST: each reads a JSON body from this origin. */
+  private static final Set<String> POSTS = Set.of(VERIFY, SIGN_IN, SIGN_OUT);
+
+  /** What a request without a valid token or session is told. */
+  static final String SIGN_IN_HINT =
+      "Sign in with the server token: open the address 'tracelake serve' printed, or enter the"
+          + " token from its file (<warehouse>/.tracelake/token unless --token-file says otherwise)";
 
   private final ConsoleAuth auth;
   private final StaticAssets assets;
@@ -78,6 +88,8 @@ final class ConsoleHandler extends Handler.Abstract {
     api.put("/api/v1/runs", r -> Reply.json(runs.runs(r)));
     api.put("/api/v1/run", r -> Reply.json(runs.run(r)));
     api.put(VERIFY, r -> Reply.json(records.verify(r)));
+    api.put(SIGN_IN, r -> Reply.json(Json.object()));
+    api.put(SIGN_OUT, r -> Reply.json(Json.object()));
   }
 
   private JsonNode session(ConsoleRequest request) {
@@ -137,7 +149,7 @@ final class ConsoleHandler extends Handler.Abstract {
       }
       String method = request.getMethod();
       boolean read = method.equals("GET") || method.equals("HEAD");
-      boolean post = path.equals(VERIFY);
+      boolean post = POSTS.contains(path);
       if (post ? !method.equals("POST") : !read) {
         headers.put(HttpHeader.ALLOW, post ? "POST" : "GET, HEAD");
         error(
@@ -154,25 +166,50 @@ final class ConsoleHandler extends Handler.Abstract {
         return true;
       }
       Map<String, String> params = params(request);
+      if (path.equals(SIGN_IN)) {
+        signInWithBody(request, response, callback);
+        return true;
+      }
+      if (path.equals(SIGN_OUT)) {
+        body(request);
+        auth.closeSession(request);
+        Response.addCookie(response, auth.expiredCookie());
+        reply(request, response, callback, Reply.json(Json.object().put("signedOut", true)));
+        return true;
+      }
       Optional<ConsolePrincipal> who = auth.principal(request);
       String key = params.get(ConsoleAuth.KEY_PARAM);
       if (kind == Kind.PAGE && key != null) {
         signIn(request, response, callback, path, params, key);
         return true;
       }
+      if (who.isEmpty() && kind == Kind.PAGE) {
+        // the shell holds no data; its script asks the API, is refused and shows the sign-in form
+        page(request, response, callback, 401);
+        return true;
+      }
       if (who.isEmpty()) {
-        error(
-            request,
-            response,
-            callback,
-            api,
-            401,
-            "Open the console with the address 'tracelake serve' printed: it carries the key");
+        error(request, response, callback, api, 401, SIGN_IN_HINT);
         return true;
       }
       if (kind == Kind.PAGE) {
-        page(request, response, callback);
+        page(request, response, callback, 200);
         return true;
+      }
+      // a second layer under the withheld values: a table the principal may not read is refused
+      // whole, before any of its metadata or rows are read
+      String table = params.get("table");
+      if (table != null && !table.isEmpty()) {
+        String name;
+        try {
+          name = dev.tracelake.lake.TableName.parse(table).toString();
+        } catch (RuntimeException e) {
+          name = null; // the route reports the bad name
+        }
+        if (name != null && !who.get().valueAccess().mayRead(name)) {
+          throw new ApiException(
+              403, "Principal '" + who.get().name() + "' may not read table " + name);
+        }
       }
       byte[] body = post ? body(request) : new byte[0];
       ConsoleRequest console = new ConsoleRequest(method, path, params, who.get(), body);
@@ -223,7 +260,7 @@ final class ConsoleHandler extends Handler.Abstract {
     if (!mime.equals("application/json")) {
       throw new ApiException(
           415,
-          "Send the evidence bundle as application/json, not "
+          "Send the request body as application/json, not "
               + (type == null ? "(no content type)" : Texts.cap(type)));
     }
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
@@ -255,11 +292,12 @@ final class ConsoleHandler extends Handler.Abstract {
       String path,
       Map<String, String> params,
       String key) {
-    if (!auth.matches(key)) {
-      error(request, response, callback, false, 401, "That console key is not this server's");
+    Optional<ConsolePrincipal> who = auth.authenticate(key);
+    if (who.isEmpty()) {
+      error(request, response, callback, false, 401, "That token is not this server's");
       return;
     }
-    Response.addCookie(response, auth.cookie(key));
+    Response.addCookie(response, auth.cookie(auth.openSession(who.get())));
     StringBuilder location = new StringBuilder(path);
     String sep = "?";
     for (Map.Entry<String, String> p : params.entrySet()) {
@@ -279,9 +317,32 @@ final class ConsoleHandler extends Handler.Abstract {
     write(request, response, callback, "text/plain; charset=utf-8", new byte[0]);
   }
 
-  private void page(Request request, Response response, Callback callback) {
+  /** {@code POST /api/v1/signin} with {@code {"token": "..."}}: the sign-in form's request. */
+  private void signInWithBody(Request request, Response response, Callback callback) {
+    byte[] body = body(request);
+    String token;
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      token = node == null ? null : node.path("token").asText(null);
+    } catch (IOException e) {
+      throw ApiException.badRequest(
+          "The sign-in request is not JSON: %s", Texts.cap(e.getMessage()));
+    }
+    if (token == null) {
+      throw ApiException.badRequest("The sign-in request needs a \"token\"");
+    }
+    Optional<ConsolePrincipal> who = auth.authenticate(token.strip());
+    if (who.isEmpty()) {
+      throw new ApiException(401, "That token is not this server's");
+    }
+    Response.addCookie(response, auth.cookie(auth.openSession(who.get())));
+    reply(
+        request, response, callback, Reply.json(Json.object().put("principal", who.get().name())));
+  }
+
+  private void page(Request request, Response response, Callback callback, int status) {
     StaticAssets.Asset index = assets.get("index.html");
-    response.setStatus(200);
+    response.setStatus(status);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     write(request, response, callback, index.contentType(), index.bytes());
   }

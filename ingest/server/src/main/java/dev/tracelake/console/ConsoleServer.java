@@ -1,5 +1,8 @@
 package dev.tracelake.console;
 
+import dev.tracelake.access.Authenticator;
+import dev.tracelake.access.LocalCredential;
+import dev.tracelake.access.TableAccess;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.evidence.EvidenceExporter;
@@ -27,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * record's explanation as a graph; downstream impact; runs; evidence bundles to export and verify.
  * Reads only.
  *
- * <p>It binds loopback only unless {@link Builder#allowRemote()} is called, and answers only
- * holders of its key ({@link #signInUri()}); see {@link ConsoleAuth}. Threads, queued requests,
- * idle connections, request headers, bodies, pages and SQL run time are all bounded.
+ * <p>It binds loopback only unless {@link Builder#allowRemote()} is called, and answers only those
+ * the server's {@link Authenticator} accepts ({@link Builder#authenticator}: {@code tracelake
+ * serve} passes the server token's credential, the one the PostgreSQL and REST doors use), or,
+ * without one, holders of a key of its own ({@link #signInUri()}); see {@link ConsoleAuth}.
+ * Threads, queued requests, idle connections, request headers, bodies, pages and SQL run time are
+ * all bounded.
  */
 public final class ConsoleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
@@ -62,13 +68,24 @@ public final class ConsoleServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + port() + "/");
   }
 
-  /** Returns the address that signs a browser in: the home page with the key. */
+  /**
+   * Returns the address that signs a browser in: the home page with the console's own key, or the
+   * home page alone when the server's authenticator decides (its sign-in form takes the token).
+   */
   public URI signInUri() {
-    return URI.create(uri() + "?" + ConsoleAuth.KEY_PARAM + "=" + key);
+    return key == null ? uri() : URI.create(uri() + "?" + ConsoleAuth.KEY_PARAM + "=" + key);
   }
 
-  /** Returns the key (a script sends it as {@code Authorization: Bearer <key>}). */
+  /**
+   * Returns the console's own key (a script sends it as {@code Authorization: Bearer <key>}).
+   *
+   * @throws IllegalStateException when the console uses the server's authenticator instead
+   */
   public String key() {
+    if (key == null) {
+      throw new IllegalStateException(
+          "This console checks the server's token, not a key of its own");
+    }
     return key;
   }
 
@@ -95,6 +112,8 @@ public final class ConsoleServer implements AutoCloseable {
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", DEFAULT_PORT);
     private boolean allowRemote;
     private String key;
+    private Authenticator authenticator;
+    private TableAccess tableAccess = TableAccess.ALL_AUTHENTICATED;
     private int maxThreads = 16;
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration queryTimeout = Duration.ofSeconds(30);
@@ -128,6 +147,25 @@ public final class ConsoleServer implements AutoCloseable {
             "A console key must be at least 16 characters of A-Z, a-z, 0-9, '_' and '-'");
       }
       this.key = key;
+      return this;
+    }
+
+    /**
+     * Checks tokens with the server's authenticator (the access seam the other doors share) instead
+     * of a key of the console's own.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Decides which tables a principal may see (default: every authenticated principal sees every
+     * table). A table it may not read is refused (403) and left out of listings; its records'
+     * values in an explanation or an evidence bundle are withheld.
+     */
+    public Builder tableAccess(TableAccess access) {
+      this.tableAccess = Objects.requireNonNull(access, "access");
       return this;
     }
 
@@ -205,7 +243,12 @@ public final class ConsoleServer implements AutoCloseable {
       server.addConnector(connector);
       server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
       server.setStopTimeout(5_000);
-      String usedKey = key == null ? ConsoleAuth.newKey() : key;
+      if (authenticator != null && key != null) {
+        throw new IllegalArgumentException(
+            "A console checks either the server's authenticator or a key of its own, not both");
+      }
+      String usedKey = authenticator != null ? null : key == null ? ConsoleAuth.newKey() : key;
+      Authenticator checks = authenticator != null ? authenticator : LocalCredential.of(usedKey);
       ConsoleContext context =
           new ConsoleContext(
               lake,
@@ -224,7 +267,7 @@ public final class ConsoleServer implements AutoCloseable {
       server.setHandler(
           new ConsoleHandler(
               context,
-              ConsoleAuth.of(usedKey, bound, allowRemote),
+              ConsoleAuth.of(checks, tableAccess, bound, allowRemote),
               StaticAssets.load(),
               extensions));
       try {

@@ -48,6 +48,7 @@ final class FindApi {
     } else {
       tables.addAll(context.lake().tables());
     }
+    tables.removeIf(t -> !request.who().valueAccess().mayRead(t.toString()));
     ObjectNode out = Json.object();
     out.put("id", id);
     ArrayNode matches = out.putArray("matches");

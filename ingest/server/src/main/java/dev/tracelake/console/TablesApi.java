@@ -34,6 +34,7 @@ final class TablesApi {
   /** {@code GET /api/v1/tables}: every table with its head snapshot and counts. */
   JsonNode tables(ConsoleRequest request) {
     List<TableName> names = new ArrayList<>(context.lake().tables());
+    names.removeIf(n -> !request.who().valueAccess().mayRead(n.toString()));
     names.sort(Comparator.comparing(TableName::toString));
     ObjectNode out = Json.object();
     ArrayNode tables = out.putArray("tables");

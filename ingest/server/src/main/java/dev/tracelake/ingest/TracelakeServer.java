@@ -184,14 +184,22 @@ public final class TracelakeServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /**
+   * Returns the server's SQL engine, for other doors onto the same SQL (the PostgreSQL endpoint);
+   * it is closed when the server stops.
+   */
+  public SqlEngine sqlEngine() {
+    return sqlEngine;
+  }
+
+  /** Returns the lake the server serves. */
+  public Lake lake() {
+    return lake;
+  }
+
   /** Returns the lineage service's facade, e.g. to host its OpenLineage endpoint. */
   public Lineage lineage() {
     return lineage;
-  }
-
-  /** Returns the server's SQL engine, e.g. for the console's record search. */
-  public SqlEngine sqlEngine() {
-    return sqlEngine;
   }
 
   /** Waits until the lineage lag gauges have a current value (tests). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracelake.access.LocalCredential;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
 import dev.tracelake.lake.LakeTable;
@@ -25,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,8 +207,10 @@ class ConsoleApiTest {
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(error(none)).contains("the address 'tracelake serve' printed");
     assertThat(wrong.statusCode()).isEqualTo(401);
+    // a page without a session is the console's empty shell (its script shows the sign-in form),
+    // still a 401, and names no table
     assertThat(page.statusCode()).isEqualTo(401);
-    assertThat(page.body()).doesNotContain("<script");
+    assertThat(page.body()).contains("<main id=\"main\"").doesNotContain("fraud");
   }
 
   @Test
@@ -221,17 +225,45 @@ class ConsoleApiTest {
     assertThat(signIn.statusCode()).isEqualTo(303);
     assertThat(signIn.headers().firstValue("Location")).hasValue("/record?table=fraud.predictions");
     String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+    // the cookie holds a session of its own, never the key
     assertThat(cookie)
-        .startsWith(ConsoleAuth.COOKIE + "=" + console.key())
+        .startsWith(ConsoleAuth.COOKIE + "=")
+        .doesNotContain(console.key())
         .containsIgnoringCase("HttpOnly")
         .containsIgnoringCase("SameSite=Strict");
+    String session = cookie.substring(ConsoleAuth.COOKIE.length() + 1, cookie.indexOf(';'));
+    assertThat(session).matches("[A-Za-z0-9_-]{43}");
     HttpResponse<String> withCookie =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/session", Map.of()))
+                .header("Cookie", ConsoleAuth.COOKIE + "=" + session)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(withCookie.body()).get("principal").asText()).isEqualTo("local");
+    HttpResponse<String> keyAsCookie =
         http.send(
             HttpRequest.newBuilder(uri("/api/v1/session", Map.of()))
                 .header("Cookie", ConsoleAuth.COOKIE + "=" + console.key())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(JSON.readTree(withCookie.body()).get("principal").asText()).isEqualTo("local");
+    assertThat(keyAsCookie.statusCode()).isEqualTo(401);
+
+    HttpResponse<String> signOut =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/signout", Map.of()))
+                .header("Cookie", ConsoleAuth.COOKIE + "=" + session)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(signOut.statusCode()).isEqualTo(200);
+    HttpResponse<String> afterSignOut =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/session", Map.of()))
+                .header("Cookie", ConsoleAuth.COOKIE + "=" + session)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(afterSignOut.statusCode()).isEqualTo(401);
     HttpResponse<String> badKey =
         http.send(
             HttpRequest.newBuilder(uri("/", Map.of("key", "guess"))).build(),
@@ -317,8 +349,7 @@ class ConsoleApiTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(text.statusCode()).isEqualTo(415);
-    assertThat(error(text))
-        .isEqualTo("Send the evidence bundle as application/json, not text/plain");
+    assertThat(error(text)).isEqualTo("Send the request body as application/json, not text/plain");
 
     HttpResponse<String> foreign =
         http.send(
@@ -587,5 +618,133 @@ class ConsoleApiTest {
         .hasMessage(
             "The console binds only loopback addresses until access control exists; 0.0.0.0 is"
                 + " not (allow it explicitly to bind anyway, insecurely)");
+  }
+
+  @Test
+  void withTheServersAuthenticatorTheServerTokenSignsInAndTheCookieHoldsASession(
+      @TempDir Path tokens) throws Exception {
+    Path file = tokens.resolve(".tracelake").resolve(LocalCredential.FILE_NAME);
+    try (ConsoleServer shared =
+        ConsoleServer.builder(lake, lineage, sql)
+            .address(new InetSocketAddress("127.0.0.1", 0))
+            .authenticator(LocalCredential.fromFile(file))
+            .start()) {
+      String token = Files.readString(file).strip();
+      URI base = URI.create("http://127.0.0.1:" + shared.port());
+      assertThat(shared.signInUri()).isEqualTo(shared.uri());
+      assertThatThrownBy(shared::key).isInstanceOf(IllegalStateException.class);
+
+      HttpResponse<String> bearer =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/tables"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bearer.statusCode()).isEqualTo(200);
+
+      HttpResponse<String> wrong =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/signin"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"token\": \"tl_not-the-token\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(wrong.statusCode()).isEqualTo(401);
+      assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+      HttpResponse<String> crossSite =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/signin"))
+                  .header("Content-Type", "application/json")
+                  .header("Origin", "http://evil.example")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"token\": " + JSON.writeValueAsString(token) + "}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(crossSite.statusCode()).isEqualTo(403);
+
+      HttpResponse<String> form =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/signin"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"token\": " + JSON.writeValueAsString(token) + "}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+      assertThat(JSON.readTree(form.body()).get("principal").asText()).isEqualTo("local");
+      String cookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+      assertThat(cookie).doesNotContain(token).containsIgnoringCase("HttpOnly");
+      String session = cookie.substring(ConsoleAuth.COOKIE.length() + 1, cookie.indexOf(';'));
+      HttpResponse<String> withSession =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/session"))
+                  .header("Cookie", ConsoleAuth.COOKIE + "=" + session)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(JSON.readTree(withSession.body()).get("principal").asText()).isEqualTo("local");
+
+      // the console's own sessions are not valid at another console
+      HttpResponse<String> elsewhere =
+          http.send(
+              HttpRequest.newBuilder(uri("/api/v1/session", Map.of()))
+                  .header("Cookie", ConsoleAuth.COOKIE + "=" + session)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(elsewhere.statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aTableThePrincipalMayNotReadIsRefusedLeftOutAndItsValuesWithheld() throws Exception {
+    try (ConsoleServer restricted =
+        ConsoleServer.builder(lake, lineage, sql)
+            .address(new InetSocketAddress("127.0.0.1", 0))
+            .tableAccess((principal, table) -> !table.toString().equals("fraud.features"))
+            .start()) {
+      URI base = URI.create("http://127.0.0.1:" + restricted.port());
+      java.util.function.Function<String, HttpResponse<String>> get =
+          path -> {
+            try {
+              return http.send(
+                  HttpRequest.newBuilder(base.resolve(path))
+                      .header("Authorization", "Bearer " + restricted.key())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          };
+
+      HttpResponse<String> table = get.apply("/api/v1/table?table=fraud.features");
+      assertThat(table.statusCode()).isEqualTo(403);
+      assertThat(error(table)).isEqualTo("Principal 'local' may not read table fraud.features");
+      assertThat(get.apply("/api/v1/rows?table=fraud.features").statusCode()).isEqualTo(403);
+      assertThat(
+              JSON.readTree(get.apply("/api/v1/tables").body())
+                  .get("tables")
+                  .findValuesAsText("name"))
+          .contains("fraud.predictions")
+          .doesNotContain("fraud.features");
+
+      HttpResponse<String> explained =
+          get.apply(
+              "/api/v1/explain?table=fraud.predictions&id="
+                  + URLEncoder.encode(prediction, StandardCharsets.UTF_8));
+      assertThat(explained.statusCode()).as(explained.body()).isEqualTo(200);
+      JsonNode nodes = JSON.readTree(explained.body()).get("nodes");
+      assertThat(nodes.get(0).get("state").asText()).isEqualTo("PRESENT");
+      int withheld = 0;
+      for (int i = 1; i < nodes.size(); i++) {
+        JsonNode n = nodes.get(i);
+        assertThat(n.get("table").asText()).isEqualTo("fraud.features");
+        assertThat(n.get("state").asText()).isNotEqualTo("PRESENT");
+        assertThat(n.get("values")).isEmpty();
+        withheld += n.get("state").asText().equals("WITHHELD") ? 1 : 0;
+      }
+      assertThat(withheld).isGreaterThanOrEqualTo(features.size());
+    }
   }
 }

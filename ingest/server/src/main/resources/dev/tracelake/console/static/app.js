@@ -1,7 +1,7 @@
 // The console's router: every page has its own address (shareable), links are followed without
 // reloading, and focus moves to the new page's heading for keyboard and screen-reader users.
 import {h, fill, errorBox, announce} from './dom.js';
-import {get, ApiError} from './api.js';
+import {get, postJson, ApiError} from './api.js';
 import * as tables from './pages-tables.js';
 import * as find from './pages-find.js';
 import * as record from './pages-record.js';
@@ -36,7 +36,8 @@ async function render() {
   try {
     if (!session) {
       session = await get('session');
-      document.getElementById('who').textContent = 'Signed in as ' + session.principal;
+      fill(document.getElementById('who'), 'Signed in as ' + session.principal + ' ',
+        h('button', {type: 'button', id: 'sign-out', class: 'link', onclick: signOut}, 'Sign out'));
     }
     if (!route) {
       fill(main, h('h1', {tabindex: '-1'}, 'Not found'),
@@ -45,12 +46,22 @@ async function render() {
       await route(main, params, session);
     }
   } catch (e) {
-    const message = e instanceof ApiError && e.status === 401
-      ? 'The console does not know this browser: open the address that “tracelake serve” printed (it carries the console key).'
-      : e.message;
+    if (e instanceof ApiError && e.status === 401) {
+      session = null;
+      fill(document.getElementById('who'));
+      signInForm(main);
+      finish(main);
+      return;
+    }
+    const message = e.message;
     fill(main, h('h1', {tabindex: '-1'}, e instanceof ApiError && e.status === 404 ? 'Not found' : 'Something went wrong'),
       errorBox(message));
   }
+  finish(main);
+}
+
+/** Names the page after its heading and moves focus there after a navigation. */
+function finish(main) {
   const heading = main.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
@@ -61,6 +72,39 @@ async function render() {
 }
 
 let navigated = false;
+
+/** The sign-in form: the server token, sent once; the browser then holds only a session. */
+function signInForm(main) {
+  const input = h('input', {type: 'password', id: 'sign-in-token', name: 'token', required: true,
+    autocomplete: 'current-password', size: 48});
+  const result = h('div', {id: 'sign-in-result', 'aria-live': 'polite'});
+  const form = h('form', {class: 'inline', 'aria-label': 'Sign in'},
+    h('label', {}, 'Server token', input),
+    h('button', {type: 'submit', class: 'primary'}, 'Sign in'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await postJson('signin', JSON.stringify({token: input.value.trim()}));
+      input.value = '';
+      navigated = true;
+      render();
+    } catch (err) {
+      fill(result, errorBox(err.message));
+      input.focus();
+    }
+  });
+  fill(main, h('h1', {}, 'Sign in'),
+    h('p', {}, 'Open the address that ', h('code', {}, 'tracelake serve'), ' printed, or enter the server token: the one the PostgreSQL and Iceberg REST endpoints take, kept in ',
+      h('code', {}, '<warehouse>/.tracelake/token'), ' unless the server was given another file.'),
+    form, result);
+}
+
+async function signOut() {
+  try { await postJson('signout', '{}'); } catch (e) { /* signed out either way */ }
+  session = null;
+  navigated = true;
+  render();
+}
 
 /** Follows a console link without reloading the page. */
 function go(href) {

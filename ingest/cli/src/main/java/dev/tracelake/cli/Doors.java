@@ -1,0 +1,155 @@
+package dev.tracelake.cli;
+
+import dev.tracelake.access.DoorBinding;
+import dev.tracelake.access.LocalCredential;
+import dev.tracelake.access.TableAccess;
+import dev.tracelake.access.TlsKeystore;
+import dev.tracelake.icebergrest.RestCatalogConfig;
+import dev.tracelake.icebergrest.RestCatalogServer;
+import dev.tracelake.ingest.TracelakeServer;
+import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.pgwire.PgServer;
+import dev.tracelake.pgwire.PgServerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The standard doors {@code serve} opens beside gRPC: SQL over the PostgreSQL protocol and the
+ * Iceberg REST catalog, both authenticating with the server token (until access control exists: one
+ * {@link LocalCredential}, loopback only unless allowed explicitly).
+ */
+final class Doors implements AutoCloseable {
+  private final PgServer pg;
+  private final RestCatalogServer rest;
+  private final Path tokenFile;
+
+  private Doors(PgServer pg, RestCatalogServer rest, Path tokenFile) {
+    this.pg = pg;
+    this.rest = rest;
+    this.tokenFile = tokenFile;
+  }
+
+  /** Settings of the doors, resolved by the serve command. */
+  record Settings(
+      String host,
+      int pgPort,
+      int pgMaxConnections,
+      int restPort,
+      Path tokenFile,
+      String token,
+      boolean allowRemote,
+      Path pgTlsKeystore,
+      char[] pgTlsKeystorePassword) {}
+
+  /** Where the token file lives when none is given: beside the embedded catalog, or here. */
+  static Path defaultTokenFile(LakeConfig lake) {
+    return lake.isLocalWarehouse()
+        ? lake.warehousePath().resolve(".tracelake").resolve(LocalCredential.FILE_NAME)
+        : Path.of("tracelake-token");
+  }
+
+  /**
+   * Opens the enabled doors; a port of -1 leaves a door closed.
+   *
+   * @param starter starts an optional endpoint the way serve starts the others (a busy default port
+   *     only warns)
+   */
+  static Doors open(Settings s, TracelakeServer server, OptionalStarter starter) {
+    if (s.pgPort() < 0 && s.restPort() < 0) {
+      return new Doors(null, null, null);
+    }
+    checkBinding(s);
+    LocalCredential credential =
+        s.token() != null ? LocalCredential.of(s.token()) : LocalCredential.fromFile(s.tokenFile());
+    SSLContext tls =
+        s.pgTlsKeystore() == null
+            ? null
+            : TlsKeystore.context(s.pgTlsKeystore(), s.pgTlsKeystorePassword());
+    PgServer pg =
+        starter.start(
+            "PostgreSQL endpoint",
+            s.pgPort(),
+            "pg-port",
+            () ->
+                PgServer.start(
+                    PgServerConfig.defaults()
+                        .withHost(s.host())
+                        .withPort(s.pgPort())
+                        .withMaxConnections(s.pgMaxConnections())
+                        .withTls(tls),
+                    server.sqlEngine(),
+                    server.lake(),
+                    credential,
+                    TableAccess.ALL_AUTHENTICATED));
+    RestCatalogServer rest;
+    try {
+      rest =
+          starter.start(
+              "Iceberg REST catalog",
+              s.restPort(),
+              "rest-port",
+              () ->
+                  RestCatalogServer.start(
+                      RestCatalogConfig.defaults().withHost(s.host()).withPort(s.restPort()),
+                      server.lake(),
+                      credential,
+                      TableAccess.ALL_AUTHENTICATED));
+    } catch (RuntimeException e) {
+      if (pg != null) {
+        pg.close();
+      }
+      throw e;
+    }
+    return new Doors(pg, rest, s.token() != null ? null : s.tokenFile());
+  }
+
+  /**
+   * Checks, before anything listens, that the enabled doors may listen on the host.
+   *
+   * @throws IllegalArgumentException when the host is not loopback and remote doors are not allowed
+   */
+  static void checkBinding(Settings s) {
+    if (s.pgPort() >= 0) {
+      DoorBinding.check("PostgreSQL", s.host(), s.allowRemote(), "--doors-allow-remote");
+    }
+    if (s.restPort() >= 0) {
+      DoorBinding.check("Iceberg REST", s.host(), s.allowRemote(), "--doors-allow-remote");
+    }
+  }
+
+  /** Starts one optional endpoint; returns null when it is disabled or its default port is busy. */
+  interface OptionalStarter {
+    <T> T start(String what, int port, String key, java.util.function.Supplier<T> start);
+  }
+
+  /** One line for the startup banner, or empty when both doors are closed. */
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    if (pg != null) {
+      InetSocketAddress a = pg.address();
+      sb.append("PostgreSQL on ").append(a.getHostString()).append(':').append(a.getPort());
+    }
+    if (rest != null) {
+      sb.append(sb.isEmpty() ? "" : ", ").append("Iceberg REST catalog on ").append(rest.baseUri());
+    }
+    if (sb.isEmpty()) {
+      return "";
+    }
+    sb.append(" (password / bearer token: ")
+        .append(
+            tokenFile != null ? "the token in " + tokenFile.toAbsolutePath() : "$TRACELAKE_TOKEN")
+        .append(')');
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    if (pg != null) {
+      pg.close();
+    }
+    if (rest != null) {
+      rest.close();
+    }
+  }
+}
