@@ -289,6 +289,7 @@ class ConsoleBrowserTest {
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("node-details"), produced.featureRecordIds().get(7)));
+    ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1900));
     shot("explain");
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));

@@ -43,6 +43,10 @@ class ServeConsoleTest {
             "-1",
             "--metrics-port",
             "-1",
+            "--pg-port",
+            "-1",
+            "--rest-port",
+            "-1",
             "--console-port",
             "0")) {
       Matcher m = serve.await(CONSOLE);
@@ -91,6 +95,10 @@ class ServeConsoleTest {
             "-1",
             "--metrics-port",
             "-1",
+            "--pg-port",
+            "-1",
+            "--rest-port",
+            "-1",
             "--console-port",
             "-1")) {
       serve.await(READY);
@@ -114,6 +122,10 @@ class ServeConsoleTest {
                 "--openlineage-port",
                 "-1",
                 "--metrics-port",
+                "-1",
+                "--pg-port",
+                "-1",
+                "--rest-port",
                 "-1",
                 "--console-port",
                 "0",
