@@ -431,13 +431,14 @@ final class ServeCommand implements Callable<Integer> {
       if (portGiven(flag, key, file)) {
         throw e;
       }
-      spec.commandLine()
-          .getErr()
-          .printf(
-              "warning: %s not started: %s (%s); pass --%s to choose another port or -1 to"
-                  + " disable it%n",
-              what, e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage(), key);
-      spec.commandLine().getErr().flush();
+      // through the log, not printed: with --log-format json every stderr line must be JSON
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class)
+          .warn(
+              "{} not started: {} ({}); pass --{} to choose another port or -1 to disable it",
+              what,
+              e.getMessage(),
+              e.getCause() == null ? "" : e.getCause().getMessage(),
+              key);
       return null;
     }
   }
