@@ -172,7 +172,20 @@ public final class LakeScan {
         columns,
         files.files(),
         files.deleteFiles(),
-        iceberg.schemas().size() == 1);
+        iceberg.schemas().size() == 1 && storedUnderOwnNames(iceberg.schema()));
+  }
+
+  /**
+   * Returns whether Iceberg's Parquet writer stores every field of {@code schema} under its own
+   * name: it stores a name that is not a valid Avro name (e.g. {@code a-b}, {@code <x>}) under a
+   * sanitized one ({@code a_x2Db}), which only a read by field id maps back.
+   */
+  static boolean storedUnderOwnNames(org.apache.iceberg.Schema schema) {
+    return org.apache.iceberg.types.TypeUtil.indexById(schema.asStruct()).values().stream()
+        .allMatch(
+            f ->
+                org.apache.iceberg.avro.AvroSchemaUtil.makeCompatibleName(f.name())
+                    .equals(f.name()));
   }
 
   private SnapshotFiles.Files planFiles(

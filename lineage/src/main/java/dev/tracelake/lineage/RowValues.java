@@ -19,12 +19,15 @@ import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.util.Text;
 
-/** Turns Arrow row values into plain Java values for explanations. */
-final class RowValues {
+/**
+ * Turns Arrow row values into plain Java values for explanations (and evidence bundles, which must
+ * read rows exactly as explain shows them).
+ */
+public final class RowValues {
   private RowValues() {}
 
   /** Returns row {@code row} of every vector, by column name, in order. */
-  static Map<String, Object> row(List<FieldVector> vectors, int row) {
+  public static Map<String, Object> row(List<FieldVector> vectors, int row) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (FieldVector v : vectors) {
       values.put(v.getName(), value(v, row));
@@ -32,7 +35,8 @@ final class RowValues {
     return values;
   }
 
-  static Object value(ValueVector v, int row) {
+  /** Returns the value of one row of a vector as a plain Java value, or null. */
+  public static Object value(ValueVector v, int row) {
     if (v.isNull(row)) {
       return null;
     }

@@ -13,6 +13,9 @@ import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.PageIndexRowSource;
 import dev.tracelake.lineage.Problem;
 import dev.tracelake.lineage.RecordKey;
+import dev.tracelake.lineage.evidence.EvidenceBundle;
+import dev.tracelake.lineage.evidence.EvidenceExporter;
+import dev.tracelake.lineage.evidence.EvidenceHtml;
 import dev.tracelake.query.DuckDbRowSource;
 import io.grpc.Status;
 import java.io.PrintWriter;
@@ -103,9 +106,33 @@ final class ExplainCommand implements Callable<Integer> {
       description = "Explain the record as it is on this branch or tag (e.g. before publish).")
   String ref;
 
+  @Option(
+      names = "--bundle",
+      paramLabel = "<file.json>",
+      description =
+          "Also export the evidence bundle (the record, every input row, snapshots, runs, data"
+              + " files with SHA-256) to this file; check it later with 'tracelake verify'. Reads"
+              + " the lake directly.")
+  java.nio.file.Path bundle;
+
+  @Option(
+      names = "--bundle-html",
+      paramLabel = "<file.html>",
+      description = "Also write the evidence bundle as a page for people (with --bundle).")
+  java.nio.file.Path bundleHtml;
+
   @Override
   public Integer call() {
     ExplainOptions options = options();
+    if (bundleHtml != null && bundle == null) {
+      throw new ParameterException(spec.commandLine(), "--bundle-html needs --bundle");
+    }
+    if (bundle != null && server != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--bundle reads the lake directly (its data files are hashed); drop --server and name"
+              + " the lake with --warehouse/--catalog-uri");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LakeConfig config;
@@ -125,7 +152,7 @@ final class ExplainCommand implements Callable<Integer> {
       }
       target = java.util.Optional.empty();
     }
-    if (target.isPresent()) {
+    if (target.isPresent() && bundle == null) {
       java.util.Optional<Explained> explained = explainOnServer(target.get());
       if (explained.isPresent()) {
         print(explained.get().rendered(), explained.get().problems(), out, err);
@@ -155,6 +182,9 @@ final class ExplainCommand implements Callable<Integer> {
           explanation.problems().stream().map(Problem::message).toList(),
           out,
           err);
+      if (bundle != null) {
+        writeBundle(lake, lineage, options, err);
+      }
     }
     return 0;
   }
@@ -179,6 +209,33 @@ final class ExplainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     return options;
+  }
+
+  /**
+   * Who exports from the command line: the operating-system user, as the embedded lake has no
+   * principals of its own (the console records its signed-in principal instead).
+   */
+  static String localPrincipal() {
+    return "local:" + System.getProperty("user.name", "unknown");
+  }
+
+  private void writeBundle(Lake lake, Lineage lineage, ExplainOptions options, PrintWriter err) {
+    EvidenceBundle evidence =
+        EvidenceExporter.of(lake, lineage)
+            .export(RecordKey.of(table, recordId), options, localPrincipal());
+    try {
+      java.nio.file.Files.write(bundle, evidence.toJsonBytes());
+      if (bundleHtml != null) {
+        java.nio.file.Files.writeString(
+            bundleHtml, EvidenceHtml.render(evidence), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    } catch (java.io.IOException e) {
+      throw CliException.of("Cannot write the evidence bundle to %s: %s", bundle, e.getMessage());
+    }
+    err.printf(
+        "evidence: %d records, %d data files, content SHA-256 %s written to %s%n",
+        evidence.recordCount(), evidence.fileCount(), evidence.contentSha256(), bundle);
+    err.flush();
   }
 
   /** Asks the server; empty when a server found only by its note does not answer. */

@@ -1,5 +1,7 @@
 package dev.tracelake.cli;
 
+import dev.tracelake.access.LocalCredential;
+import dev.tracelake.console.ConsoleServer;
 import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.MetricsHttpServer;
 import dev.tracelake.ingest.TracelakeServer;
@@ -30,13 +32,15 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the gRPC server (default 127.0.0.1:7420) and the OpenLineage endpoint (default port"
-          + " 7421) on the lake (default ./tracelake-data).",
+      "Start the gRPC server (default 127.0.0.1:7420), the OpenLineage endpoint (default port"
+          + " 7421) and the auditor's web console (default http://127.0.0.1:7423/) on the lake"
+          + " (default ./tracelake-data).",
       "Settings: flag, then environment variable, then --config file, then default."
     })
 final class ServeCommand implements Callable<Integer> {
   static final int DEFAULT_OPENLINEAGE_PORT = 7421;
   static final int DEFAULT_METRICS_PORT = 7422;
+  static final int DEFAULT_CONSOLE_PORT = ConsoleServer.DEFAULT_PORT;
 
   @Mixin GlobalOptions global;
 
@@ -118,6 +122,23 @@ final class ServeCommand implements Callable<Integer> {
         }
         throw e;
       }
+      ConsoleServer console;
+      int consolePort = settings.consolePort(file);
+      try {
+        console =
+            startOptional(
+                "Console",
+                consolePort,
+                "console-port",
+                file,
+                () -> startConsole(lake, server, file, consolePort, doorSettings));
+      } catch (RuntimeException e) {
+        doors.close();
+        stopOpenLineage(openLineage);
+        stopMetrics(metricsServer);
+        server.stop();
+        throw e;
+      }
       if (emitTo != null) {
         String namespace = settings.openLineageNamespace(file);
         try {
@@ -128,6 +149,7 @@ final class ServeCommand implements Callable<Integer> {
                       .namespace(namespace)
                       .build());
         } catch (IllegalArgumentException e) {
+          stopConsole(console);
           doors.close();
           stopOpenLineage(openLineage);
           stopMetrics(metricsServer);
@@ -141,6 +163,7 @@ final class ServeCommand implements Callable<Integer> {
               () -> {
                 // events arriving after the gRPC server stopped would find lineage closed
                 advert.ifPresent(ServerAdvert::withdraw);
+                stopConsole(console);
                 doors.close();
                 stopOpenLineage(openLineage);
                 server.stop();
@@ -152,13 +175,23 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Tracelake serving gRPC on %s:%d%s%s (warehouse %s, catalog %s). Ctrl-C stops it.%n",
+              "Tracelake serving gRPC on %s:%d%s%s%s (warehouse %s, catalog %s). Ctrl-C stops"
+                  + " it.%n",
               config.host(),
               server.port(),
               openLineage == null
                   ? ""
                   : ", OpenLineage on " + openLineage.baseUri() + OpenLineageEmitter.PATH,
               metricsServer == null ? "" : ", metrics on " + metricsServer.uri(),
+              console == null
+                  ? ""
+                  : ", console on "
+                      + console.uri()
+                      + " (sign in with the server token"
+                      + (doorSettings.token() != null
+                          ? ", $TRACELAKE_TOKEN"
+                          : " in " + doorSettings.tokenFile().toAbsolutePath())
+                      + ")",
               lakeConfig.warehouse(),
               lakeConfig.describeCatalog());
       if (!doors.describe().isEmpty()) {
@@ -170,6 +203,7 @@ final class ServeCommand implements Callable<Integer> {
         stopped.await(); // the shutdown hook is still committing; keep the lake open for it
       } catch (InterruptedException e) {
         advert.ifPresent(ServerAdvert::withdraw);
+        stopConsole(console);
         doors.close();
         stopOpenLineage(openLineage);
         server.stop();
@@ -202,13 +236,14 @@ final class ServeCommand implements Callable<Integer> {
       if (settings.portGiven(key, file)) {
         throw e;
       }
-      spec.commandLine()
-          .getErr()
-          .printf(
-              "warning: %s not started: %s (%s); pass --%s to choose another port or -1 to"
-                  + " disable it%n",
-              what, e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage(), key);
-      spec.commandLine().getErr().flush();
+      // through the log, not printed: with --log-format json every stderr line must be JSON
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class)
+          .warn(
+              "{} not started: {} ({}); pass --{} to choose another port or -1 to disable it",
+              what,
+              e.getMessage(),
+              e.getCause() == null ? "" : e.getCause().getMessage(),
+              key);
       return null;
     }
   }
@@ -225,6 +260,35 @@ final class ServeCommand implements Callable<Integer> {
             return startOptional(what, port, key, file, start);
           }
         });
+  }
+
+  /**
+   * Starts the auditor's console on the server's lake, lineage and SQL engine. It signs in with the
+   * server token, through the same credential as the PostgreSQL and REST doors (the access seam).
+   */
+  private ConsoleServer startConsole(
+      Lake lake, TracelakeServer server, Properties file, int port, Doors.Settings doors) {
+    ConsoleServer.Builder builder =
+        ConsoleServer.builder(lake, server.lineage(), server.sqlEngine())
+            .address(new InetSocketAddress(settings.consoleHost(file), port))
+            .authenticator(
+                doors.token() != null
+                    ? LocalCredential.of(doors.token())
+                    : LocalCredential.fromFile(doors.tokenFile()));
+    if (settings.consoleAllowRemote) {
+      builder.allowRemote();
+    }
+    try {
+      return builder.start();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static void stopConsole(ConsoleServer console) {
+    if (console != null) {
+      console.close();
+    }
   }
 
   private static void stopMetrics(MetricsHttpServer metrics) {

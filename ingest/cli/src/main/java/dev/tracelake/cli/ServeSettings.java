@@ -103,6 +103,28 @@ final class ServeSettings {
   Integer metricsPort;
 
   @Option(
+      names = "--console-port",
+      description =
+          "Port of the auditor's web console (env TRACELAKE_CONSOLE_PORT; default "
+              + ServeCommand.DEFAULT_CONSOLE_PORT
+              + "; -1 disables it). It signs in with the server token (see --token-file).")
+  Integer consolePort;
+
+  @Option(
+      names = "--console-host",
+      description =
+          "Address the console binds (env TRACELAKE_CONSOLE_HOST; default 127.0.0.1). Only"
+              + " loopback addresses, unless --console-allow-remote.")
+  String consoleHost;
+
+  @Option(
+      names = "--console-allow-remote",
+      description =
+          "Let the console bind a non-loopback address. INSECURE until access control exists:"
+              + " anyone with the server token sees every table.")
+  boolean consoleAllowRemote;
+
+  @Option(
       names = "--log-format",
       paramLabel = "text|json",
       description =
@@ -269,6 +291,7 @@ final class ServeSettings {
           case "metrics-port" -> metricsPort;
           case "pg-port" -> pgPort;
           case "rest-port" -> restPort;
+          case "console-port" -> consolePort;
           default -> throw new IllegalArgumentException("No optional endpoint's port is " + key);
         };
     String env = System.getenv(envName(key));
@@ -282,6 +305,20 @@ final class ServeSettings {
   int openLineagePort(Properties file) {
     return optionalPort(
         openLineagePort, "openlineage-port", ServeCommand.DEFAULT_OPENLINEAGE_PORT, file);
+  }
+
+  int consolePort(Properties file) {
+    return optionalPort(consolePort, "console-port", ServeCommand.DEFAULT_CONSOLE_PORT, file);
+  }
+
+  String consoleHost(Properties file) {
+    return setting(
+        consoleHost,
+        envName("console-host"),
+        file,
+        "console-host",
+        Function.identity(),
+        "127.0.0.1");
   }
 
   int metricsPort(Properties file) {

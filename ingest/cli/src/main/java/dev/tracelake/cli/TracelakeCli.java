@@ -38,6 +38,7 @@ import picocli.CommandLine.TypeConversionException;
       DemoCommand.class,
       SqlCommand.class,
       ExplainCommand.class,
+      VerifyCommand.class,
       LineageCommand.class,
       ReplayCommand.class,
       ServeCommand.class,
