@@ -2,6 +2,7 @@ package dev.tracelake.cli;
 
 import dev.tracelake.access.LocalCredential;
 import dev.tracelake.console.ConsoleServer;
+import dev.tracelake.console.ReplayConsoleExtension;
 import dev.tracelake.ingest.IngestConfig;
 import dev.tracelake.ingest.MetricsHttpServer;
 import dev.tracelake.ingest.TracelakeServer;
@@ -271,6 +272,7 @@ final class ServeCommand implements Callable<Integer> {
     ConsoleServer.Builder builder =
         ConsoleServer.builder(lake, server.lineage(), server.sqlEngine())
             .address(new InetSocketAddress(settings.consoleHost(file), port))
+            .extension(new ReplayConsoleExtension(server.replays()))
             .authenticator(
                 doors.token() != null
                     ? LocalCredential.of(doors.token())

@@ -235,6 +235,11 @@ public final class TracelakeServer implements AutoCloseable {
     return lake;
   }
 
+  /** The replays of this server's lake (the console's replay page reads them). */
+  public dev.tracelake.lineage.replay.Replays replays() {
+    return replays;
+  }
+
   /** Returns the lineage service's facade, e.g. to host its OpenLineage endpoint. */
   public Lineage lineage() {
     return lineage;

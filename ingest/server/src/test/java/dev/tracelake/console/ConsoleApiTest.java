@@ -15,6 +15,10 @@ import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.Lineage;
 import dev.tracelake.lineage.LineageOptions;
 import dev.tracelake.lineage.RunInfo;
+import dev.tracelake.lineage.replay.Candidate;
+import dev.tracelake.lineage.replay.ReplaySlice;
+import dev.tracelake.lineage.replay.ReplaySpec;
+import dev.tracelake.lineage.replay.Replays;
 import dev.tracelake.query.SqlEngine;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -745,6 +749,90 @@ class ConsoleApiTest {
         withheld += n.get("state").asText().equals("WITHHELD") ? 1 : 0;
       }
       assertThat(withheld).isGreaterThanOrEqualTo(features.size());
+    }
+  }
+
+  @Test
+  void theReplayPageListsReplaysComparesOneAndHidesTablesThePrincipalMayNotRead() throws Exception {
+    try (Replays replays = Replays.open(lake)) {
+      replays.create(
+          ReplaySpec.builder(
+                  "console-r1",
+                  ReplaySlice.of(TableName.parse("fraud.predictions")).withModel("fraud", "v3"))
+              .candidate(Candidate.of("fraud", "v4", "c0ffee4"))
+              .build());
+      try (ConsoleServer withReplays =
+              ConsoleServer.builder(lake, lineage, sql)
+                  .address(new InetSocketAddress("127.0.0.1", 0))
+                  .extension(new ReplayConsoleExtension(replays))
+                  .start();
+          ConsoleServer restricted =
+              ConsoleServer.builder(lake, lineage, sql)
+                  .address(new InetSocketAddress("127.0.0.1", 0))
+                  .extension(new ReplayConsoleExtension(replays))
+                  .tableAccess((principal, table) -> !table.toString().equals("fraud.predictions"))
+                  .start()) {
+        java.util.function.BiFunction<ConsoleServer, String, HttpResponse<String>> get =
+            (server, pathAndQuery) -> {
+              try {
+                return http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+                        .header("Authorization", "Bearer " + server.key())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            };
+
+        JsonNode session = JSON.readTree(get.apply(withReplays, "/api/v1/session").body());
+        assertThat(session.get("extensions").findValuesAsText("name")).containsExactly("replay");
+        HttpResponse<String> listed = get.apply(withReplays, "/api/v1/ext/replay");
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        JsonNode line = JSON.readTree(listed.body()).get("replays").get(0);
+        assertThat(line.get("replayId").asText()).isEqualTo("console-r1");
+        assertThat(line.get("table").asText()).isEqualTo("fraud.predictions");
+        assertThat(line.get("candidateVersion").asText()).isEqualTo("v4");
+        assertThat(line.get("cases").asLong()).isEqualTo(1);
+
+        // nothing run yet: the one v3 prediction is only in production, and named
+        HttpResponse<String> compared = get.apply(withReplays, "/api/v1/ext/replay?id=console-r1");
+        assertThat(compared.statusCode()).as(compared.body()).isEqualTo(200);
+        JsonNode view = JSON.readTree(compared.body());
+        assertThat(view.get("counts").get("productionOutputs").asLong()).isEqualTo(1);
+        assertThat(view.get("counts").get("candidateOutputs").asLong()).isZero();
+        assertThat(view.get("counts").get("onlyProduction").asLong()).isEqualTo(1);
+        assertThat(view.get("onlyProductionExamples").get(0).asText()).isEqualTo(prediction);
+        assertThat(view.get("branch").asText()).isEqualTo("replay/console-r1");
+
+        HttpResponse<String> unknown = get.apply(withReplays, "/api/v1/ext/replay?id=nope");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(error(unknown)).isEqualTo("No replay you may read has the id 'nope'");
+        for (String hostile :
+            List.of("x".repeat(5_000), "a\u0000b", "<script>alert(1)</script>", "名前\u202e")) {
+          HttpResponse<String> bad =
+              get.apply(
+                  withReplays,
+                  "/api/v1/ext/replay?id=" + URLEncoder.encode(hostile, StandardCharsets.UTF_8));
+          assertThat(bad.statusCode()).as("id of %d chars", hostile.length()).isEqualTo(400);
+          assertThat(bad.body().length()).as("id of %d chars", hostile.length()).isLessThan(2_000);
+        }
+        // an address too long for the server is refused before anything reads it
+        assertThat(
+                get.apply(withReplays, "/api/v1/ext/replay?id=" + "x".repeat(100_000)).statusCode())
+            .isEqualTo(414);
+        HttpResponse<String> badGroup =
+            get.apply(withReplays, "/api/v1/ext/replay?id=console-r1&group_by=%00");
+        assertThat(badGroup.statusCode()).isEqualTo(400);
+
+        // a replay of a table the principal may not read is neither listed nor shown
+        assertThat(JSON.readTree(get.apply(restricted, "/api/v1/ext/replay").body()).get("replays"))
+            .isEmpty();
+        HttpResponse<String> hidden = get.apply(restricted, "/api/v1/ext/replay?id=console-r1");
+        assertThat(hidden.statusCode()).isEqualTo(400);
+        assertThat(error(hidden)).isEqualTo("No replay you may read has the id 'console-r1'");
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import * as find from './pages-find.js';
 import * as record from './pages-record.js';
 import * as runs from './pages-runs.js';
 import * as verify from './pages-verify.js';
+import * as replay from './pages-replay.js';
 
 const ROUTES = {
   '/': tables.home,
@@ -121,6 +122,10 @@ async function extension(main, params, session) {
       h('p', {}, name === 'replay'
         ? 'Replay comparisons (production against candidate outputs) are not available in this build of Tracelake. When a replay engine is installed, its comparisons appear here.'
         : 'This console has no part named ' + name + '.'));
+    return;
+  }
+  if (name === 'replay') {
+    await replay.page(main, params);
     return;
   }
   const body = await get('ext/' + name, Object.fromEntries(params));
