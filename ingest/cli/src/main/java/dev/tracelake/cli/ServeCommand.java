@@ -197,6 +197,15 @@ final class ServeCommand implements Callable<Integer> {
               + " shared token and have no per-table privileges.")
   Boolean doorsAllowRemote;
 
+  @Option(
+      names = "--insecure-no-auth",
+      description =
+          "Serve without access control: any caller may do anything (env"
+              + " TRACELAKE_INSECURE_NO_AUTH=true). By default every call needs a bearer token: the"
+              + " server's own (in --token-file, picked up by the CLI on this machine) or one issued"
+              + " with 'tracelake auth token create'.")
+  Boolean insecureNoAuth;
+
   @Override
   public Integer call() throws Exception {
     Properties file = loadConfigFile();
@@ -223,8 +232,21 @@ final class ServeCommand implements Callable<Integer> {
           emitTo == null
               ? LineageOptions.defaults().withManualRefresh()
               : LineageOptions.defaults();
+      dev.tracelake.access.ServerAccess access =
+          ServeAccess.open(
+              lake,
+              lakeConfig,
+              doorSettings,
+              setting(
+                  insecureNoAuth,
+                  envName("insecure-no-auth"),
+                  file,
+                  "insecure-no-auth",
+                  Boolean::valueOf,
+                  false),
+              config.host());
       TracelakeServer server =
-          TracelakeServer.onNetty(lake, config, lineageOptions)
+          TracelakeServer.onNetty(lake, config, lineageOptions, access)
               .healthCheckInterval(healthInterval)
               .runTimeout(runTimeout(file))
               .start();
@@ -244,7 +266,8 @@ final class ServeCommand implements Callable<Integer> {
                 () ->
                     OpenLineageServer.start(
                         server.lineage().openLineageHandler(),
-                        new InetSocketAddress(config.host(), lineagePort)));
+                        new InetSocketAddress(config.host(), lineagePort),
+                        ServeAccess.openLineageGate(access)));
       } catch (RuntimeException e) {
         server.stop();
         throw e;
@@ -418,7 +441,10 @@ final class ServeCommand implements Callable<Integer> {
             "doors-allow-remote",
             Boolean::valueOf,
             false);
-    String token = System.getenv("TRACELAKE_TOKEN");
+    String token =
+        global.location.clientToken.token != null
+            ? global.location.clientToken.token // serve --token: the server's own token
+            : System.getenv("TRACELAKE_TOKEN");
     Path keystore =
         setting(pgTlsKeystore, envName("pg-tls-keystore"), file, "pg-tls-keystore", Path::of, null);
     String keystorePassword = System.getenv("TRACELAKE_PG_TLS_KEYSTORE_PASSWORD");

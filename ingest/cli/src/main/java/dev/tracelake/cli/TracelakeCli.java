@@ -40,6 +40,7 @@ import picocli.CommandLine.TypeConversionException;
       ExplainCommand.class,
       LineageCommand.class,
       ServeCommand.class,
+      AuthCommand.class,
       ExampleProducerCommand.class
     })
 public final class TracelakeCli implements Callable<Integer> {

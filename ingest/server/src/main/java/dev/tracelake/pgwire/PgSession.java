@@ -254,7 +254,8 @@ final class PgSession {
       LOG.debug("Connection {}: {} runs as: {}", pid, sql, rewritten);
     }
     QueryCancellation cancellation = QueryCancellation.create();
-    QueryOptions options = QueryOptions.defaults().withCancellation(cancellation);
+    QueryOptions options =
+        QueryOptions.defaults().withCancellation(cancellation).withGate(access.gate(principal));
     if (settings.statementTimeout() != null) {
       options = options.withTimeout(settings.statementTimeout());
     }
