@@ -98,7 +98,15 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         String table = tableOf(message);
         audited.request(message, table);
-        if (table != null && !table.isEmpty() && !table.equals(checked)) {
+        if (table == null || table.isEmpty()) {
+          // a request that could name a table but does not (an impact of a model, a run) needs
+          // the privilege somewhere, as a method that never names one does
+          String why = coarseDenial(access, grants, false);
+          if (why != null) {
+            audited.close(denial(why), new Metadata());
+            return;
+          }
+        } else if (!table.equals(checked)) {
           String why = tableDenial(access, grants, caller.principal(), table);
           if (why != null) {
             audited.close(denial(why), new Metadata());

@@ -95,7 +95,12 @@ public record Grants(
    * may create tables in its namespace. A table it may not see answers as a missing one.
    */
   public boolean sees(TableName table) {
-    for (Privilege p : Privilege.values()) {
+    if (table.sameTable(AUDIT_TABLE)) {
+      return holds(Privilege.AUDIT, table);
+    }
+    // 'audit' is about the audit log only: it shows no other table
+    for (Privilege p :
+        List.of(Privilege.READ, Privilege.WRITE, Privilege.LINEAGE, Privilege.ADMIN)) {
       if (holds(p, table)) {
         return true;
       }

@@ -146,6 +146,11 @@ public final class TracelakeServer implements AutoCloseable {
     return new TracelakeServer(lake, config, builder, lineageOptions, access);
   }
 
+  /** Returns the services the server serves (the access tests check they cover every method). */
+  public List<io.grpc.ServerServiceDefinition> services() {
+    return server.getServices();
+  }
+
   /** Returns the server's access control, or null when it runs without. */
   public dev.tracelake.access.ServerAccess access() {
     return access;
