@@ -251,6 +251,8 @@ class AuthEnforcementTest {
             .build());
     try {
       return ack.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (StatusRuntimeException) e.getCause();
     } finally {
       requests.onCompleted();
     }
