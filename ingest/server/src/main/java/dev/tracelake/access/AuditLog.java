@@ -39,7 +39,7 @@ public final class AuditLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How long an entry may wait in the queue. */
-  public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(5);
 
   private static final int QUEUE_CAPACITY = 100_000;
   private static final Provenance PROVENANCE =

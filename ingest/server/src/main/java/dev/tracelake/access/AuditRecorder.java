@@ -85,11 +85,27 @@ final class AuditRecorder {
         : verb + " role " + role + " to " + principal;
   }
 
-  synchronized void response(Object message) {
+  /**
+   * Notes a response. An acknowledged append is recorded at once, as its own entry (a writer's
+   * stream may stay open for hours); the entry at the stream's end then gives its outcome.
+   *
+   * @return the entry to record now, or null
+   */
+  synchronized AuditEvent response(Object message) {
     if (message instanceof AppendRowsResponse r) {
       if (r.getSnapshotId() != 0 && !r.getAlreadyCommitted()) {
-        snapshots.add(r.getSnapshotId());
-        rows += r.getRowCount();
+        return new AuditEvent(
+            Instant.now(),
+            caller.principal().name(),
+            caller.principal().user(),
+            action,
+            access,
+            List.of(r.getTable().isEmpty() ? String.join(",", tables) : r.getTable()),
+            String.join("; ", details),
+            List.of(r.getSnapshotId()),
+            r.getRowCount(),
+            "OK",
+            "");
       }
     } else if (message instanceof ExecuteResponse r) {
       if (r.hasSchema()) {
@@ -103,6 +119,7 @@ final class AuditRecorder {
         rows = r.getSummary().getRowCount();
       }
     }
+    return null;
   }
 
   synchronized AuditEvent finish(Status status) {

@@ -261,7 +261,10 @@ public final class AuthInterceptor implements ServerInterceptor {
         return;
       }
       if (recorder != null) {
-        recorder.response(message);
+        AuditEvent now = recorder.response(message);
+        if (now != null) {
+          audit.record(now);
+        }
       }
       super.sendMessage(message);
     }
