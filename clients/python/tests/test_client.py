@@ -182,6 +182,61 @@ class ClientTest(unittest.TestCase):
         self.assertIn(e.exception.code, (grpc.StatusCode.NOT_FOUND,
                                          grpc.StatusCode.INVALID_ARGUMENT))
 
+    def test_a_run_is_registered_its_records_explain_with_it_and_it_ends_once(self):
+        run_id = support.fresh("run")
+        started_at = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.timezone.utc)
+        table = self.new_table([("user", "string"), ("score", "double")])
+        with self.client.run(run_id, job_namespace="ml", job_name="fraud-scoring",
+                             code_commit="c0ffee", model_name="fraud", model_version="v4",
+                             parameters={"threshold": "0.7", "名前": "ø"},
+                             started_at=started_at) as run:
+            self.assertEqual(run["state"], "RUNNING")
+            self.assertEqual(run["started_at"], started_at)
+            with self.client.writer(table, tracelake.Provenance(run_id=run_id),
+                                    writer_id="scorer") as w:
+                p = w.append([{"user": "ann", "score": 0.9}]).result(60)
+            self.assertEqual(self.client.get_run(run_id)["state"], "RUNNING")
+        done = self.client.get_run(run_id)
+        self.assertEqual(done["state"], "COMPLETED")
+        self.assertEqual(done["job_name"], "fraud-scoring")
+        self.assertEqual(done["parameters"], {"threshold": "0.7", "名前": "ø"})
+        self.assertIsNotNone(done["ended_at"])
+        self.assertIn(run_id, [r["run_id"] for r in self.client.runs()])
+        rendered, _ = self.client.explain(table, p.record_ids[0], "json")
+        self.assertIn("fraud-scoring", rendered)
+        # ended once: the same end is harmless, another end is refused and changes nothing
+        self.assertEqual(self.client.finish_run(run_id, "COMPLETED")["state"], "COMPLETED")
+        with self.assertRaises(tracelake.TracelakeError) as e:
+            self.client.finish_run(run_id, "FAILED", message="late")
+        self.assertEqual(e.exception.code, grpc.StatusCode.FAILED_PRECONDITION)
+        self.assertEqual(self.client.get_run(run_id)["state"], "COMPLETED")
+
+    def test_a_failing_block_fails_its_run_with_the_error(self):
+        run_id = support.fresh("run")
+        with self.assertRaises(KeyError):
+            with self.client.run(run_id, job_name="nightly"):
+                raise KeyError("no model file")
+        failed = self.client.get_run(run_id)
+        self.assertEqual(failed["state"], "FAILED")
+        self.assertIn("no model file", failed["failure_message"])
+
+    def test_bad_runs_are_refused_with_a_clear_reason(self):
+        with self.assertRaises(ValueError):
+            self.client.start_run("")
+        with self.assertRaises(TypeError):
+            self.client.start_run("r", started_at=datetime.datetime(2026, 1, 1))  # naive
+        with self.assertRaises(TypeError):
+            self.client.start_run("r", parameters={"n": 1})
+        with self.assertRaises(ValueError):
+            self.client.finish_run("r", "RUNNING")
+        with self.assertRaises(tracelake.TracelakeError) as e:
+            self.client.get_run(support.fresh("never"))
+        self.assertEqual(e.exception.code, grpc.StatusCode.NOT_FOUND)
+        with self.assertRaises(tracelake.TracelakeError) as e:
+            self.client.start_run("run\x00" + "x" * 5000)
+        self.assertEqual(e.exception.code, grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertLess(len(str(e.exception)), 2500)
+
     def test_write_audit_publish_tags_snapshots_and_schema_evolution(self):
         table = self.new_table()
         t = self.client.table(table)

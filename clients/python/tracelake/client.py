@@ -1,4 +1,4 @@
-"""The connection to Tracelake: tables, writers, SQL and explain."""
+"""The connection to Tracelake: tables, writers, SQL, explain and runs."""
 
 import ipaddress
 import re
@@ -8,6 +8,7 @@ import uuid
 import grpc
 
 from . import arrow_ipc
+from . import runs as _runs
 from .errors import TracelakeError
 from .table import Table
 from .writer import Writer
@@ -195,6 +196,55 @@ class Client:
         response = self._call("Explain %s %s" % (table, record_id), self._lineage.Explain,
                               request)
         return response.rendered, list(response.problems)
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, run_id, **fields):
+        """Registers a run before its writers start: its job (``job_namespace``, ``job_name``),
+        ``code_repository``, ``code_commit``, ``model_name``, ``model_version``, ``parameters``
+        (str to str), ``parent_run_id`` (and its job), ``started_at`` (default now),
+        ``nominal_start``/``nominal_end`` (timezone-aware datetimes). Returns the run as a dict.
+        Starting it again with the same fields is harmless."""
+        from ._stubs import lineage_pb2
+        request = lineage_pb2.StartRunRequest(run=_runs.build_run(lineage_pb2, run_id, **fields))
+        return _runs.run_to_dict(
+            self._call("Start run %s" % run_id, self._lineage.StartRun, request).run)
+
+    def finish_run(self, run_id, state="COMPLETED", *, message="", ended_at=None):
+        """Ends a run COMPLETED, FAILED (with a message) or ABORTED; returns it as a dict. Ending
+        it again the same way is harmless; another way is refused (FAILED_PRECONDITION)."""
+        from ._stubs import lineage_pb2
+        request = lineage_pb2.FinishRunRequest(run_id=run_id,
+                                               state=_runs.state_value(lineage_pb2, state),
+                                               message=message)
+        if ended_at is not None:
+            request.ended_at_epoch_millis = _runs._millis(ended_at)
+        return _runs.run_to_dict(
+            self._call("Finish run %s" % run_id, self._lineage.FinishRun, request).run)
+
+    def get_run(self, run_id):
+        """One run as a dict; TracelakeError with code NOT_FOUND when no run has the id."""
+        from ._stubs import lineage_pb2
+        response = self._call("Run %s" % run_id, self._lineage.GetRun,
+                              lineage_pb2.GetRunRequest(run_id=run_id))
+        return _runs.run_to_dict(response.run)
+
+    def runs(self, limit=0):
+        """The runs the server knows, newest first (at most ``limit`` when given)."""
+        from ._stubs import lineage_pb2
+        response = self._call("List runs", self._lineage.ListRuns,
+                              lineage_pb2.ListRunsRequest(limit=limit))
+        return [_runs.run_to_dict(r) for r in response.runs]
+
+    def run(self, run_id, **fields):
+        """A context manager: starts the run, yields it, and ends it COMPLETED, or FAILED with the
+        exception when the block raises::
+
+            with client.run("score-2026-12-07", job_name="fraud-scoring", code_commit=sha):
+                with client.writer("predictions", Provenance(run_id="score-2026-12-07")) as w:
+                    ...
+        """
+        return _runs.run_scope(self, run_id, **fields)
 
     def close(self):
         """Closes every writer (waiting for its acknowledgements), then the channel."""

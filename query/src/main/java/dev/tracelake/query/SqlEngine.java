@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -59,6 +60,9 @@ public final class SqlEngine implements AutoCloseable {
 
   /** The longest query text accepted. */
   static final int MAX_SQL_CHARS = 1 << 20;
+
+  /** How often a query waiting for a slot looks at its cancellation. */
+  private static final long ADMISSION_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private static final int CACHED_SNAPSHOT_FILE_LISTS = 10_000;
 
@@ -193,7 +197,7 @@ public final class SqlEngine implements AutoCloseable {
           "The query is %d characters long; the most the SQL endpoint takes is %d",
           sql.length(), MAX_SQL_CHARS);
     }
-    if (!running.tryAcquire()) {
+    if (!admit(options)) {
       throw new QueryException(
           QueryErrorKind.RESOURCE_EXHAUSTED,
           String.format(
@@ -249,6 +253,40 @@ public final class SqlEngine implements AutoCloseable {
   }
 
   /** Builds the query's sandboxed database, runs the checked SQL in it and opens its stream. */
+  /**
+   * Takes a slot for the query, waiting up to its admission wait in short steps so that a
+   * cancellation (e.g. a PostgreSQL CancelRequest) ends the wait at once.
+   */
+  private boolean admit(QueryOptions options) {
+    if (running.tryAcquire()) {
+      return true;
+    }
+    Duration wait = options.admissionWait();
+    if (wait == null || wait.isZero()) {
+      return false;
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        if (options.cancellation() != null && options.cancellation().isCancelled()) {
+          throw new QueryException(
+              QueryErrorKind.CANCELLED, "Query was cancelled while it waited for a free slot");
+        }
+        if (running.tryAcquire(Math.min(left, ADMISSION_STEP_NANOS), TimeUnit.NANOSECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QueryException(
+          QueryErrorKind.CANCELLED, "Query was interrupted while it waited for a free slot");
+    }
+  }
+
   private QueryResult run(
       long id,
       String sql,

@@ -71,6 +71,58 @@ class SqlLimitsTest extends QueryTestBase {
   }
 
   @Test
+  void aQueryMayWaitForASlotAndIsAdmittedWhenOneFrees() throws Exception {
+    try (SqlEngine one =
+        SqlEngine.create(lake, SqlEngineConfig.defaults().withMaxConcurrentQueries(1))) {
+      QueryResult holding = one.execute("SELECT * FROM events");
+      var waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try (QueryResult r =
+                    one.execute(
+                        "SELECT count(*) FROM events",
+                        QueryOptions.defaults().withAdmissionWait(Duration.ofMinutes(2)))) {
+                  r.reader().loadNextBatch();
+                  return rowsOf(r.reader().getVectorSchemaRoot()).get(0).get(0);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      // a query that does not wait is still refused while the slot is held
+      assertThatThrownBy(() -> one.execute("SELECT 1"))
+          .extracting(e -> ((QueryException) e).kind())
+          .isEqualTo(QueryErrorKind.RESOURCE_EXHAUSTED);
+      assertThat(waiting).isNotDone(); // the slot is still held: it cannot have run
+      holding.close();
+      assertThat(waiting.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(10L);
+
+      // a wait that runs out is refused as before; a cancelled waiter ends at once, slot unused
+      QueryResult again = one.execute("SELECT * FROM events");
+      assertThatThrownBy(
+              () ->
+                  one.execute(
+                      "SELECT 1",
+                      QueryOptions.defaults().withAdmissionWait(Duration.ofMillis(200))))
+          .extracting(e -> ((QueryException) e).kind())
+          .isEqualTo(QueryErrorKind.RESOURCE_EXHAUSTED);
+      QueryCancellation cancellation = QueryCancellation.create();
+      cancellation.cancel();
+      assertThatThrownBy(
+              () ->
+                  one.execute(
+                      "SELECT 1",
+                      QueryOptions.defaults()
+                          .withCancellation(cancellation)
+                          .withAdmissionWait(Duration.ofMinutes(2))))
+          .hasMessage("Query was cancelled while it waited for a free slot")
+          .extracting(e -> ((QueryException) e).kind())
+          .isEqualTo(QueryErrorKind.CANCELLED);
+      again.close();
+      one.execute("SELECT 42").close(); // both refused waiters gave their slot back
+    }
+  }
+
+  @Test
   void queriesBeyondTheConcurrencyCapAreRefusedUntilOneEnds() throws Exception {
     try (SqlEngine two =
         SqlEngine.create(lake, SqlEngineConfig.defaults().withMaxConcurrentQueries(2))) {

@@ -37,17 +37,17 @@ class ServeCommandTest {
     file.setProperty("commit-interval-ms", "250");
     file.setProperty("host", "0.0.0.0");
 
-    IngestConfig fromFile = parse().ingestConfig(file);
+    IngestConfig fromFile = parse().settings.ingestConfig(file);
     assertThat(fromFile.port()).isEqualTo(9001);
     assertThat(fromFile.commitInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(fromFile.host()).isEqualTo("0.0.0.0");
 
-    IngestConfig flags = parse("--port", "9100", "--host", "127.0.0.2").ingestConfig(file);
+    IngestConfig flags = parse("--port", "9100", "--host", "127.0.0.2").settings.ingestConfig(file);
     assertThat(flags.port()).isEqualTo(9100);
     assertThat(flags.host()).isEqualTo("127.0.0.2");
     assertThat(flags.commitInterval()).isEqualTo(Duration.ofMillis(250));
 
-    IngestConfig defaults = parse().ingestConfig(new Properties());
+    IngestConfig defaults = parse().settings.ingestConfig(new Properties());
     assertThat(defaults).isEqualTo(IngestConfig.defaults());
   }
 

@@ -142,10 +142,11 @@ class ServeOpenLineageTest {
   @Test
   void theOpenLineagePortComesFromFlagEnvFileOrDefaultAndMinusOneDisablesIt() {
     Properties file = new Properties();
-    assertThat(parse().openLineagePort(file)).isEqualTo(ServeCommand.DEFAULT_OPENLINEAGE_PORT);
+    assertThat(parse().settings.openLineagePort(file))
+        .isEqualTo(ServeCommand.DEFAULT_OPENLINEAGE_PORT);
     file.setProperty("openlineage-port", "-1");
-    assertThat(parse().openLineagePort(file)).isEqualTo(-1);
-    assertThat(parse("--openlineage-port", "9000").openLineagePort(file)).isEqualTo(9000);
+    assertThat(parse().settings.openLineagePort(file)).isEqualTo(-1);
+    assertThat(parse("--openlineage-port", "9000").settings.openLineagePort(file)).isEqualTo(9000);
   }
 
   @Test

@@ -31,6 +31,9 @@ import java.util.Map;
 final class PgSession {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgSession.class);
 
+  /** How long a statement without a statement_timeout waits for the engine to have a free slot. */
+  static final java.time.Duration ADMISSION_WAIT = java.time.Duration.ofSeconds(60);
+
   /** The transaction status ReadyForQuery reports. */
   enum Transaction {
     IDLE('I'),
@@ -254,10 +257,19 @@ final class PgSession {
       LOG.debug("Connection {}: {} runs as: {}", pid, sql, rewritten);
     }
     QueryCancellation cancellation = QueryCancellation.create();
+    // a PostgreSQL client (a pool, a BI tool) expects a busy server to queue its statement, not
+    // to refuse it: wait for a slot as long as the statement may run (statement_timeout), or
+    // ADMISSION_WAIT; connections are capped, so the queue is too
     QueryOptions options =
-        QueryOptions.defaults().withCancellation(cancellation).withGate(access.gate(principal));
+        QueryOptions.defaults()
+            .withCancellation(cancellation)
+            .withAdmissionWait(ADMISSION_WAIT)
+            .withGate(access.gate(principal));
     if (settings.statementTimeout() != null) {
-      options = options.withTimeout(settings.statementTimeout());
+      options =
+          options
+              .withTimeout(settings.statementTimeout())
+              .withAdmissionWait(settings.statementTimeout());
     }
     running = cancellation;
     QueryResult result;
