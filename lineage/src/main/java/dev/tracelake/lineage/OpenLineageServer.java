@@ -55,6 +55,20 @@ public final class OpenLineageServer implements AutoCloseable {
    * @throws UncheckedIOException when the address cannot be bound
    */
   public static OpenLineageServer start(OpenLineageHandler handler, InetSocketAddress address) {
+    return start(handler, address, null);
+  }
+
+  /**
+   * Starts accepting events on {@code address}, each request first passing {@code gate}.
+   *
+   * @param gate given the request's {@code Authorization} header (null when absent), returns 0 to
+   *     accept the request, 401 when it carries no valid credentials, 403 when they may not send
+   *     events; null accepts every request
+   */
+  public static OpenLineageServer start(
+      OpenLineageHandler handler,
+      InetSocketAddress address,
+      java.util.function.ToIntFunction<String> gate) {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(address, "address");
     HttpServer server;
@@ -73,7 +87,7 @@ public final class OpenLineageServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    server.createContext(OpenLineageEmitter.PATH, exchange -> serve(handler, exchange));
+    server.createContext(OpenLineageEmitter.PATH, exchange -> serve(handler, gate, exchange));
     server.start();
     LOG.info("Accepting OpenLineage events on {}", server.getAddress());
     return new OpenLineageServer(server, executor);
@@ -95,8 +109,25 @@ public final class OpenLineageServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + a.getPort());
   }
 
-  private static void serve(OpenLineageHandler handler, HttpExchange exchange) throws IOException {
+  private static void serve(
+      OpenLineageHandler handler,
+      java.util.function.ToIntFunction<String> gate,
+      HttpExchange exchange)
+      throws IOException {
     try (exchange) {
+      if (gate != null) {
+        // before anything else: a caller without credentials learns nothing, not even paths
+        int refused = gate.applyAsInt(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (refused == 401) {
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tracelake\"");
+          send(exchange, 401, errorJson("A valid bearer token is required"));
+          return;
+        }
+        if (refused != 0) {
+          send(exchange, 403, errorJson("Permission denied: sending events needs 'write'"));
+          return;
+        }
+      }
       String path = exchange.getRequestURI().getPath();
       if (!path.equals(OpenLineageEmitter.PATH) && !path.equals(OpenLineageEmitter.PATH + "/")) {
         send(exchange, 404, errorJson("No such endpoint: " + path));

@@ -104,7 +104,7 @@ final class LineageRelations {
       return;
     }
     List<String> branches = new ArrayList<>();
-    for (TableName table : scope.tables()) {
+    for (TableName table : scope.readableTables()) {
       ScanPlan head = scope.plan(table, new VersionSpec.Current());
       session.reference(
           new TableReference(
@@ -213,7 +213,7 @@ final class LineageRelations {
     Map<String, RunInfo> registered = RunLog.registered(scope.lake());
     Set<String> written = new HashSet<>();
     List<List<Object>> rows = new ArrayList<>();
-    for (TableName table : scope.tables()) {
+    for (TableName table : scope.readableTables()) {
       if (RunLog.isBookkeeping(table)) {
         continue; // the runs' own records are not runs' output
       }

@@ -14,9 +14,14 @@ import java.time.Duration;
  *     most queries at once, before it is refused with RESOURCE_EXHAUSTED; null or zero refuses at
  *     once. Callers whose clients expect a busy server to queue (a PostgreSQL connection pool)
  *     wait; the wait counts against nothing else and is cut short by a cancellation.
+ * @param gate which tables the asker may see and read; {@link TableGate#OPEN} when null
  */
 public record QueryOptions(
-    Duration timeout, int batchSize, QueryCancellation cancellation, Duration admissionWait) {
+    Duration timeout,
+    int batchSize,
+    QueryCancellation cancellation,
+    Duration admissionWait,
+    TableGate gate) {
   public static final int DEFAULT_BATCH_SIZE = 8192;
 
   public QueryOptions {
@@ -30,6 +35,7 @@ public record QueryOptions(
       throw new IllegalArgumentException(
           "Admission wait must not be negative, got " + admissionWait);
     }
+    gate = gate == null ? TableGate.OPEN : gate;
   }
 
   /**
@@ -37,22 +43,27 @@ public record QueryOptions(
    * for a slot.
    */
   public static QueryOptions defaults() {
-    return new QueryOptions(null, DEFAULT_BATCH_SIZE, null, null);
+    return new QueryOptions(null, DEFAULT_BATCH_SIZE, null, null, TableGate.OPEN);
   }
 
   public QueryOptions withTimeout(Duration value) {
-    return new QueryOptions(value, batchSize, cancellation, admissionWait);
+    return new QueryOptions(value, batchSize, cancellation, admissionWait, gate);
   }
 
   public QueryOptions withBatchSize(int rows) {
-    return new QueryOptions(timeout, rows, cancellation, admissionWait);
+    return new QueryOptions(timeout, rows, cancellation, admissionWait, gate);
   }
 
   public QueryOptions withCancellation(QueryCancellation value) {
-    return new QueryOptions(timeout, batchSize, value, admissionWait);
+    return new QueryOptions(timeout, batchSize, value, admissionWait, gate);
   }
 
   public QueryOptions withAdmissionWait(Duration value) {
-    return new QueryOptions(timeout, batchSize, cancellation, value);
+    return new QueryOptions(timeout, batchSize, cancellation, value, gate);
+  }
+
+  /** Limits the query to the tables {@code value} lets the asker see and read. */
+  public QueryOptions withGate(TableGate value) {
+    return new QueryOptions(timeout, batchSize, cancellation, admissionWait, value);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
 final class QueryScope {
   private final Lake lake;
   private final ParserDatabase parser;
+  private final TableGate gate;
   private final Map<Pin, ScanPlan> plans = new HashMap<>();
   private final Map<TableName, List<SnapshotInfo>> snapshots = new HashMap<>();
   private List<TableName> tables;
@@ -27,8 +28,13 @@ final class QueryScope {
   private record Pin(TableName table, VersionSpec version) {}
 
   QueryScope(Lake lake, ParserDatabase parser) {
+    this(lake, parser, TableGate.OPEN);
+  }
+
+  QueryScope(Lake lake, ParserDatabase parser, TableGate gate) {
     this.lake = lake;
     this.parser = parser;
+    this.gate = gate;
   }
 
   /** The lake queried (for the lineage relations' run states). */
@@ -36,12 +42,35 @@ final class QueryScope {
     return lake;
   }
 
-  /** Lists the lake's tables, once per query. */
+  /** Lists the lake's tables the asker may see, once per query. */
   List<TableName> tables() {
     if (tables == null) {
-      tables = lake.tables();
+      tables = lake.tables().stream().filter(gate::sees).toList();
     }
     return tables;
+  }
+
+  /** Lists the tables whose rows the asker may read (what the lineage relations are built of). */
+  List<TableName> readableTables() {
+    return tables().stream().filter(gate::mayRead).toList();
+  }
+
+  /**
+   * Checks that the asker may read {@code table}, before anything of it is planned or mounted.
+   *
+   * @throws QueryException NOT_FOUND for a table the asker may not see (as for a missing one),
+   *     PERMISSION_DENIED naming the table for one it may see but not read
+   */
+  void checkRead(TableName table) {
+    if (!gate.sees(table)) {
+      throw QueryException.notFound("Table '%s' does not exist; tables: %s", table, tables());
+    }
+    if (!gate.mayRead(table)) {
+      throw QueryException.denied(
+          "Permission denied: principal '%s' lacks privilege 'read' on table %s; the statement"
+              + " was not run",
+          gate.asker(), table);
+    }
   }
 
   /**
@@ -61,7 +90,7 @@ final class QueryScope {
     } catch (LakeException e) {
       exact = null; // not a name lake-core accepts; a table of another engine may still match
     }
-    if (exact != null && lake.exists(exact)) {
+    if (exact != null && gate.sees(exact) && lake.exists(exact)) {
       return Optional.of(exact);
     }
     List<TableName> matches =
@@ -93,11 +122,13 @@ final class QueryScope {
   }
 
   LakeTable table(TableName name) {
+    checkRead(name);
     return lake.table(name);
   }
 
   /** Resolves a table version to its plan, once per query. */
   ScanPlan plan(TableName table, VersionSpec version) {
+    checkRead(table);
     VersionSpec resolved = resolveTime(version);
     return plans.computeIfAbsent(
         new Pin(table, resolved),
@@ -117,6 +148,7 @@ final class QueryScope {
 
   /** Lists a table's snapshots, once per query. */
   List<SnapshotInfo> snapshots(TableName table) {
+    checkRead(table);
     return snapshots.computeIfAbsent(table, t -> LakeErrors.call(() -> table(t).snapshots()));
   }
 

@@ -47,7 +47,7 @@ final class RelationResolver {
       TableChanges.define(scope, origins, session, c);
     }
     if (parsed.everyTable()) {
-      for (TableName t : scope.tables()) {
+      for (TableName t : scope.readableTables()) {
         defineSnapshotView(t.namespace(), t.name(), t, new VersionSpec.Current());
         if (t.namespace().equals(TableName.DEFAULT_NAMESPACE)) {
           defineSnapshotView(SessionPlan.MAIN_SCHEMA, t.name(), t, new VersionSpec.Current());

@@ -225,7 +225,8 @@ public final class SqlEngine implements AutoCloseable {
               : guard.inspectWithoutChecking(rewritten.sql());
       long checked = System.nanoTime();
       SessionPlan session =
-          RelationResolver.resolve(new QueryScope(lake, parser), origins, rewritten, parsed);
+          RelationResolver.resolve(
+              new QueryScope(lake, parser, options.gate()), origins, rewritten, parsed);
       long resolved = System.nanoTime();
       execution.checkNotStopped();
       LOG.debug("Query {} runs as: {}", id, rewritten.sql());

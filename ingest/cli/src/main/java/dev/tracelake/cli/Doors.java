@@ -60,8 +60,13 @@ final class Doors implements AutoCloseable {
       return new Doors(null, null, null);
     }
     checkBinding(s);
-    LocalCredential credential =
+    LocalCredential local =
         s.token() != null ? LocalCredential.of(s.token()) : LocalCredential.fromFile(s.tokenFile());
+    // under access control both doors authenticate issued tokens too and honour per-table grants
+    dev.tracelake.access.Authenticator credential =
+        server.access() != null ? server.access().control() : local;
+    TableAccess tableAccess =
+        server.access() != null ? server.access().control() : TableAccess.ALL_AUTHENTICATED;
     SSLContext tls =
         s.pgTlsKeystore() == null
             ? null
@@ -81,7 +86,7 @@ final class Doors implements AutoCloseable {
                     server.sqlEngine(),
                     server.lake(),
                     credential,
-                    TableAccess.ALL_AUTHENTICATED));
+                    tableAccess));
     RestCatalogServer rest;
     try {
       rest =
@@ -94,7 +99,7 @@ final class Doors implements AutoCloseable {
                       RestCatalogConfig.defaults().withHost(s.host()).withPort(s.restPort()),
                       server.lake(),
                       credential,
-                      TableAccess.ALL_AUTHENTICATED));
+                      tableAccess));
     } catch (RuntimeException e) {
       if (pg != null) {
         pg.close();

@@ -32,6 +32,8 @@ final class ExampleProducerCommand implements Callable<Integer> {
       description = "Server address (env TRACELAKE_TARGET; default ${DEFAULT-VALUE}).")
   String target;
 
+  @picocli.CommandLine.Mixin ClientToken clientToken;
+
   @Option(names = "--count", defaultValue = "100", description = "Records per table.")
   int count;
 
@@ -48,7 +50,14 @@ final class ExampleProducerCommand implements Callable<Integer> {
     PrintStream out =
         new PrintStream(
             new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
-    try (TracelakeClient client = TracelakeClient.connect(target)) {
+    String warehouse = System.getenv("TRACELAKE_WAREHOUSE");
+    dev.tracelake.lake.LakeConfig lake =
+        dev.tracelake.lake.LakeConfig.embedded(
+            java.nio.file.Path.of(
+                warehouse == null || warehouse.isBlank()
+                    ? dev.tracelake.lake.LakeConfig.DEFAULT_WAREHOUSE
+                    : warehouse));
+    try (TracelakeClient client = clientToken.connect(target, System::getenv, lake)) {
       if (replay != null) {
         ExampleProducer.replay(client, replay, out);
       } else {

@@ -240,7 +240,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   /** Asks the server; empty when a server found only by its note does not answer. */
   private java.util.Optional<Explained> explainOnServer(ServerTarget target) {
-    try (TracelakeClient client = TracelakeClient.connect(target.address())) {
+    try (TracelakeClient client = location.connect(target.address())) {
       ExplainOptions options = options();
       return java.util.Optional.of(
           client

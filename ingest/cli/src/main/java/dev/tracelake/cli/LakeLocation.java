@@ -23,6 +23,24 @@ final class LakeLocation {
   /** Where environment variables are read; tests replace it. */
   UnaryOperator<String> environment = System::getenv;
 
+  @picocli.CommandLine.Mixin ClientToken clientToken;
+
+  /** The bearer token for a server: see {@link ClientToken}. */
+  String token() {
+    LakeConfig lake;
+    try {
+      lake = lakeConfig();
+    } catch (IllegalArgumentException e) {
+      lake = null; // no local warehouse to find a token in
+    }
+    return clientToken == null ? null : clientToken.resolve(environment, lake);
+  }
+
+  /** Connects to a server with the bearer token {@link #token()} finds. */
+  dev.tracelake.client.TracelakeClient connect(String target) {
+    return dev.tracelake.client.TracelakeClient.connect(target, token());
+  }
+
   @Option(
       names = "--warehouse",
       paramLabel = "<dir>",

@@ -162,7 +162,7 @@ final class LineageImpactCommand implements Callable<Integer> {
                     ? LineageClient.ImpactStart.model(start.model)
                     : LineageClient.ImpactStart.codeCommit(start.commit);
     Impact impact;
-    try (TracelakeClient client = TracelakeClient.connect(target.address())) {
+    try (TracelakeClient client = global.location.connect(target.address())) {
       impact =
           client
               .lineage()

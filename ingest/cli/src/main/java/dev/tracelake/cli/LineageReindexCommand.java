@@ -70,7 +70,7 @@ final class LineageReindexCommand implements Callable<Integer> {
     Optional<ServerTarget> target =
         ServerTarget.resolve(server, embedded, config, global.location.environment);
     if (target.isPresent()) {
-      try (TracelakeClient client = TracelakeClient.connect(target.get().address())) {
+      try (TracelakeClient client = global.location.connect(target.get().address())) {
         long[] s = client.lineage().reindex();
         if (out.isJson()) {
           // the server's per-table detail stays on the server; the totals say what was rebuilt

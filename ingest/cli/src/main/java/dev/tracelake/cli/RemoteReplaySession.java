@@ -11,9 +11,10 @@ final class RemoteReplaySession implements ReplaySession {
   private final String address;
   private final TracelakeClient client;
 
-  RemoteReplaySession(String address) {
+  /** Connects with the client that {@link LakeLocation#connect} made (it carries the token). */
+  RemoteReplaySession(String address, TracelakeClient client) {
     this.address = address;
-    this.client = TracelakeClient.connect(address);
+    this.client = client;
   }
 
   @Override

@@ -51,7 +51,9 @@ abstract class ReplaySubcommand implements Callable<Integer> {
     Optional<ServerTarget> target =
         ServerTarget.resolve(server, embedded, config, location.environment);
     if (target.isPresent()) {
-      try (ReplaySession session = new RemoteReplaySession(target.get().address())) {
+      try (ReplaySession session =
+          new RemoteReplaySession(
+              target.get().address(), location.connect(target.get().address()))) {
         return run(session, out);
       } catch (TracelakeException e) {
         if (e.code() != Status.Code.UNAVAILABLE || target.get().explicit()) {

@@ -60,6 +60,20 @@ final class ServeCommand implements Callable<Integer> {
     java.time.Duration compactionInterval = settings.compactionInterval(file);
     LakeConfig lakeConfig = settings.lakeConfig(file, global);
     Doors.Settings doorSettings = settings.doorSettings(file, config.host(), lakeConfig);
+    if (global.location.clientToken.token != null) {
+      // serve --token: the server's own token, as TRACELAKE_TOKEN gives it
+      doorSettings =
+          new Doors.Settings(
+              doorSettings.host(),
+              doorSettings.pgPort(),
+              doorSettings.pgMaxConnections(),
+              doorSettings.restPort(),
+              doorSettings.tokenFile(),
+              global.location.clientToken.token.strip(),
+              doorSettings.allowRemote(),
+              doorSettings.pgTlsKeystore(),
+              doorSettings.pgTlsKeystorePassword());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
       String emitTo = settings.openLineageUrl(file);
@@ -69,8 +83,11 @@ final class ServeCommand implements Callable<Integer> {
           emitTo == null
               ? LineageOptions.defaults().withManualRefresh()
               : LineageOptions.defaults();
+      dev.tracelake.access.ServerAccess access =
+          ServeAccess.open(
+              lake, lakeConfig, doorSettings, settings.insecureNoAuth(file), config.host());
       TracelakeServer server =
-          TracelakeServer.onNetty(lake, config, lineageOptions)
+          TracelakeServer.onNetty(lake, config, lineageOptions, access)
               .healthCheckInterval(healthInterval)
               .compactionInterval(compactionInterval)
               .runTimeout(settings.runTimeout(file))
@@ -90,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
                 () ->
                     OpenLineageServer.start(
                         server.lineage().openLineageHandler(),
-                        new InetSocketAddress(config.host(), lineagePort)));
+                        new InetSocketAddress(config.host(), lineagePort),
+                        ServeAccess.openLineageGate(access)));
       } catch (RuntimeException e) {
         server.stop();
         throw e;
@@ -125,6 +143,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       ConsoleServer console;
       int consolePort = settings.consolePort(file);
+      Doors.Settings consoleCredential = doorSettings;
       try {
         console =
             startOptional(
@@ -132,7 +151,7 @@ final class ServeCommand implements Callable<Integer> {
                 consolePort,
                 "console-port",
                 file,
-                () -> startConsole(lake, server, file, consolePort, doorSettings));
+                () -> startConsole(lake, server, file, consolePort, consoleCredential));
       } catch (RuntimeException e) {
         doors.close();
         stopOpenLineage(openLineage);
@@ -274,9 +293,16 @@ final class ServeCommand implements Callable<Integer> {
             .address(new InetSocketAddress(settings.consoleHost(file), port))
             .extension(new ReplayConsoleExtension(server.replays()))
             .authenticator(
-                doors.token() != null
-                    ? LocalCredential.of(doors.token())
-                    : LocalCredential.fromFile(doors.tokenFile()));
+                server.access() != null
+                    // under access control the console, like the doors, takes issued tokens and
+                    // honours per-table grants
+                    ? server.access().control()
+                    : doors.token() != null
+                        ? LocalCredential.of(doors.token())
+                        : LocalCredential.fromFile(doors.tokenFile()));
+    if (server.access() != null) {
+      builder.tableAccess(server.access().control());
+    }
     if (settings.consoleAllowRemote) {
       builder.allowRemote();
     }

@@ -205,6 +205,26 @@ final class ServeSettings {
               + " shared token and have no per-table privileges.")
   Boolean doorsAllowRemote;
 
+  @Option(
+      names = "--insecure-no-auth",
+      description =
+          "Serve without access control: any caller may do anything (env"
+              + " TRACELAKE_INSECURE_NO_AUTH=true). By default every call needs a bearer token: the"
+              + " server's own (in --token-file, picked up by the CLI on this machine) or one issued"
+              + " with 'tracelake auth token create'.")
+  Boolean insecureNoAuth;
+
+  /** Whether to serve without access control (only when asked explicitly). */
+  boolean insecureNoAuth(Properties file) {
+    return setting(
+        insecureNoAuth,
+        envName("insecure-no-auth"),
+        file,
+        "insecure-no-auth",
+        Boolean::valueOf,
+        false);
+  }
+
   /** The Marquez-compatible endpoint run events go to, or null. */
   String openLineageUrl(Properties file) {
     return setting(

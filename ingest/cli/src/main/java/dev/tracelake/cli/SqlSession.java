@@ -48,8 +48,8 @@ abstract class SqlSession implements AutoCloseable {
   }
 
   /** Connects to a server at {@code host:port}; a server that is down fails the first query. */
-  static SqlSession remote(String target) {
-    return new Remote(target, TracelakeClient.connect(target), new RootAllocator());
+  static SqlSession remote(String target, String token) {
+    return new Remote(target, TracelakeClient.connect(target, token), new RootAllocator());
   }
 
   private static final class Embedded extends SqlSession {

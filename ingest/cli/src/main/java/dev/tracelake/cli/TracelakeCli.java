@@ -42,6 +42,7 @@ import picocli.CommandLine.TypeConversionException;
       LineageCommand.class,
       ReplayCommand.class,
       ServeCommand.class,
+      AuthCommand.class,
       ExampleProducerCommand.class,
       CompactCommand.class,
       RemoveOrphansCommand.class

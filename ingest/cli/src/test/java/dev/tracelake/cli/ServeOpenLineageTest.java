@@ -46,9 +46,16 @@ class ServeOpenLineageTest {
     URI endpoint = URI.create(m.group(1));
     try {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> accepted = post(http, endpoint, EVENT);
+      // under access control (the default) events need a token; the server's own holds write
+      assertThat(post(http, endpoint, EVENT, null).statusCode()).isEqualTo(401);
+      String token = localToken(dir.resolve("lake"));
+      HttpResponse<String> accepted = post(http, endpoint, EVENT, token);
       HttpResponse<String> rejected =
-          post(http, endpoint, EVENT.replace("\"producer\": \"https://example.com/airflow\",", ""));
+          post(
+              http,
+              endpoint,
+              EVENT.replace("\"producer\": \"https://example.com/airflow\",", ""),
+              token);
 
       assertThat(accepted.statusCode()).as("body: %s", accepted.body()).isEqualTo(201);
       assertThat(accepted.body()).contains("0190a7e0-0000-7000-8000-000000000001");
@@ -91,7 +98,8 @@ class ServeOpenLineageTest {
       int grpcPort = serve.grpcPort();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       try (dev.tracelake.client.TracelakeClient client =
-              dev.tracelake.client.TracelakeClient.connect("127.0.0.1:" + grpcPort);
+              dev.tracelake.client.TracelakeClient.connect(
+                  "127.0.0.1:" + grpcPort, localToken(dir.resolve("lake")));
           org.apache.arrow.memory.RootAllocator allocator =
               new org.apache.arrow.memory.RootAllocator()) {
         org.apache.arrow.vector.types.pojo.Schema schema =
@@ -167,13 +175,20 @@ class ServeOpenLineageTest {
     return command;
   }
 
-  private static HttpResponse<String> post(HttpClient http, URI endpoint, String body)
+  /** The server's own token, as the CLI on this machine finds it. */
+  static String localToken(Path warehouse) throws java.io.IOException {
+    return java.nio.file.Files.readString(warehouse.resolve(".tracelake").resolve("token")).strip();
+  }
+
+  private static HttpResponse<String> post(HttpClient http, URI endpoint, String body, String token)
       throws Exception {
-    return http.send(
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

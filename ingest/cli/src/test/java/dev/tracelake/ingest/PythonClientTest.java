@@ -74,7 +74,9 @@ class PythonClientTest {
               "-cp",
               System.getProperty("java.class.path"),
               "dev.tracelake.cli.TracelakeCli",
-              "serve");
+              "serve",
+              // the Python client sends no token yet: its replicas serve without access control
+              "--insecure-no-auth");
       String output =
           run(
               List.of(python, "-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."),

@@ -71,6 +71,9 @@ final class ServeProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("dev.tracelake.cli.TracelakeCli");
     command.add("serve");
+    // these replicas are about writes, failover and shutdown; access control has its own tests
+    // (ServeAuthTest, dev.tracelake.access), so they serve without it, as an operator must say
+    command.add("--insecure-no-auth");
     command.addAll(
         List.of("--host", host, "--port", Integer.toString(port), "--openlineage-port", "-1"));
     command.addAll(args);

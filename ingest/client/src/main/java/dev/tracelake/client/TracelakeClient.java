@@ -88,14 +88,27 @@ public final class TracelakeClient implements AutoCloseable {
    * @throws IllegalArgumentException when an address of a list is malformed
    */
   public static TracelakeClient connect(String target) {
+    return connect(target, null);
+  }
+
+  /**
+   * Connects as {@link #connect(String)} does, sending {@code bearerToken} with every call ({@code
+   * authorization: Bearer <token>} metadata), as a server under access control requires.
+   *
+   * @param bearerToken the token, or null to send none
+   */
+  public static TracelakeClient connect(String target, String bearerToken) {
     Objects.requireNonNull(target, "target");
     if (target.contains(",")) {
-      return connect(List.of(target.split(",")));
+      return connect(List.of(target.split(",")), bearerToken);
     }
-    return connected(
+    io.grpc.ManagedChannelBuilder<?> builder =
         Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
-            .defaultLoadBalancingPolicy("round_robin")
-            .build());
+            .defaultLoadBalancingPolicy("round_robin");
+    if (bearerToken != null) {
+      builder.intercept(new BearerToken(bearerToken));
+    }
+    return connected(builder.build());
   }
 
   /**
@@ -107,14 +120,24 @@ public final class TracelakeClient implements AutoCloseable {
    * @throws IllegalArgumentException when the list is empty or an address is malformed
    */
   public static TracelakeClient connect(List<String> addresses) {
+    return connect(addresses, null);
+  }
+
+  /**
+   * Connects to several replicas as {@link #connect(List)} does, sending {@code bearerToken} with
+   * every call; null sends none.
+   */
+  public static TracelakeClient connect(List<String> addresses, String bearerToken) {
     AddressList servers = new AddressList(List.copyOf(addresses));
     @SuppressWarnings("deprecation") // the per-channel resolver keeps the global registry untouched
-    ManagedChannel channel =
+    io.grpc.ManagedChannelBuilder<?> builder =
         Grpc.newChannelBuilder(servers.target(), InsecureChannelCredentials.create())
             .nameResolverFactory(servers)
-            .defaultLoadBalancingPolicy("round_robin")
-            .build();
-    return connected(channel);
+            .defaultLoadBalancingPolicy("round_robin");
+    if (bearerToken != null) {
+      builder.intercept(new BearerToken(bearerToken));
+    }
+    return connected(builder.build());
   }
 
   private static TracelakeClient connected(ManagedChannel channel) {

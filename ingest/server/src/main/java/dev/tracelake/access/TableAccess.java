@@ -1,6 +1,7 @@
 package dev.tracelake.access;
 
 import dev.tracelake.lake.TableName;
+import dev.tracelake.query.TableGate;
 
 /**
  * Decides whether a principal may read a table. Doors call {@link #checkRead} for every table a
@@ -24,5 +25,28 @@ public interface TableAccess {
       throw new AccessDeniedException(
           "Principal '" + principal.name() + "' may not read table " + table);
     }
+  }
+
+  /**
+   * The SQL engine's gate for {@code principal}: which tables it may see and read. Tables it may
+   * not read are neither planned nor mounted in the sandbox.
+   */
+  default TableGate gate(Principal principal) {
+    return new TableGate() {
+      @Override
+      public boolean sees(TableName table) {
+        return canRead(principal, table);
+      }
+
+      @Override
+      public boolean mayRead(TableName table) {
+        return canRead(principal, table);
+      }
+
+      @Override
+      public String asker() {
+        return principal.name();
+      }
+    };
   }
 }

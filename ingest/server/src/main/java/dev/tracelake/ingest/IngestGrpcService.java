@@ -147,7 +147,10 @@ final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         responses,
         () -> {
           ListTablesResponse.Builder b = ListTablesResponse.newBuilder();
-          lake.tables().forEach(t -> b.addTables(t.toString()));
+          // a caller under access control lists only the tables it holds a privilege on
+          lake.tables().stream()
+              .filter(dev.tracelake.access.Caller::currentSees)
+              .forEach(t -> b.addTables(t.toString()));
           return b.build();
         });
   }

@@ -12,6 +12,7 @@ import dev.tracelake.lineage.RecordKey;
 import dev.tracelake.lineage.RunInfo;
 import dev.tracelake.lineage.TableRecords;
 import dev.tracelake.lineage.TraceOptions;
+import dev.tracelake.lineage.ValueAccess;
 import dev.tracelake.proto.v1.ExplainRequest;
 import dev.tracelake.proto.v1.ExplainResponse;
 import dev.tracelake.proto.v1.FinishRunRequest;
@@ -56,6 +57,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
 
   @Override
   public void explain(ExplainRequest request, StreamObserver<ExplainResponse> responses) {
+    // row values of tables the caller may not read are withheld (access control)
+    ValueAccess values = dev.tracelake.access.Caller.currentValueAccess();
     unary(
         responses,
         () -> {
@@ -64,7 +67,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
               request.getFormat().isEmpty()
                   ? LineageFormat.JSON
                   : LineageFormat.parse(request.getFormat());
-          ExplainOptions options = ExplainOptions.defaults().catchUpFirst();
+          ExplainOptions options = ExplainOptions.defaults().catchUpFirst().valueAccess(values);
           if (request.getMaxDepth() > 0) {
             options = options.maxDepth(request.getMaxDepth());
           }
@@ -119,11 +122,17 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     }
     ServerCallStreamObserver<ImpactResponse> call =
         (ServerCallStreamObserver<ImpactResponse>) responses;
+    // a caller under access control hears only of tables it holds lineage on
+    java.util.function.Predicate<String> shown = dev.tracelake.access.Caller.currentLineageTables();
     for (TableRecords t : result.seeds()) {
-      sendRecords(call, t, true);
+      if (shown.test(t.table())) {
+        sendRecords(call, t, true);
+      }
     }
     for (TableRecords t : result.derived()) {
-      sendRecords(call, t, false);
+      if (shown.test(t.table())) {
+        sendRecords(call, t, false);
+      }
     }
     for (Problem p : result.problems()) {
       call.onNext(ImpactResponse.newBuilder().setProblem(LineageProtos.toProto(p)).build());

@@ -68,7 +68,11 @@ final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBase {
             },
             Runnable::run);
     call.setOnCancelHandler(cancellation::cancel);
-    QueryOptions options = QueryOptions.defaults().withCancellation(cancellation);
+    QueryOptions options =
+        QueryOptions.defaults()
+            .withCancellation(cancellation)
+            // each table the statement reads must be readable by the caller (access control)
+            .withGate(dev.tracelake.access.Caller.currentGate());
     if (request.getTimeoutMs() > 0) {
       options = options.withTimeout(Duration.ofMillis(request.getTimeoutMs()));
     }

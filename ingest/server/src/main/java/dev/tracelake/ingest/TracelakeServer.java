@@ -76,6 +76,7 @@ public final class TracelakeServer implements AutoCloseable {
   private Duration compactionInterval;
   private BackgroundCompaction compaction;
   private volatile boolean stopped;
+  private final dev.tracelake.access.ServerAccess access;
 
   /**
    * Builds a server whose lineage index is built on the first lineage question and caught up before
@@ -91,7 +92,26 @@ public final class TracelakeServer implements AutoCloseable {
    */
   public TracelakeServer(
       Lake lake, IngestConfig config, ServerBuilder<?> builder, LineageOptions lineageOptions) {
+    this(lake, config, builder, lineageOptions, null);
+  }
+
+  /**
+   * Builds a server under access control: every call but health checks and reflection needs a
+   * bearer token, and is checked against the caller's privileges and recorded in the audit log.
+   *
+   * @param access the access control, or null for none (every caller may do everything)
+   */
+  public TracelakeServer(
+      Lake lake,
+      IngestConfig config,
+      ServerBuilder<?> builder,
+      LineageOptions lineageOptions,
+      dev.tracelake.access.ServerAccess access) {
     this.lake = lake;
+    this.access = access;
+    if (access != null) {
+      builder.intercept(access.interceptor()).addService(access.service());
+    }
     this.config = config;
     this.metrics = ServerMetrics.create();
     this.ingestor = new Ingestor(lake, config, metrics);
@@ -128,10 +148,29 @@ public final class TracelakeServer implements AutoCloseable {
   /** Builds a server listening on the configured host and port over Netty. */
   public static TracelakeServer onNetty(
       Lake lake, IngestConfig config, LineageOptions lineageOptions) {
+    return onNetty(lake, config, lineageOptions, null);
+  }
+
+  /** Builds a server under access control (null: none) on the configured host and port. */
+  public static TracelakeServer onNetty(
+      Lake lake,
+      IngestConfig config,
+      LineageOptions lineageOptions,
+      dev.tracelake.access.ServerAccess access) {
     ServerBuilder<?> builder =
         io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
             new java.net.InetSocketAddress(config.host(), config.port()));
-    return new TracelakeServer(lake, config, builder, lineageOptions);
+    return new TracelakeServer(lake, config, builder, lineageOptions, access);
+  }
+
+  /** Returns the services the server serves (the access tests check they cover every method). */
+  public List<io.grpc.ServerServiceDefinition> services() {
+    return server.getServices();
+  }
+
+  /** Returns the server's access control, or null when it runs without. */
+  public dev.tracelake.access.ServerAccess access() {
+    return access;
   }
 
   /** Starts serving. */
@@ -303,6 +342,9 @@ public final class TracelakeServer implements AutoCloseable {
     replays.close();
     replayService.close();
     sqlEngine.close();
+    if (access != null && access.audit() != null) {
+      access.audit().close(); // every call has ended: what they recorded is appended now
+    }
     LOG.info("Tracelake server stopped");
   }
 

@@ -261,7 +261,10 @@ final class PgSession {
     // to refuse it: wait for a slot as long as the statement may run (statement_timeout), or
     // ADMISSION_WAIT; connections are capped, so the queue is too
     QueryOptions options =
-        QueryOptions.defaults().withCancellation(cancellation).withAdmissionWait(ADMISSION_WAIT);
+        QueryOptions.defaults()
+            .withCancellation(cancellation)
+            .withAdmissionWait(ADMISSION_WAIT)
+            .withGate(access.gate(principal));
     if (settings.statementTimeout() != null) {
       options =
           options

@@ -186,6 +186,7 @@ class PythonHostileClientTest extends IngestServerTestBase {
             "--python_out=" + stubs,
             "--grpc_out=" + stubs,
             "--plugin=protoc-gen-grpc=" + plugin,
+            "tracelake/v1/access.proto",
             "tracelake/v1/common.proto",
             "tracelake/v1/ingest.proto",
             "google/rpc/status.proto",

@@ -1,0 +1,72 @@
+package dev.tracelake.cli;
+
+import dev.tracelake.access.AccessControl;
+import dev.tracelake.access.AccessStore;
+import dev.tracelake.access.AuditLog;
+import dev.tracelake.access.LocalCredential;
+import dev.tracelake.access.Privilege;
+import dev.tracelake.access.ServerAccess;
+import dev.tracelake.lake.Lake;
+import dev.tracelake.lake.LakeConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access control {@code serve} runs with: on by default, with the server's own token (the local
+ * admin token, written to the warehouse with mode 0600 and read by the CLI on this machine) and the
+ * tokens and grants in the catalog database; off only when asked explicitly.
+ */
+final class ServeAccess {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeAccess.class);
+
+  private ServeAccess() {}
+
+  /**
+   * Opens the access control and the audit log, or returns null under {@code --insecure-no-auth}.
+   */
+  static ServerAccess open(
+      Lake lake, LakeConfig lakeConfig, Doors.Settings doors, boolean insecure, String host) {
+    if (insecure) {
+      LOG.warn(
+          "Serving WITHOUT access control (--insecure-no-auth){}: anyone who reaches {} may write"
+              + " and read every table",
+          loopback(host) ? "" : " on a network address",
+          host);
+      return null;
+    }
+    LocalCredential local =
+        doors.token() != null
+            ? LocalCredential.of(doors.token())
+            : LocalCredential.fromFile(doors.tokenFile());
+    AccessControl control =
+        new AccessControl(AccessStore.forLake(lakeConfig), local, Clock.systemUTC());
+    if (!loopback(host)) {
+      LOG.warn(
+          "Listening on {} with bearer tokens over plaintext gRPC: put TLS in front (a mesh or"
+              + " ingress) so tokens cannot be read on the wire",
+          host);
+    }
+    return new ServerAccess(control, AuditLog.open(lake));
+  }
+
+  /** The OpenLineage endpoint's check: a bearer token holding {@code write} somewhere. */
+  static ToIntFunction<String> openLineageGate(ServerAccess access) {
+    if (access == null) {
+      return null;
+    }
+    AccessControl control = access.control();
+    return header -> control.httpGate(header, Privilege.WRITE);
+  }
+
+  static boolean loopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.tracelake.access;
+
+import dev.tracelake.lake.TableName;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The one access model behind every door (gRPC, the PostgreSQL endpoint, the Iceberg REST catalog,
+ * OpenLineage): authenticates bearer tokens (issued tokens from the {@link AccessStore}, or the
+ * server's own {@link LocalCredential}, which holds every privilege) and answers what a principal
+ * may do on a table.
+ *
+ * <p>Answers are cached for {@link #CACHE_TTL} so a call costs no database round trip; a change
+ * made through this instance (revocation, grant) takes effect at once, one made through another
+ * replica within {@link #CACHE_TTL}.
+ */
+public final class AccessControl implements Authenticator, TableAccess {
+  /** How long an authenticated token and a principal's grants are remembered. */
+  public static final Duration CACHE_TTL = Duration.ofSeconds(5);
+
+  private final AccessStore store;
+  private final LocalCredential local;
+  private final Clock clock;
+  private final ConcurrentMap<String, Cached<TokenInfo>> tokens = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Cached<Grants>> grants = new ConcurrentHashMap<>();
+
+  private record Cached<T>(T value, Instant until) {}
+
+  /**
+   * @param store the issued tokens and grants
+   * @param local the server's own token, or null for none
+   */
+  public AccessControl(AccessStore store, LocalCredential local, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.local = local;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The store, for managing tokens and grants. */
+  public AccessStore store() {
+    return store;
+  }
+
+  /**
+   * Authenticates a bearer token: the server's own or an issued one that has not expired and is not
+   * revoked.
+   */
+  public Optional<Principal> authenticate(String token) {
+    return authenticateToken("", token);
+  }
+
+  @Override
+  public Optional<Principal> authenticateToken(String user, String token) {
+    if (token == null || token.isEmpty()) {
+      return Optional.empty();
+    }
+    String shownUser = user == null ? "" : user;
+    if (local != null) {
+      Optional<Principal> own = local.authenticateToken(shownUser, token);
+      if (own.isPresent()) {
+        return own;
+      }
+    }
+    Instant now = clock.instant();
+    String key = AccessStore.hash(token);
+    Cached<TokenInfo> hit = tokens.get(key);
+    TokenInfo info;
+    if (hit != null && now.isBefore(hit.until())) {
+      info = hit.value();
+    } else {
+      Optional<TokenInfo> found = store.findBySecret(token);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      info = found.get();
+      tokens.put(key, new Cached<>(info, now.plus(CACHE_TTL)));
+    }
+    return info.validAt(now)
+        ? Optional.of(new Principal(info.principal(), shownUser))
+        : Optional.empty();
+  }
+
+  /** PostgreSQL clients give an issued token's id as their user name, its secret as password. */
+  @Override
+  public Optional<ScramVerifier> scramVerifier(String user) {
+    if (user != null && user.startsWith(AccessStore.ID_PREFIX)) {
+      Optional<TokenInfo> info = store.find(user);
+      if (info.isEmpty() || !info.get().validAt(clock.instant())) {
+        return Optional.empty();
+      }
+      return store.scramVerifier(user);
+    }
+    return local == null ? Optional.empty() : local.scramVerifier(user);
+  }
+
+  @Override
+  public Principal scramPrincipal(String user) {
+    if (user != null && user.startsWith(AccessStore.ID_PREFIX)) {
+      TokenInfo info =
+          store
+              .find(user)
+              .filter(t -> t.validAt(clock.instant()))
+              .orElseThrow(() -> new AccessDeniedException("Token " + user + " is not valid"));
+      return new Principal(info.principal(), user);
+    }
+    return local.scramPrincipal(user);
+  }
+
+  /** Everything {@code principal} may do. */
+  public Grants grants(Principal principal) {
+    if (LocalCredential.PRINCIPAL.equals(principal.name())) {
+      return Grants.superuser(principal.name());
+    }
+    Instant now = clock.instant();
+    Cached<Grants> hit = grants.get(principal.name());
+    if (hit != null && now.isBefore(hit.until())) {
+      return hit.value();
+    }
+    Grants fresh = store.grantsOf(principal.name());
+    grants.put(principal.name(), new Cached<>(fresh, now.plus(CACHE_TTL)));
+    return fresh;
+  }
+
+  @Override
+  public boolean canRead(Principal principal, TableName table) {
+    return grants(principal).holds(Privilege.READ, table);
+  }
+
+  @Override
+  public dev.tracelake.query.TableGate gate(Principal principal) {
+    return Caller.gate(principal, grants(principal));
+  }
+
+  /**
+   * Checks an HTTP request's {@code Authorization} header for an endpoint that needs {@code
+   * privilege} on some table (the OpenLineage endpoint: {@code write}).
+   *
+   * @return 0 to let it through, 401 without valid credentials, 403 without the privilege
+   */
+  public int httpGate(String authorization, Privilege privilege) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return 401;
+    }
+    Optional<Principal> principal;
+    try {
+      principal = authenticate(authorization.substring(7).strip());
+    } catch (RuntimeException e) {
+      return 401;
+    }
+    if (principal.isEmpty()) {
+      return 401;
+    }
+    return grants(principal.get()).holdsAnywhere(privilege) ? 0 : 403;
+  }
+
+  /** Forgets what was cached, after a change of tokens or grants. */
+  public void changed() {
+    tokens.clear();
+    grants.clear();
+  }
+}
