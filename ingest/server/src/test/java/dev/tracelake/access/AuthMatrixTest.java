@@ -7,6 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Message;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.proto.v1.AppendRowsRequest;
+import dev.tracelake.proto.v1.CompareReplayRequest;
+import dev.tracelake.proto.v1.CommitEmptyReplayBatchRequest;
+import dev.tracelake.proto.v1.CreateReplayRequest;
+import dev.tracelake.proto.v1.DropReplayRequest;
+import dev.tracelake.proto.v1.GetReplayRequest;
+import dev.tracelake.proto.v1.ListReplaysRequest;
+import dev.tracelake.proto.v1.PublishReplayRequest;
+import dev.tracelake.proto.v1.ReplayServiceGrpc;
+import dev.tracelake.proto.v1.ReplaySlice;
+import dev.tracelake.proto.v1.StreamReplayRequest;
 import dev.tracelake.proto.v1.AuthServiceGrpc;
 import dev.tracelake.proto.v1.ColumnList;
 import dev.tracelake.proto.v1.ColumnSpec;
@@ -447,6 +457,59 @@ class AuthMatrixTest {
             m(AuthServiceGrpc.getListGrantsMethod()),
             Need.ADMIN_ALL,
             t -> ListGrantsRequest.getDefaultInstance()));
+    // replays stream the values of any table their outputs cite: lake admins only (replay.proto)
+    c.add(
+        new Case(
+            "CreateReplay",
+            m(ReplayServiceGrpc.getCreateReplayMethod()),
+            Need.ADMIN_ALL,
+            t ->
+                CreateReplayRequest.newBuilder()
+                    .setReplayId("matrix-" + serial.incrementAndGet())
+                    .setSlice(ReplaySlice.newBuilder().setTable(t.toString()))
+                    .build()));
+    c.add(
+        new Case(
+            "GetReplay",
+            m(ReplayServiceGrpc.getGetReplayMethod()),
+            Need.ADMIN_ALL,
+            t -> GetReplayRequest.newBuilder().setReplayId("no-such-replay").build()));
+    c.add(
+        new Case(
+            "ListReplays",
+            m(ReplayServiceGrpc.getListReplaysMethod()),
+            Need.ADMIN,
+            t -> ListReplaysRequest.newBuilder().setTable(t.toString()).build()));
+    c.add(
+        new Case(
+            "StreamReplay",
+            m(ReplayServiceGrpc.getStreamReplayMethod()),
+            Need.ADMIN_ALL,
+            t -> StreamReplayRequest.newBuilder().setReplayId("no-such-replay").build()));
+    c.add(
+        new Case(
+            "CompareReplay",
+            m(ReplayServiceGrpc.getCompareReplayMethod()),
+            Need.ADMIN_ALL,
+            t -> CompareReplayRequest.newBuilder().setReplayId("no-such-replay").build()));
+    c.add(
+        new Case(
+            "PublishReplay",
+            m(ReplayServiceGrpc.getPublishReplayMethod()),
+            Need.ADMIN_ALL,
+            t -> PublishReplayRequest.newBuilder().setReplayId("no-such-replay").build()));
+    c.add(
+        new Case(
+            "CommitEmptyReplayBatch",
+            m(ReplayServiceGrpc.getCommitEmptyReplayBatchMethod()),
+            Need.ADMIN_ALL,
+            t -> CommitEmptyReplayBatchRequest.newBuilder().setReplayId("no-such-replay").build()));
+    c.add(
+        new Case(
+            "DropReplay",
+            m(ReplayServiceGrpc.getDropReplayMethod()),
+            Need.ADMIN_ALL,
+            t -> DropReplayRequest.newBuilder().setReplayId("no-such-replay").build()));
     return c;
   }
 
