@@ -233,7 +233,11 @@ class ReplayClientTest extends ClientTestBase {
     }
 
     assertThat(severed).isTrue();
-    assertThat(run.reconnects()).isPositive();
+    // Whether the input stream has to be opened again depends on the machine: a server that has
+    // already sent this small stream whole (a quiet machine) leaves nothing to re-read, while the
+    // writer's appends in flight are cut either way. What must hold in both cases is below: every
+    // batch committed exactly once. Re-opening the stream at a batch is covered deterministically
+    // by aRunStoppedHalfWayContinuesWhereItStoppedAndARerunWritesNothing.
     assertThat(run.replay().state()).isEqualTo("COMPLETED");
     ReplayComparison diff = client.replays().compare("flaky", null, List.of());
     assertThat(diff.counts().matched()).isEqualTo(COUNT);
