@@ -45,7 +45,7 @@ if $fresh; then
   # the server runs under access control: the CLI takes its token from the warehouse
   TRACELAKE_WAREHOUSE="$warehouse" "$tl" example-producer --target "127.0.0.1:$port" --count "$count" >/dev/null
 fi
-id=$("$tl" sql --server "127.0.0.1:$port" --warehouse "$warehouse" --format csv \
+id=$(TRACELAKE_TOKEN_FILE="$warehouse/.tracelake/token" "$tl" sql --server "127.0.0.1:$port" --format csv \
   -e "SELECT _record_id FROM fraud.predictions ORDER BY _record_id LIMIT 1 OFFSET $((count / 2))" | tail -1)
 echo "warehouse $warehouse, $count records per table, prediction $id, server 127.0.0.1:$port"
 # one warm-up question, so the server's index is built before the measurements
