@@ -1,5 +1,6 @@
 package dev.tracelake.console;
 
+import dev.tracelake.lake.InputText;
 import dev.tracelake.lineage.LineageException;
 import dev.tracelake.lineage.replay.CompareOptions;
 import dev.tracelake.lineage.replay.ReplayComparison;
@@ -91,7 +92,8 @@ public final class ReplayConsoleExtension implements ConsoleExtension {
       ReplayInfo info = replays.get(id);
       if (!who.valueAccess().mayRead(tableOf(info))) {
         // the same answer as for an id nobody has: no existence leak
-        throw new IllegalArgumentException("No replay you may read has the id '" + cap(id) + "'");
+        throw new IllegalArgumentException(
+            "No replay you may read has the id " + InputText.shown(id));
       }
       CompareOptions options = CompareOptions.defaults().maxExamples(EXAMPLES);
       if (groupBy != null && !groupBy.isEmpty()) {
@@ -111,7 +113,8 @@ public final class ReplayConsoleExtension implements ConsoleExtension {
           c.onlyCandidateExamples());
     } catch (LineageException e) {
       if (e.kind() == LineageException.Kind.NOT_FOUND) {
-        throw new IllegalArgumentException("No replay you may read has the id '" + cap(id) + "'");
+        throw new IllegalArgumentException(
+            "No replay you may read has the id " + InputText.shown(id));
       }
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -119,11 +122,5 @@ public final class ReplayConsoleExtension implements ConsoleExtension {
 
   private static String tableOf(ReplayInfo r) {
     return r.definition().spec().slice().table().toString();
-  }
-
-  private static String cap(String value) {
-    return value.length() <= 200
-        ? value
-        : value.substring(0, 200) + "... (" + value.length() + " characters)";
   }
 }
