@@ -66,7 +66,7 @@ final class Doors implements AutoCloseable {
     dev.tracelake.access.Authenticator credential =
         server.access() != null ? server.access().control() : local;
     TableAccess tableAccess =
-        server.access() != null ? server.access().control() : TableAccess.ALL_AUTHENTICATED;
+        server.access() != null ? server.access().doorAccess() : TableAccess.ALL_AUTHENTICATED;
     SSLContext tls =
         s.pgTlsKeystore() == null
             ? null

@@ -301,7 +301,7 @@ final class ServeCommand implements Callable<Integer> {
                         ? LocalCredential.of(doors.token())
                         : LocalCredential.fromFile(doors.tokenFile()));
     if (server.access() != null) {
-      builder.tableAccess(server.access().control());
+      builder.tableAccess(server.access().doorAccess());
     }
     if (settings.consoleAllowRemote) {
       builder.allowRemote();

@@ -47,6 +47,28 @@ public record AuditEvent(
     message = cap(message);
   }
 
+  /**
+   * The outcome an HTTP door records for a response status: the gRPC status code name a gRPC call
+   * would have ended with, so one vocabulary covers every door.
+   */
+  public static String httpOutcome(int status) {
+    if (status < 400) {
+      return "OK";
+    }
+    return switch (status) {
+      case 400, 422 -> "INVALID_ARGUMENT";
+      case 401 -> "UNAUTHENTICATED";
+      case 403 -> "PERMISSION_DENIED";
+      case 404 -> "NOT_FOUND";
+      case 405, 406, 501 -> "UNIMPLEMENTED";
+      case 409 -> "ALREADY_EXISTS";
+      case 413, 429 -> "RESOURCE_EXHAUSTED";
+      case 503 -> "UNAVAILABLE";
+      case 504 -> "DEADLINE_EXCEEDED";
+      default -> status < 500 ? "FAILED_PRECONDITION" : "INTERNAL";
+    };
+  }
+
   static String cap(String text) {
     if (text == null) {
       return "";

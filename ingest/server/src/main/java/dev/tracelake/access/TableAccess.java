@@ -49,4 +49,10 @@ public interface TableAccess {
       }
     };
   }
+
+  /**
+   * Records what a door did in the audit log ({@code tracelake.audit}); queued, appended within
+   * seconds. Without an audit log (no access control, or a test) nothing is recorded.
+   */
+  default void audit(AuditEvent event) {}
 }

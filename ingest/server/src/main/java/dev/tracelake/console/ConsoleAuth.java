@@ -1,5 +1,6 @@
 package dev.tracelake.console;
 
+import dev.tracelake.access.AuditEvent;
 import dev.tracelake.access.Authenticator;
 import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
@@ -175,5 +176,10 @@ final class ConsoleAuth {
         .sameSite(HttpCookie.SameSite.STRICT)
         .maxAge(0)
         .build();
+  }
+
+  /** Records a console action in the server's audit log (nothing without access control). */
+  void audit(AuditEvent event) {
+    tables.audit(event);
   }
 }

@@ -3,12 +3,15 @@ package dev.tracelake.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracelake.access.AuditEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -136,6 +139,8 @@ final class ConsoleHandler extends Handler.Abstract {
     headers.put("Cross-Origin-Resource-Policy", "same-origin");
     headers.put("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     String path = request.getHttpURI().getPath();
+    ConsolePrincipal asker = null; // set once an API call is authenticated: it is then audited
+    Map<String, String> asked = Map.of();
     try {
       if (!auth.hostAllowed(request)) {
         text(request, response, callback, 421, "This console answers only at its own address");
@@ -196,6 +201,8 @@ final class ConsoleHandler extends Handler.Abstract {
         page(request, response, callback, 200);
         return true;
       }
+      asker = who.get();
+      asked = params;
       // a second layer under the withheld values: a table the principal may not read is refused
       // whole, before any of its metadata or rows are read
       String table = params.get("table");
@@ -217,11 +224,15 @@ final class ConsoleHandler extends Handler.Abstract {
           path.startsWith("/api/v1/ext/")
               ? Reply.json(Json.MAPPER.valueToTree(extension(path).answer(params, who.get())))
               : this.api.get(path).apply(console);
+      audit(asker, path, asked, reply instanceof Reply.JsonReply j ? j.status() : 200, "");
       reply(request, response, callback, reply);
     } catch (RuntimeException e) {
       ConsoleErrors.Answer answer = ConsoleErrors.of(e);
       if (answer.internal()) {
         LOG.error("Console request {} {} failed", request.getMethod(), path, e);
+      }
+      if (asker != null) {
+        audit(asker, path, asked, answer.status(), answer.message());
       }
       error(
           request,
@@ -232,6 +243,36 @@ final class ConsoleHandler extends Handler.Abstract {
           answer.message());
     }
     return true;
+  }
+
+  /**
+   * Records an authenticated API call in the audit log: what was asked (the parameters, never the
+   * sign-in key) about which table, and how it ended. Explanations, impacts, row lookups and SQL
+   * searches are reads an auditor must be able to account for, as on every other door.
+   */
+  private void audit(
+      ConsolePrincipal who, String path, Map<String, String> params, int status, String message) {
+    StringBuilder detail = new StringBuilder();
+    params.forEach(
+        (k, v) -> {
+          if (!k.equals(ConsoleAuth.KEY_PARAM)) {
+            detail.append(detail.isEmpty() ? "" : "&").append(k).append('=').append(v);
+          }
+        });
+    String table = params.get("table");
+    auth.audit(
+        new AuditEvent(
+            Instant.now(),
+            who.name(),
+            "",
+            "console/" + path.substring(path.startsWith("/api/v1/") ? 8 : 0),
+            path.equals("/api/v1/impact") ? "lineage" : "read",
+            table == null || table.isEmpty() ? List.of() : List.of(table),
+            detail.toString(),
+            List.of(),
+            0,
+            AuditEvent.httpOutcome(status),
+            message));
   }
 
   private static Map<String, String> params(Request request) {

@@ -4,9 +4,9 @@ import dev.tracelake.lineage.ValueAccess;
 import java.util.Objects;
 
 /**
- * Who asks: the name recorded in exported evidence and the tables whose values they may see. Until
- * access control lands every holder of the console's key is {@link #LOCAL} and sees every value;
- * access control replaces {@link ConsoleAuth}'s answer, and every domain call already takes it.
+ * Who asks: the name recorded in exported evidence and the audit log, and the tables whose values
+ * they may see. {@link ConsoleAuth} answers it from the token a person signed in with: the server's
+ * own token is {@link #LOCAL} and sees every value; an issued token sees what its grants allow.
  *
  * @param name the principal's name, recorded as {@code exportedBy} in evidence bundles
  * @param valueAccess which tables' row values explain and evidence may show them

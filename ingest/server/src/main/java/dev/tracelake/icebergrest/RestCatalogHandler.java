@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.tracelake.access.AccessDeniedException;
+import dev.tracelake.access.AuditEvent;
 import dev.tracelake.access.Authenticator;
 import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
@@ -142,12 +143,19 @@ final class RestCatalogHandler extends Handler.Abstract {
     }
   }
 
+  /** Who asked and which table, filled in by {@link #route} for the audit entry. */
+  private static final class Asked {
+    Principal principal;
+    TableIdentifier table;
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Answer answer;
     byte[] json;
+    Asked asked = new Asked();
     try {
-      answer = route(request);
+      answer = route(request, asked);
       json = answer.body() == null ? null : mapper.writeValueAsBytes(answer.body());
     } catch (OAuthFailure e) {
       // the token endpoint answers in OAuth2's own error format (RFC 6749 section 5.2)
@@ -163,6 +171,7 @@ final class RestCatalogHandler extends Handler.Abstract {
       answer = error(new BadRequestException("Cannot read the request body: %s", e.getMessage()));
       json = errorJson(answer);
     }
+    audit(request, asked, answer);
     response.setStatus(answer.status());
     answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
     if (json == null || request.getMethod().equalsIgnoreCase("HEAD")) {
@@ -174,6 +183,35 @@ final class RestCatalogHandler extends Handler.Abstract {
     return true;
   }
 
+  /**
+   * Records an authenticated request in the audit log: the endpoint, the table it named and how it
+   * ended. A table load hands out where the data files are, so it is a read like a SQL statement.
+   */
+  private void audit(Request request, Asked asked, Answer answer) {
+    if (asked.principal == null) {
+      return; // not authenticated: nobody to name (the 401 is in the server log)
+    }
+    List<String> tables = new ArrayList<>();
+    if (asked.table != null) {
+      tables.add(asked.table.toString());
+    }
+    String message =
+        answer.body() instanceof ErrorResponse e && e.message() != null ? e.message() : "";
+    access.audit(
+        new AuditEvent(
+            java.time.Instant.now(),
+            asked.principal.name(),
+            asked.principal.user(),
+            "rest/" + request.getMethod().toUpperCase(Locale.ROOT),
+            "read",
+            tables,
+            request.getHttpURI().getPathQuery(),
+            List.of(),
+            0,
+            AuditEvent.httpOutcome(answer.status()),
+            message));
+  }
+
   private byte[] errorJson(Answer answer) {
     try {
       return mapper.writeValueAsBytes(answer.body());
@@ -182,7 +220,7 @@ final class RestCatalogHandler extends Handler.Abstract {
     }
   }
 
-  private Answer route(Request request) throws IOException {
+  private Answer route(Request request, Asked asked) throws IOException {
     String method = request.getMethod().toUpperCase(Locale.ROOT);
     List<String> path = segments(request.getHttpURI().getPath());
     Fields query = Request.extractQueryParameters(request);
@@ -201,6 +239,7 @@ final class RestCatalogHandler extends Handler.Abstract {
       }
     }
     Principal principal = authenticate(request);
+    asked.principal = principal;
     String what = path.get(1);
     if (path.size() == 2 && what.equals("config")) {
       requireMethod(method, "GET");
@@ -281,6 +320,7 @@ final class RestCatalogHandler extends Handler.Abstract {
       }
     }
     TableIdentifier ident = TableIdentifier.of(namespace, RESTUtil.decodeString(path.get(4)));
+    asked.table = ident;
     if (kind.equals("functions") && path.size() == 5) {
       requireMethod(method, "GET");
       CatalogHandlers.namespaceExists(catalog, namespace);

@@ -1,8 +1,10 @@
 package dev.tracelake.pgwire;
 
 import dev.tracelake.access.AccessDeniedException;
+import dev.tracelake.access.AuditEvent;
 import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
+import dev.tracelake.ingest.GrpcErrors;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.TableDescription;
 import dev.tracelake.lake.TableName;
@@ -13,6 +15,7 @@ import dev.tracelake.query.QueryOptions;
 import dev.tracelake.query.QueryResult;
 import dev.tracelake.query.SqlEngine;
 import dev.tracelake.query.TableReference;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -276,6 +279,7 @@ final class PgSession {
     try {
       result = engine.execute(rewritten, options);
     } catch (QueryException e) {
+      audit(sql, List.of(), 0, GrpcErrors.toStatus(e).getStatus().getCode().name(), e);
       throw PgErrors.translate(e, sql);
     } finally {
       running = null;
@@ -287,11 +291,52 @@ final class PgSession {
       }
     } catch (AccessDeniedException e) {
       result.close();
+      audit(sql, result.references(), 0, "PERMISSION_DENIED", e);
       throw new PgException(PgException.INSUFFICIENT_PRIVILEGE, e.getMessage());
     }
     settings.snapshots(snapshotsJson(result.references()));
     changedReported.put("tracelake.snapshots", settings.get("tracelake.snapshots"));
-    return new StatementResult.Query(result);
+    List<TableReference> read = result.references();
+    // recorded when the result closes: only then is it known how many rows left the server
+    return new StatementResult.Query(
+        result,
+        (rows, complete) ->
+            audit(
+                sql,
+                read,
+                rows,
+                "OK",
+                complete
+                    ? null
+                    // a portal closed early, an error while sending, or a Describe (which runs
+                    // the statement for its row shape and sends no row)
+                    : new IllegalStateException("result closed after " + rows + " rows")));
+  }
+
+  /** Records one statement in the audit log: who ran what, what it read, how it ended. */
+  private void audit(
+      String sql, List<TableReference> read, long rows, String outcome, Exception error) {
+    List<String> tables = new ArrayList<>();
+    List<Long> snapshots = new ArrayList<>();
+    for (TableReference r : read) {
+      if (!tables.contains(r.table().toString())) {
+        tables.add(r.table().toString());
+      }
+      r.snapshotId().ifPresent(snapshots::add);
+    }
+    access.audit(
+        new AuditEvent(
+            Instant.now(),
+            principal.name(),
+            principal.user(),
+            "pg/query",
+            "read",
+            tables,
+            sql,
+            snapshots,
+            rows,
+            outcome,
+            error == null ? "" : error.getMessage()));
   }
 
   /** The snapshots a statement read, as JSON a notebook can record next to its results. */

@@ -97,11 +97,19 @@ abstract class StatementResult implements AutoCloseable {
     private boolean batchLoaded;
     private boolean exhausted;
     private long rows;
+    private final Closing closing;
+    private boolean closed;
 
-    Query(QueryResult result) {
+    /** Told, once, how many rows were sent and whether all of them were, when the result closes. */
+    interface Closing {
+      void closed(long rows, boolean complete);
+    }
+
+    Query(QueryResult result, Closing closing) {
       this.result = result;
       this.columns = PgColumn.of(result.schema().getFields());
       this.reader = result.reader();
+      this.closing = closing;
     }
 
     @Override
@@ -165,7 +173,14 @@ abstract class StatementResult implements AutoCloseable {
 
     @Override
     public void close() {
-      result.close();
+      try {
+        result.close();
+      } finally {
+        if (!closed) {
+          closed = true;
+          closing.closed(rows, exhausted);
+        }
+      }
     }
   }
 

@@ -1,0 +1,209 @@
+package dev.tracelake.access;
+
+import static dev.tracelake.access.AuthServerFixture.FEATURES;
+import static dev.tracelake.access.AuthServerFixture.PREDICTIONS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracelake.console.ConsoleServer;
+import dev.tracelake.icebergrest.RestCatalogConfig;
+import dev.tracelake.icebergrest.RestCatalogServer;
+import dev.tracelake.pgwire.PgServer;
+import dev.tracelake.pgwire.PgServerConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The doors beside gRPC (the PostgreSQL endpoint, the Iceberg REST catalog, the console) record
+ * what each principal did in {@code tracelake.audit}, as gRPC calls do: who, which tables, what was
+ * asked, how many rows left, how it ended. Real servers on loopback, a real pgjdbc client.
+ */
+class DoorAuditTest {
+  @TempDir Path warehouse;
+  AuthServerFixture fx;
+  PgServer pg;
+  RestCatalogServer rest;
+  ConsoleServer console;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() {
+    fx = new AuthServerFixture(warehouse);
+    TableAccess doors = new ServerAccess(fx.control, fx.audit).doorAccess();
+    pg =
+        PgServer.start(
+            PgServerConfig.defaults().withPort(0),
+            fx.server.sqlEngine(),
+            fx.lake,
+            fx.control,
+            doors);
+    rest =
+        RestCatalogServer.start(
+            RestCatalogConfig.defaults().withPort(0), fx.lake, fx.control, doors);
+    console =
+        ConsoleServer.builder(fx.lake, fx.server.lineage(), fx.server.sqlEngine())
+            .address(new InetSocketAddress("127.0.0.1", 0))
+            .authenticator(fx.control)
+            .tableAccess(doors)
+            .start();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    console.close();
+    rest.close();
+    pg.close();
+    fx.close();
+  }
+
+  /** The audit log's rows (after a flush), one string per row, oldest first. */
+  List<String> auditRows(String columns) throws SQLException {
+    fx.audit.flush();
+    List<String> rows = new ArrayList<>();
+    try (Connection c = connect(AuthServerFixture.ADMIN_TOKEN, "local");
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT " + columns + " FROM tracelake.audit ORDER BY event_time, action")) {
+      int n = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          sb.append(i > 1 ? "|" : "").append(r.getString(i) == null ? "" : r.getString(i));
+        }
+        rows.add(sb.toString());
+      }
+    }
+    return rows;
+  }
+
+  Connection connect(String password, String user) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    p.setProperty("sslmode", "disable");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + pg.address().getPort() + "/tracelake", p);
+  }
+
+  @Test
+  void postgresStatementsAreAuditedWithTablesRowsAndOutcome() throws Exception {
+    IssuedToken reader = fx.store.issue("reader", PrincipalKind.SERVICE, null, "pg client");
+    String query = "SELECT entity FROM fraud.features";
+    try (Connection c = connect(reader.secret(), reader.info().id());
+        Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery(query)) {
+        int n = 0;
+        while (r.next()) {
+          n++;
+        }
+        assertThat(n).isEqualTo(1);
+      }
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM secret.salaries").close())
+          .isInstanceOf(SQLException.class);
+    }
+    long snapshot = fx.lake.table(FEATURES).describe().currentSnapshot().orElseThrow().snapshotId();
+    List<String> rows =
+        auditRows(
+            "principal, client_user, action, access, tables, detail, snapshot_ids,"
+                + " row_count, outcome");
+    assertThat(rows)
+        .contains(
+            "reader|"
+                + reader.info().id()
+                + "|pg/query|read|fraud.features|"
+                + query
+                + "|["
+                + snapshot
+                + "]|1|OK");
+    // a table the reader holds nothing on answers as a missing one does, in the log too
+    assertThat(rows)
+        .contains(
+            "reader|"
+                + reader.info().id()
+                + "|pg/query|read||SELECT * FROM secret.salaries||0|NOT_FOUND");
+    // the secret never reaches the log
+    assertThat(String.join("\n", rows)).doesNotContain(reader.secret());
+  }
+
+  @Test
+  void icebergRestRequestsAreAuditedWithTheTableAndStatus() throws Exception {
+    String token = fx.tokens.get("reader");
+    HttpResponse<String> load = restGet("/v1/namespaces/fraud/tables/features", token);
+    assertThat(load.statusCode()).isEqualTo(200);
+    HttpResponse<String> denied = restGet("/v1/namespaces/secret/tables/salaries", token);
+    assertThat(denied.statusCode()).isEqualTo(403);
+    // without a valid token nobody is named, so nothing is recorded for it
+    assertThat(restGet("/v1/namespaces/fraud/tables/features", "not-a-token").statusCode())
+        .isEqualTo(401);
+
+    List<String> rows = auditRows("principal, action, tables, detail, outcome");
+    assertThat(rows)
+        .contains(
+            "reader|rest/GET|fraud.features|/v1/namespaces/fraud/tables/features|OK",
+            "reader|rest/GET|secret.salaries|/v1/namespaces/secret/tables/salaries"
+                + "|PERMISSION_DENIED");
+    assertThat(rows).noneMatch(r -> r.startsWith("|") || r.contains("not-a-token"));
+    assertThat(String.join("\n", rows)).doesNotContain(token);
+  }
+
+  @Test
+  void consoleCallsAreAuditedWithoutTheSignInKey() throws Exception {
+    String token = fx.tokens.get("reader");
+    HttpResponse<String> explained =
+        consoleGet(
+            "/api/v1/explain?table="
+                + PREDICTIONS
+                + "&id="
+                + URLEncoder.encode(fx.predictionRecord, StandardCharsets.UTF_8),
+            token);
+    assertThat(explained.statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = consoleGet("/api/v1/table?table=secret.salaries", token);
+    assertThat(refused.statusCode()).isEqualTo(403);
+
+    List<String> rows = auditRows("principal, action, access, tables, detail, outcome");
+    assertThat(rows)
+        .contains(
+            "reader|console/explain|read|fraud.predictions|table=fraud.predictions&id="
+                + fx.predictionRecord
+                + "|OK",
+            "reader|console/table|read|secret.salaries|table=secret.salaries|PERMISSION_DENIED");
+    assertThat(String.join("\n", rows)).doesNotContain(token);
+  }
+
+  HttpResponse<String> restGet(String path, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(rest.baseUri().toString().replaceAll("/$", "") + path))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> consoleGet(String pathAndQuery, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port() + pathAndQuery))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
