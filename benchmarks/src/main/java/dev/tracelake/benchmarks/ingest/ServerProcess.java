@@ -64,6 +64,25 @@ final class ServerProcess implements AutoCloseable {
       List<String> serveArgs,
       Path log)
       throws IOException {
+    List<String> args = new ArrayList<>(serveArgs);
+    // the benchmark clients send no token; the recorded figures were measured without access
+    // control, and comparing with it on is a benchmark of its own (AccessOverheadBenchmark)
+    args.add("--insecure-no-auth");
+    return startWith(jar, warehouse, commitIntervalMs, jvmOptions, args, log);
+  }
+
+  /**
+   * Starts {@code serve} with exactly {@code serveArgs} added: under access control unless they say
+   * {@code --insecure-no-auth}.
+   */
+  static ServerProcess startWith(
+      Path jar,
+      Path warehouse,
+      long commitIntervalMs,
+      List<String> jvmOptions,
+      List<String> serveArgs,
+      Path log)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
           "Server jar "
@@ -87,10 +106,7 @@ final class ServerProcess implements AutoCloseable {
             "--port",
             "0",
             "--commit-interval-ms",
-            Long.toString(commitIntervalMs),
-            // the benchmark clients send no token; the recorded figures were measured without
-            // access control, and comparing with it on is a benchmark of its own
-            "--insecure-no-auth"));
+            Long.toString(commitIntervalMs)));
     command.addAll(serveArgs);
     Files.createDirectories(log.getParent());
     ProcessBuilder builder =
