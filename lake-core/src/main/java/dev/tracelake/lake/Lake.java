@@ -383,13 +383,7 @@ public final class Lake implements AutoCloseable {
   }
 
   private LakeException notFound(TableName name) {
-    List<TableName> existing = tables();
-    String shown =
-        existing.size() <= 20
-            ? existing.toString()
-            : existing.subList(0, 20) + " and " + (existing.size() - 20) + " more";
-    return new LakeException(
-        ErrorKind.NOT_FOUND, "Table " + name + " does not exist; tables: " + shown);
+    return LakeException.tableNotFound(name, tables());
   }
 
   private static TableIdentifier identifier(TableName name) {

@@ -1,6 +1,7 @@
 package dev.tracelake.console;
 
 import dev.tracelake.lake.LakeException;
+import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.LineageException;
 import dev.tracelake.query.QueryException;
 
@@ -15,6 +16,14 @@ final class ConsoleErrors {
   record Answer(int status, String message, boolean internal) {}
 
   static Answer of(Throwable e) {
+    return of(e, t -> true);
+  }
+
+  /**
+   * As {@link #of(Throwable)}, with a missing table's hint naming only the tables {@code visible}
+   * allows (those the asker may read): no existence leak.
+   */
+  static Answer of(Throwable e, java.util.function.Predicate<TableName> visible) {
     if (e instanceof ApiException a) {
       return new Answer(a.status(), a.getMessage(), false);
     }
@@ -27,7 +36,7 @@ final class ConsoleErrors {
             // a limit hit or the server busy, stopping or unsure: try again later, or less
             case UNKNOWN_OUTCOME, RETRY, SHUTTING_DOWN, RESOURCE_EXHAUSTED -> 503;
           };
-      return new Answer(status, l.getMessage(), false);
+      return new Answer(status, l.messageShowing(visible), false);
     }
     if (e instanceof LineageException l) {
       int status =

@@ -227,7 +227,9 @@ final class ConsoleHandler extends Handler.Abstract {
       audit(asker, path, asked, reply instanceof Reply.JsonReply j ? j.status() : 200, "");
       reply(request, response, callback, reply);
     } catch (RuntimeException e) {
-      ConsoleErrors.Answer answer = ConsoleErrors.of(e);
+      ConsolePrincipal who = asker;
+      ConsoleErrors.Answer answer =
+          ConsoleErrors.of(e, t -> who != null && who.valueAccess().mayRead(t.toString()));
       if (answer.internal()) {
         LOG.error("Console request {} {} failed", request.getMethod(), path, e);
       }

@@ -3,6 +3,7 @@ package dev.tracelake.ingest;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import dev.tracelake.access.Caller;
 import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lineage.LineageException;
@@ -50,7 +51,8 @@ public final class GrpcErrors {
       return s;
     }
     if (e instanceof LakeException le) {
-      return build(of(le.kind()), le.getMessage(), le.details());
+      // a missing table's hint names only tables the caller may see: no existence leak
+      return build(of(le.kind()), le.messageShowing(Caller::currentSees), le.details());
     }
     if (e instanceof QueryException qe) {
       Mapping m =
