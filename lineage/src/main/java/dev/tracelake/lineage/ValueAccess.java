@@ -6,8 +6,8 @@ import java.util.function.Predicate;
 /**
  * Which tables' row values an answer may show. Lineage itself (which record was derived from which)
  * is always shown; the values of a record in a table the asker may not read are withheld, and the
- * answer says so ({@link NodeState#WITHHELD}). The seam for per-table read privileges; {@link
- * #all()} until access control exists.
+ * answer says so ({@link NodeState#WITHHELD}). The seam for per-table read privileges: the server
+ * answers it from the caller's grants; {@link #all()} without access control.
  */
 @FunctionalInterface
 public interface ValueAccess {

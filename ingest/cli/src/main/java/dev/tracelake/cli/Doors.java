@@ -16,8 +16,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The standard doors {@code serve} opens beside gRPC: SQL over the PostgreSQL protocol and the
- * Iceberg REST catalog, both authenticating with the server token (until access control exists: one
- * {@link LocalCredential}, loopback only unless allowed explicitly).
+ * Iceberg REST catalog. Under access control both take issued tokens and honour per-table grants;
+ * without it ({@code --insecure-no-auth}) they take the server token, one {@link LocalCredential},
+ * and listen on loopback only unless allowed explicitly.
  */
 final class Doors implements AutoCloseable {
   private final PgServer pg;
@@ -59,7 +60,7 @@ final class Doors implements AutoCloseable {
     if (s.pgPort() < 0 && s.restPort() < 0) {
       return new Doors(null, null, null);
     }
-    checkBinding(s);
+    checkBinding(s, server.access() != null);
     LocalCredential local =
         s.token() != null ? LocalCredential.of(s.token()) : LocalCredential.fromFile(s.tokenFile());
     // under access control both doors authenticate issued tokens too and honour per-table grants
@@ -110,16 +111,18 @@ final class Doors implements AutoCloseable {
   }
 
   /**
-   * Checks, before anything listens, that the enabled doors may listen on the host.
+   * Checks, before anything listens, that the enabled doors may listen on the host: anywhere under
+   * access control, on loopback only without it unless allowed explicitly.
    *
    * @throws IllegalArgumentException when the host is not loopback and remote doors are not allowed
    */
-  static void checkBinding(Settings s) {
+  static void checkBinding(Settings s, boolean accessControl) {
+    boolean remote = s.allowRemote() || accessControl;
     if (s.pgPort() >= 0) {
-      DoorBinding.check("PostgreSQL", s.host(), s.allowRemote(), "--doors-allow-remote");
+      DoorBinding.check("PostgreSQL", s.host(), remote, "--doors-allow-remote");
     }
     if (s.restPort() >= 0) {
-      DoorBinding.check("Iceberg REST", s.host(), s.allowRemote(), "--doors-allow-remote");
+      DoorBinding.check("Iceberg REST", s.host(), remote, "--doors-allow-remote");
     }
   }
 

@@ -303,7 +303,9 @@ final class ServeCommand implements Callable<Integer> {
     if (server.access() != null) {
       builder.tableAccess(server.access().doorAccess());
     }
-    if (settings.consoleAllowRemote) {
+    if (settings.consoleAllowRemote || server.access() != null) {
+      // under access control each person signs in with their own token and sees what their grants
+      // allow, so the console may listen where the operator says, as gRPC does
       builder.allowRemote();
     }
     try {

@@ -113,14 +113,15 @@ final class ServeSettings {
   @Option(
       names = "--console-host",
       description =
-          "Address the console binds (env TRACELAKE_CONSOLE_HOST; default 127.0.0.1). Only"
-              + " loopback addresses, unless --console-allow-remote.")
+          "Address the console binds (env TRACELAKE_CONSOLE_HOST; default 127.0.0.1). Any"
+              + " address under access control; only loopback addresses with --insecure-no-auth,"
+              + " unless --console-allow-remote.")
   String consoleHost;
 
   @Option(
       names = "--console-allow-remote",
       description =
-          "Let the console bind a non-loopback address. INSECURE until access control exists:"
+          "Let the console bind a non-loopback address even with --insecure-no-auth. INSECURE:"
               + " anyone with the server token sees every table.")
   boolean consoleAllowRemote;
 
@@ -296,7 +297,7 @@ final class ServeSettings {
             keystore,
             keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
     try {
-      Doors.checkBinding(settings);
+      Doors.checkBinding(settings, !insecureNoAuth(file));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

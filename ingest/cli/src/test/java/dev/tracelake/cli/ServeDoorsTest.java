@@ -76,7 +76,7 @@ class ServeDoorsTest {
   }
 
   @Test
-  void doorsRefuseANetworkAddressUnlessAllowed() throws Exception {
+  void withoutAccessControlDoorsRefuseANetworkAddressUnlessAllowed() throws Exception {
     RunningServe serve =
         RunningServe.start(
             "--warehouse",
@@ -88,11 +88,63 @@ class ServeDoorsTest {
             "--openlineage-port",
             "-1",
             "--metrics-port",
-            "-1");
+            "-1",
+            "--insecure-no-auth");
     assertThat(serve.awaitExit()).isEqualTo(2);
     assertThat(serve.stderr())
-        .contains("The PostgreSQL endpoint listens on loopback only until access control exists")
+        .contains(
+            "The PostgreSQL endpoint listens on loopback only when access control is off"
+                + " (--insecure-no-auth)")
         .contains("0.0.0.0 is not a loopback address")
         .contains("--doors-allow-remote");
+  }
+
+  @Test
+  void underAccessControlDoorsListenOnANetworkAddressAndStillAskForAToken() throws Exception {
+    Path lake = dir.resolve("lake");
+    RunningServe serve =
+        RunningServe.start(
+            "--warehouse",
+            lake.toString(),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--openlineage-port",
+            "-1",
+            "--metrics-port",
+            "-1",
+            "--console-port",
+            "-1",
+            "--pg-port",
+            "0",
+            "--rest-port",
+            "0");
+    try {
+      Matcher m =
+          serve.await(
+              Pattern.compile(
+                  "Tracelake doors: PostgreSQL on 0\\.0\\.0\\.0:(\\d+), Iceberg REST catalog on"
+                      + " (http://\\S+:\\d+)"));
+      HttpResponse<String> anonymous =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              m.group(2).replaceFirst("//[^:/]+:", "//127.0.0.1:") + "/v1/config"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      String token = Files.readString(lake.resolve(".tracelake").resolve("token")).strip();
+      try (Connection c =
+              DriverManager.getConnection(
+                  "jdbc:postgresql://127.0.0.1:" + m.group(1) + "/tracelake", "analyst", token);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM runs")) {
+        assertThat(rs.next()).isTrue();
+      }
+    } finally {
+      serve.stop();
+    }
   }
 }

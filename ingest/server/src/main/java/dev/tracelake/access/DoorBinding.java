@@ -4,15 +4,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Where a door may listen. Until access control with per-table privileges and TLS everywhere
- * exists, the PostgreSQL and Iceberg REST doors listen on loopback only, unless the operator says
- * explicitly that a network address is wanted anyway.
+ * Where a door may listen. Under access control (tokens, per-table grants, the audit log) a door
+ * listens where the operator says, as gRPC does. Without it ({@code --insecure-no-auth}) the
+ * PostgreSQL and Iceberg REST doors listen on loopback only, unless the operator says explicitly
+ * that a network address is wanted anyway: the server token would then read every table.
  */
 public final class DoorBinding {
   private DoorBinding() {}
 
   /**
-   * Checks that {@code host} is a loopback address, or that {@code allowRemote} says otherwise.
+   * Checks that {@code host} is a loopback address, or that {@code allowRemote} says otherwise (the
+   * operator asked for it, or access control is on).
    *
    * @param door the door's name for the message, e.g. {@code PostgreSQL}
    * @param flag the flag that allows a network address, for the message
@@ -33,11 +35,12 @@ public final class DoorBinding {
       throw new IllegalArgumentException(
           "The "
               + door
-              + " endpoint listens on loopback only until access control exists; "
+              + " endpoint listens on loopback only when access control is off"
+              + " (--insecure-no-auth); "
               + host
-              + " is not a loopback address. Pass "
+              + " is not a loopback address. Turn access control on, pass "
               + flag
-              + " to listen there anyway (one shared token, no per-table privileges), or"
+              + " to listen there anyway (whoever holds the server token reads every table), or"
               + " disable the endpoint");
     }
   }

@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's own credential until access control exists: one secret token, accepted from any user
- * name, that authenticates as the principal {@value #PRINCIPAL}. The token is given (e.g. by an
- * environment variable) or read from a file that only the server's user can read, created with a
- * fresh random token on first start so clients on the same machine can read it and restarts keep
- * it.
+ * The server's own credential: one secret token, accepted from any user name, that authenticates as
+ * the principal {@value #PRINCIPAL} (every privilege everywhere; with {@code --insecure-no-auth}
+ * the only credential the doors take). The token is given (e.g. by an environment variable) or read
+ * from a file that only the server's user can read, created with a fresh random token on first
+ * start so clients on the same machine can read it and restarts keep it.
  */
 public final class LocalCredential implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCredential.class);

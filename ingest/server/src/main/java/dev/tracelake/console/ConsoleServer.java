@@ -221,9 +221,10 @@ public final class ConsoleServer implements AutoCloseable {
       }
       if (!allowRemote && !address.getAddress().isLoopbackAddress()) {
         throw new IllegalArgumentException(
-            "The console binds only loopback addresses until access control exists; "
+            "The console binds only loopback addresses without access control; "
                 + address.getAddress().getHostAddress()
-                + " is not (allow it explicitly to bind anyway, insecurely)");
+                + " is not (turn access control on, or allow it explicitly to bind anyway,"
+                + " insecurely)");
       }
       // bounded threads; Jetty wants its job queue unbounded (it queues its own tasks there too),
       // so connections are bounded instead

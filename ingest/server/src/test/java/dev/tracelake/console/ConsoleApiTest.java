@@ -620,8 +620,9 @@ class ConsoleApiTest {
                     .start())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "The console binds only loopback addresses until access control exists; 0.0.0.0 is"
-                + " not (allow it explicitly to bind anyway, insecurely)");
+            "The console binds only loopback addresses without access control; 0.0.0.0 is"
+                + " not (turn access control on, or allow it explicitly to bind anyway,"
+                + " insecurely)");
   }
 
   @Test
