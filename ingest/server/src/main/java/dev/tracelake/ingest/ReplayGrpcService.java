@@ -1,11 +1,13 @@
 package dev.tracelake.ingest;
 
 import com.google.protobuf.ByteString;
+import dev.tracelake.access.Privilege;
 import dev.tracelake.lake.ErrorKind;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.replay.CompareOptions;
 import dev.tracelake.lineage.replay.ReplayBatch;
 import dev.tracelake.lineage.replay.ReplayInfo;
+import dev.tracelake.lineage.replay.ReplaySpec;
 import dev.tracelake.lineage.replay.ReplayStream;
 import dev.tracelake.lineage.replay.Replays;
 import dev.tracelake.lineage.replay.SkippedCase;
@@ -63,7 +65,16 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
     unary(
         responses,
         () -> {
-          Replays.Created created = replays.create(ReplayProtos.spec(request));
+          ReplaySpec spec = ReplayProtos.spec(request);
+          TableName output = spec.slice().table();
+          ReplayAccess.require(Privilege.READ, output, "a replay reads its production outputs");
+          ReplayAccess.require(Privilege.WRITE, output, "a replay makes a branch of it");
+          Replays.Created created =
+              replays.create(
+                  spec,
+                  inputs ->
+                      ReplayAccess.requireInputs(
+                          inputs, "a replay streams the values of the inputs its outputs cite"));
           return CreateReplayResponse.newBuilder()
               .setReplay(ReplayProtos.toProto(created.replay()))
               .setCreated(created.created())
@@ -77,7 +88,8 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
         responses,
         () ->
             GetReplayResponse.newBuilder()
-                .setReplay(ReplayProtos.toProto(replays.get(id(request.getReplayId()))))
+                .setReplay(
+                    ReplayProtos.toProto(ReplayAccess.visible(replays, id(request.getReplayId()))))
                 .build());
   }
 
@@ -90,7 +102,9 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
           String table = ReplayProtos.text("table", request.getTable());
           ListReplaysResponse.Builder b = ListReplaysResponse.newBuilder();
           for (ReplayInfo r : replays.list(table.isEmpty() ? null : TableName.parse(table))) {
-            b.addReplays(ReplayProtos.toProto(r));
+            if (ReplayAccess.sees(r.spec().slice().table())) {
+              b.addReplays(ReplayProtos.toProto(r));
+            }
           }
           return b.build();
         });
@@ -101,6 +115,18 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
       StreamReplayRequest request, StreamObserver<StreamReplayResponse> responses) {
     ServerCallStreamObserver<StreamReplayResponse> call =
         (ServerCallStreamObserver<StreamReplayResponse>) responses;
+    try {
+      ReplayInfo info = ReplayAccess.visible(replays, id(request.getReplayId()));
+      ReplayAccess.require(
+          Privilege.READ,
+          info.spec().slice().table(),
+          "a replay's stream shows its outputs' cases");
+      ReplayAccess.requireInputs(
+          info.definition().inputTables(), "a replay's stream shows the values of its inputs");
+    } catch (RuntimeException e) {
+      call.onError(GrpcText.capped(GrpcErrors.toStatus(invalidIfArgument(e))));
+      return;
+    }
     try (BufferAllocator child = allocator.newChildAllocator("replay-stream", 0, Long.MAX_VALUE);
         ReplayStream stream =
             replays.stream(
@@ -212,7 +238,12 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
                   .columns(columns)
                   .maxPairs(request.getMaxPairs() == 0 ? 20 : request.getMaxPairs())
                   .maxExamples(request.getMaxExamples() == 0 ? 10 : request.getMaxExamples());
-          return ReplayProtos.toProto(replays.compare(id(request.getReplayId()), options));
+          String replayId = id(request.getReplayId());
+          ReplayAccess.require(
+              Privilege.READ,
+              ReplayAccess.visible(replays, replayId).spec().slice().table(),
+              "a comparison shows production and candidate outputs");
+          return ReplayProtos.toProto(replays.compare(replayId, options));
         });
   }
 
@@ -222,7 +253,12 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
     unary(
         responses,
         () -> {
-          ReplayInfo r = replays.publish(id(request.getReplayId()));
+          String replayId = id(request.getReplayId());
+          ReplayAccess.require(
+              Privilege.WRITE,
+              ReplayAccess.visible(replays, replayId).spec().slice().table(),
+              "publishing moves main of the output table");
+          ReplayInfo r = replays.publish(replayId);
           PublishReplayResponse.Builder b =
               PublishReplayResponse.newBuilder().setReplay(ReplayProtos.toProto(r));
           if (r.candidateSnapshotId() != null) {
@@ -238,7 +274,7 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
         responses,
         () ->
             DropReplayResponse.newBuilder()
-                .setReplay(ReplayProtos.toProto(replays.drop(id(request.getReplayId()))))
+                .setReplay(ReplayProtos.toProto(replays.drop(droppable(request.getReplayId()))))
                 .build());
   }
 
@@ -252,8 +288,28 @@ final class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
             CommitEmptyReplayBatchResponse.newBuilder()
                 .setReplay(
                     ReplayProtos.toProto(
-                        replays.commitEmptyBatch(id(request.getReplayId()), request.getBatch())))
+                        replays.commitEmptyBatch(
+                            writable(request.getReplayId(), "an empty batch is a commit on it"),
+                            request.getBatch())))
                 .build());
+  }
+
+  /** The replay's id once the caller may drop its branch (admin on the output table). */
+  private String droppable(String replayId) {
+    String id = id(replayId);
+    ReplayAccess.require(
+        Privilege.ADMIN,
+        ReplayAccess.visible(replays, id).spec().slice().table(),
+        "dropping a branch");
+    return id;
+  }
+
+  /** The replay's id once the caller may write its output table. */
+  private String writable(String replayId, String why) {
+    String id = id(replayId);
+    ReplayAccess.require(
+        Privilege.WRITE, ReplayAccess.visible(replays, id).spec().slice().table(), why);
+    return id;
   }
 
   private static String id(String replayId) {

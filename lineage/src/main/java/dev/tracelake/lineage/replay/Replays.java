@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -114,9 +115,23 @@ public final class Replays implements AutoCloseable {
    * @throws LineageException FAILED_PRECONDITION when the slice selects no output citing inputs
    */
   public synchronized Created create(ReplaySpec spec) {
+    return create(spec, inputTables -> {});
+  }
+
+  /**
+   * Creates a replay as {@link #create(ReplaySpec)} does, first handing {@code inputCheck} the
+   * input tables the slice's outputs cite ({@code namespace.name}), once they are known and before
+   * anything is recorded or branched: a check that throws leaves the lake as it was. A retried
+   * create checks the inputs of the replay as it was created.
+   */
+  public synchronized Created create(ReplaySpec spec, Consumer<List<String>> inputCheck) {
     Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(inputCheck, "inputCheck");
     Optional<ReplayRegistry.Entry> known = registry.entry(spec.replayId());
     if (known.isPresent()) {
+      if (known.get().definition().spec().equals(spec)) {
+        inputCheck.accept(known.get().definition().inputTables());
+      }
       return existing(spec, known.get());
     }
     ReplaySlice slice = spec.slice();
@@ -136,6 +151,7 @@ public final class Replays implements AutoCloseable {
               + " nothing to replay",
           spec.replayId(), slice.describe(), source, plan.productionOutputs());
     }
+    inputCheck.accept(plan.inputTables());
     Map<String, Long> unpinned = new TreeMap<>();
     for (String t : plan.unpinnedTables()) {
       try {
