@@ -74,6 +74,9 @@ final class ServeCommand implements Callable<Integer> {
               doorSettings.pgTlsKeystore(),
               doorSettings.pgTlsKeystorePassword());
     }
+    // TLS files are checked before anything listens: a bad file stops serve with its name
+    dev.tracelake.tls.ServerTls tls = settings.tls(file, global.location.clientTls);
+    String metricsHost = settings.metricsHost(file, config.host());
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
       String emitTo = settings.openLineageUrl(file);
@@ -85,9 +88,15 @@ final class ServeCommand implements Callable<Integer> {
               : LineageOptions.defaults();
       dev.tracelake.access.ServerAccess access =
           ServeAccess.open(
-              lake, lakeConfig, doorSettings, settings.insecureNoAuth(file), config.host());
+              lake,
+              lakeConfig,
+              doorSettings,
+              settings.insecureNoAuth(file),
+              config.host(),
+              tls,
+              settings.tlsPrincipalFrom(file));
       TracelakeServer server =
-          TracelakeServer.onNetty(lake, config, lineageOptions, access)
+          TracelakeServer.onNetty(lake, config, lineageOptions, access, tls)
               .healthCheckInterval(healthInterval)
               .compactionInterval(compactionInterval)
               .runTimeout(settings.runTimeout(file))
@@ -108,7 +117,8 @@ final class ServeCommand implements Callable<Integer> {
                     OpenLineageServer.start(
                         server.lineage().openLineageHandler(),
                         new InetSocketAddress(config.host(), lineagePort),
-                        ServeAccess.openLineageGate(access)));
+                        ServeAccess.openLineageGate(access),
+                        tls == null ? null : tls.httpsConfigurator()));
       } catch (RuntimeException e) {
         server.stop();
         throw e;
@@ -122,8 +132,7 @@ final class ServeCommand implements Callable<Integer> {
                 file,
                 () ->
                     MetricsHttpServer.start(
-                        server.metrics(),
-                        new InetSocketAddress(config.host(), metricsPortInForce)));
+                        server.metrics(), new InetSocketAddress(metricsHost, metricsPortInForce)));
       } catch (RuntimeException e) {
         stopOpenLineage(openLineage);
         server.stop();
@@ -131,7 +140,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       Doors doors;
       try {
-        doors = openDoors(doorSettings, file, server);
+        doors = openDoors(doorSettings, file, server, tls);
       } catch (RuntimeException e) {
         stopOpenLineage(openLineage);
         stopMetrics(metricsServer);
@@ -151,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
                 consolePort,
                 "console-port",
                 file,
-                () -> startConsole(lake, server, file, consolePort, consoleCredential));
+                () -> startConsole(lake, server, file, consolePort, consoleCredential, tls));
       } catch (RuntimeException e) {
         doors.close();
         stopOpenLineage(openLineage);
@@ -195,8 +204,14 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Tracelake serving gRPC on %s:%d%s%s%s (warehouse %s, catalog %s). Ctrl-C stops"
+              "Tracelake serving gRPC%s on %s:%d%s%s%s (warehouse %s, catalog %s). Ctrl-C stops"
                   + " it.%n",
+              tls == null
+                  ? ""
+                  : " over TLS"
+                      + (tls.clientAuth() == dev.tracelake.tls.ClientAuth.NONE
+                          ? ""
+                          : " (client certificates " + tls.clientAuth().label() + ")"),
               config.host(),
               server.port(),
               openLineage == null
@@ -269,7 +284,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Opens the PostgreSQL endpoint and the Iceberg REST catalog as their settings say. */
-  private Doors openDoors(Doors.Settings doorSettings, Properties file, TracelakeServer server) {
+  private Doors openDoors(
+      Doors.Settings doorSettings,
+      Properties file,
+      TracelakeServer server,
+      dev.tracelake.tls.ServerTls tls) {
     return Doors.open(
         doorSettings,
         server,
@@ -279,7 +298,8 @@ final class ServeCommand implements Callable<Integer> {
               String what, int port, String key, java.util.function.Supplier<T> start) {
             return startOptional(what, port, key, file, start);
           }
-        });
+        },
+        tls);
   }
 
   /**
@@ -287,10 +307,16 @@ final class ServeCommand implements Callable<Integer> {
    * server token, through the same credential as the PostgreSQL and REST doors (the access seam).
    */
   private ConsoleServer startConsole(
-      Lake lake, TracelakeServer server, Properties file, int port, Doors.Settings doors) {
+      Lake lake,
+      TracelakeServer server,
+      Properties file,
+      int port,
+      Doors.Settings doors,
+      dev.tracelake.tls.ServerTls tls) {
     ConsoleServer.Builder builder =
         ConsoleServer.builder(lake, server.lineage(), server.sqlEngine())
             .address(new InetSocketAddress(settings.consoleHost(file), port))
+            .tls(tls)
             .extension(new ReplayConsoleExtension(server.replays()))
             .authenticator(
                 server.access() != null

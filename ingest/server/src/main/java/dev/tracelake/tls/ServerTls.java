@@ -18,6 +18,13 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -175,6 +182,25 @@ public final class ServerTls {
         params.setSSLParameters(parameters());
       }
     };
+  }
+
+  /**
+   * A Jetty connector serving HTTP/1.1 over this TLS (the Iceberg REST catalog, the console).
+   *
+   * @param http the HTTP configuration; a customizer is added that marks requests secure (without
+   *     Jetty's SNI host check: clients reach the server by IP address as often as by name)
+   */
+  public ServerConnector jettyConnector(
+      Server server, int acceptors, int selectors, HttpConfiguration http) {
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false);
+    http.addCustomizer(secure);
+    return new ServerConnector(
+        server,
+        acceptors,
+        selectors,
+        new SslConnectionFactory(jettyFactory(), HttpVersion.HTTP_1_1.asString()),
+        new HttpConnectionFactory(http));
   }
 
   /** A Jetty TLS factory (the Iceberg REST catalog, the console) over the same context. */
