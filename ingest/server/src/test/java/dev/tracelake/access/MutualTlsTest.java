@@ -376,6 +376,57 @@ class MutualTlsTest {
   }
 
   @Test
+  void theGrpcPortServesARenewedCertificateWithoutARestart() throws Exception {
+    lake = Lake.open(LakeConfig.embedded(dir.resolve("warehouse")));
+    store =
+        AccessStore.open(lake.config().effectiveCatalogUri(), new Properties(), Clock.systemUTC());
+    control = new AccessControl(store, LocalCredential.of(ADMIN_TOKEN), Clock.systemUTC());
+    Issued first = TestPki.server(CA, TestPki.ec());
+    TestPki.IdentityFiles files = TestPki.write(dir.resolve("server"), first, CA, KeyFormat.PKCS8);
+    caFile = TestPki.writeCa(dir.resolve("ca.crt"), CA);
+    ServerTls tls =
+        ServerTls.load(TlsSettings.of(files.cert(), files.key(), null, null), Duration.ZERO);
+    server =
+        TracelakeServer.onNetty(
+                lake,
+                IngestConfig.defaults().withPort(0),
+                LineageOptions.defaults().withManualRefresh(),
+                new ServerAccess(control, null),
+                tls)
+            .start();
+    ManagedChannel before = channel(null, null);
+    assertThat(whoAmI(before, ADMIN_TOKEN).getPrincipal()).isEqualTo("local");
+    assertThat(servedSerial()).isEqualTo(first.certificate().getSerialNumber());
+
+    Issued renewed = TestPki.server(CA, TestPki.rsa());
+    TestPki.write(dir.resolve("server"), renewed, CA, KeyFormat.TRADITIONAL);
+    assertThat(servedSerial()).isEqualTo(renewed.certificate().getSerialNumber());
+    // new connections and the one opened before both go on working
+    assertThat(whoAmI(channel(null, null), ADMIN_TOKEN).getPrincipal()).isEqualTo("local");
+    assertThat(whoAmI(before, ADMIN_TOKEN).getPrincipal()).isEqualTo("local");
+  }
+
+  /** The serial number of the certificate the gRPC port shows a new TLS connection. */
+  java.math.BigInteger servedSerial() throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", CA.certificate());
+    javax.net.ssl.TrustManagerFactory f = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    f.init(trust);
+    javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+    c.init(null, f.getTrustManagers(), null);
+    try (javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket) c.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      javax.net.ssl.SSLParameters p = s.getSSLParameters();
+      p.setApplicationProtocols(new String[] {"h2"});
+      s.setSSLParameters(p);
+      s.startHandshake();
+      return ((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0])
+          .getSerialNumber();
+    }
+  }
+
+  @Test
   void auditRowsNameTheCertificatePrincipalAndItsSubject() throws Exception {
     start(ClientAuth.OPTIONAL);
     ManagedChannel ops = channel(TestPki.client(CA, "ops"), CA);
