@@ -187,11 +187,28 @@ final class ServeCommand implements Callable<Integer> {
               spec.commandLine(), "Invalid --openlineage-url '" + emitTo + "': " + e.getMessage());
         }
       }
+      dev.tracelake.ingest.HealthServer healthServer;
+      int healthPort = settings.healthPort(file);
+      try {
+        healthServer =
+            healthPort < 0
+                ? null
+                : dev.tracelake.ingest.HealthServer.start(
+                    server, new InetSocketAddress(config.host(), healthPort));
+      } catch (RuntimeException e) {
+        stopConsole(console);
+        doors.close();
+        stopOpenLineage(openLineage);
+        stopMetrics(metricsServer);
+        server.stop();
+        throw e;
+      }
       Thread hook =
           new Thread(
               () -> {
                 // events arriving after the gRPC server stopped would find lineage closed
                 advert.ifPresent(ServerAdvert::withdraw);
+                stopHealth(healthServer);
                 stopConsole(console);
                 doors.close();
                 stopOpenLineage(openLineage);
@@ -232,12 +249,20 @@ final class ServeCommand implements Callable<Integer> {
       if (!doors.describe().isEmpty()) {
         spec.commandLine().getOut().printf("Tracelake doors: %s.%n", doors.describe());
       }
+      if (healthServer != null) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "Tracelake health checks (plaintext gRPC) on %s:%d.%n",
+                config.host(), healthServer.port());
+      }
       spec.commandLine().getOut().flush();
       try {
         server.awaitTermination();
         stopped.await(); // the shutdown hook is still committing; keep the lake open for it
       } catch (InterruptedException e) {
         advert.ifPresent(ServerAdvert::withdraw);
+        stopHealth(healthServer);
         stopConsole(console);
         doors.close();
         stopOpenLineage(openLineage);
@@ -336,6 +361,12 @@ final class ServeCommand implements Callable<Integer> {
       return builder.start();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static void stopHealth(dev.tracelake.ingest.HealthServer health) {
+    if (health != null) {
+      health.close();
     }
   }
 

@@ -240,6 +240,17 @@ final class ServeSettings {
   String tlsPrincipalFrom;
 
   @Option(
+      names = "--health-port",
+      description =
+          "Port of a plaintext gRPC port serving only grpc.health.v1 (env TRACELAKE_HEALTH_PORT;"
+              + " default -1: none), for probes that cannot speak TLS such as kubelet's.")
+  Integer healthPort;
+
+  int healthPort(Properties file) {
+    return optionalPort(healthPort, "health-port", -1, file);
+  }
+
+  @Option(
       names = "--metrics-host",
       description =
           "Address the plaintext Prometheus endpoint binds (env TRACELAKE_METRICS_HOST; default:"
@@ -418,6 +429,7 @@ final class ServeSettings {
           case "pg-port" -> pgPort;
           case "rest-port" -> restPort;
           case "console-port" -> consolePort;
+          case "health-port" -> healthPort;
           default -> throw new IllegalArgumentException("No optional endpoint's port is " + key);
         };
     String env = System.getenv(envName(key));

@@ -73,7 +73,8 @@ class ServeTlsTest {
             "--rest-port", "0",
             "--tls-cert", server.cert().toString(),
             "--tls-key", server.key().toString(),
-            "--tls-client-ca", ca.toString());
+            "--tls-client-ca", ca.toString(),
+            "--health-port", "0");
     try {
       Matcher m = serve.await(STARTED);
       String grpc = "127.0.0.1:" + m.group(1);
@@ -218,6 +219,42 @@ class ServeTlsTest {
         assertThat(String.join("\n", curl)).contains("defaults");
         List<String> untrusted = run(List.of("curl", "-sS", localhostUrl), null);
         assertThat(untrusted.get(0)).isNotEqualTo("0");
+      }
+
+      // probes that cannot speak TLS (kubelet's) ask a plaintext port that serves health only
+      int healthPort =
+          Integer.parseInt(
+              serve
+                  .await(
+                      Pattern.compile(
+                          "health checks \\(plaintext gRPC\\) on 127\\.0\\.0\\.1:(\\d+)"))
+                  .group(1));
+      io.grpc.ManagedChannel health =
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", healthPort)
+              .usePlaintext()
+              .build();
+      try {
+        for (String service : List.of("", "liveness")) {
+          assertThat(
+                  io.grpc.health.v1.HealthGrpc.newBlockingStub(health)
+                      .withDeadlineAfter(30, TimeUnit.SECONDS)
+                      .check(
+                          io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                              .setService(service)
+                              .build())
+                      .getStatus())
+              .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        }
+        io.grpc.StatusRuntimeException nothingElse =
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.grpc.StatusRuntimeException.class,
+                () ->
+                    dev.tracelake.proto.v1.IngestServiceGrpc.newBlockingStub(health)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .listTables(dev.tracelake.proto.v1.ListTablesRequest.getDefaultInstance()));
+        assertThat(nothingElse.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED);
+      } finally {
+        health.shutdownNow();
       }
 
       // metrics stay plaintext on their own address

@@ -267,6 +267,14 @@ public final class TracelakeServer implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * Returns the gRPC health service (the one this server serves), for a plaintext health port
+   * beside a TLS one: kubelet's gRPC probes cannot speak TLS.
+   */
+  public io.grpc.BindableService healthService() {
+    return health.getHealthService();
+  }
+
   /** Returns the last health check of the catalog and warehouse. */
   public LakeHealth lakeHealth() {
     return healthMonitor == null ? lake.checkHealth() : healthMonitor.last();
