@@ -185,13 +185,15 @@ class ServeTlsTest {
               () -> ServeAuthTest.post(HttpClient.newHttpClient(), lineage, event, token))
           .isInstanceOf(SSLHandshakeException.class);
       URI console = URI.create(m.group(4));
-      assertThat(
-              https
-                  .send(
-                      HttpRequest.newBuilder(console).GET().build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .statusCode())
-          .isLessThan(500);
+      // signing in over HTTPS sets a session cookie a browser never sends over plaintext
+      HttpResponse<String> signIn =
+          https.send(
+              HttpRequest.newBuilder(URI.create(console + "?key=" + token)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(303);
+      assertThat(signIn.headers().allValues("set-cookie"))
+          .singleElement()
+          .satisfies(c -> assertThat(c).contains("Secure", "HttpOnly"));
       URI restConfig = URI.create(m.group(6) + "/v1/config");
       HttpResponse<String> config =
           https.send(

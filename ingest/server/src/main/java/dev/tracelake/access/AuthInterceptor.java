@@ -43,7 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>an undeclared method needs {@code admin} on the whole lake.
  * </ul>
  *
- * A missing, unknown, expired or revoked token is UNAUTHENTICATED; a missing privilege is
+ * Over TLS with client certificates, a call without an {@code authorization} header is the
+ * principal its verified certificate names ({@link AccessControl#authenticateCertificate}); a
+ * header, when sent, wins and is checked alone.
+ *
+ * <p>A missing, unknown, expired or revoked token is UNAUTHENTICATED; a missing privilege is
  * PERMISSION_DENIED naming the privilege and the table. The check does not depend on whether the
  * table exists, so a denial tells nothing about tables the caller may not see. Health checks and
  * reflection stay open (probes and tools that list the contract hold no token).
