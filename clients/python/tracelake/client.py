@@ -1,6 +1,7 @@
 """The connection to Tracelake: tables, writers, SQL, explain and runs."""
 
 import ipaddress
+import os
 import re
 import socket
 import uuid
@@ -17,15 +18,81 @@ _WRITER_ID = re.compile(r"[A-Za-z0-9._\-]{1,128}\Z")
 _DEADLINE = 30.0
 
 
-def connect(target="127.0.0.1:7420", *, options=None):
-    """Connects to a Tracelake server, or to several replicas, over plaintext gRPC.
+def connect(target="127.0.0.1:7420", *, options=None, token=None, tls=False,
+            root_certificates=None, certificate_chain=None, private_key=None):
+    """Connects to a Tracelake server, or to several replicas, over gRPC.
 
     ``target`` is ``host:port``, several of them (a list, or one string separated by commas), or
     a gRPC target such as ``dns:///tracelake.prod.svc:7420``. Calls and writers spread over every
     address (round robin), and a writer whose replica dies resends its unacknowledged appends to
     another one, exactly once.
+
+    ``token`` is sent with every call (``authorization: Bearer <token>``), as a server under access
+    control requires. The connection is plaintext unless ``tls`` is true or a certificate is given:
+    ``root_certificates`` are the CAs to trust (PEM bytes, or a path to a PEM file; default: the
+    system's), ``certificate_chain`` and ``private_key`` a client certificate to present (PEM bytes
+    or paths), which a server with a client CA takes as the caller's identity when no token is
+    sent.
     """
-    return Client(_channel_target(target), options or [])
+    credentials = None
+    if tls or root_certificates is not None or certificate_chain is not None:
+        if (certificate_chain is None) != (private_key is None):
+            raise ValueError("A client certificate needs both certificate_chain and private_key")
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=_pem(root_certificates, "root_certificates"),
+            private_key=_pem(private_key, "private_key"),
+            certificate_chain=_pem(certificate_chain, "certificate_chain"))
+    return Client(_channel_target(target), options or [], token=token, credentials=credentials)
+
+
+def _pem(value, what):
+    """PEM bytes from bytes, or from the file a path names (its name in the error)."""
+    if value is None or isinstance(value, bytes):
+        return value
+    try:
+        with open(os.fspath(value), "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise ValueError("Cannot read %s from %s: %s" % (what, value, e.strerror)) from None
+
+
+class _BearerToken(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
+                   grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+    """Adds ``authorization: Bearer <token>`` to every call."""
+
+    def __init__(self, token):
+        token = str(token).strip()
+        if not token or any(not 0x21 <= ord(c) <= 0x7e for c in token):
+            raise ValueError("A bearer token is printable ASCII without spaces")
+        self._header = ("authorization", "Bearer " + token)
+
+    def _details(self, details):
+        metadata = list(details.metadata or []) + [self._header]
+        return _CallDetails(details.method, details.timeout, metadata, details.credentials,
+                            getattr(details, "wait_for_ready", None),
+                            getattr(details, "compression", None))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_stream_unary(self, continuation, details, requests):
+        return continuation(self._details(details), requests)
+
+    def intercept_stream_stream(self, continuation, details, requests):
+        return continuation(self._details(details), requests)
+
+
+class _CallDetails(grpc.ClientCallDetails):
+    def __init__(self, method, timeout, metadata, credentials, wait_for_ready, compression):
+        self.method = method
+        self.timeout = timeout
+        self.metadata = metadata
+        self.credentials = credentials
+        self.wait_for_ready = wait_for_ready
+        self.compression = compression
 
 
 def _channel_target(target):
@@ -64,17 +131,24 @@ class Client:
     """A connection to Tracelake. Thread-safe; open one per process and share it. Close it (or use
     it as a context manager) to close its writers and channel."""
 
-    def __init__(self, target, options):
+    def __init__(self, target, options, *, token=None, credentials=None):
         from ._stubs import (ingest_pb2_grpc, lineage_pb2_grpc, query_pb2_grpc,
                              tables_pb2_grpc)
         self.target = target
-        self._channel = grpc.insecure_channel(target, options=[
+        all_options = [
             ("grpc.lb_policy_name", "round_robin"),
             ("grpc.max_receive_message_length", 256 << 20),
             # reconnect soon after a replica comes back or another one takes over
             ("grpc.initial_reconnect_backoff_ms", 200),
             ("grpc.max_reconnect_backoff_ms", 5000),
-        ] + list(options))
+        ] + list(options)
+        if credentials is None:
+            channel = grpc.insecure_channel(target, options=all_options)
+        else:
+            channel = grpc.secure_channel(target, credentials, options=all_options)
+        # the token rides as metadata on plaintext too (a server on loopback, a mesh doing TLS)
+        self._channel = channel if token is None else grpc.intercept_channel(
+            channel, _BearerToken(token))
         self._ingest = ingest_pb2_grpc.IngestServiceStub(self._channel)
         self._query = query_pb2_grpc.QueryServiceStub(self._channel)
         self._lineage = lineage_pb2_grpc.LineageServiceStub(self._channel)

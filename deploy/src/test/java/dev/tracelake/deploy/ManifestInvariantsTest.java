@@ -63,7 +63,11 @@ class ManifestInvariantsTest {
             Kustomize.render(overlay).one("Deployment", "tracelake"), "tracelake");
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
       JsonNode grpc = server.path(probe).path("grpc");
-      assertThat(grpc.path("port").asInt()).as("%s grpc.port", probe).isEqualTo(7420);
+      // prod's gRPC port speaks TLS only, which kubelet's gRPC probe cannot: it asks the
+      // plaintext health port (ProdTlsTest)
+      assertThat(grpc.path("port").asInt())
+          .as("%s grpc.port", probe)
+          .isEqualTo(overlay.equals("prod") ? 7424 : 7420);
       // readiness asks the overall health (""), which follows the catalog and warehouse;
       // startup and liveness ask "liveness", so an unreachable catalog never restarts pods
       assertThat(grpc.path("service").asText(""))

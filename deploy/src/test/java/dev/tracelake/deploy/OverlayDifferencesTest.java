@@ -31,10 +31,24 @@ class OverlayDifferencesTest {
             List.of(
                 "spec.replicas",
                 "spec.template.spec.affinity",
-                "spec.template.spec.topologySpreadConstraints"),
+                "spec.template.spec.topologySpreadConstraints",
+                // TLS from the Secret tracelake-tls, the shared admin token, the health port
+                "spec.template.spec.volumes[tls]",
+                "spec.template.spec.containers[tracelake].volumeMounts[tls]",
+                "spec.template.spec.containers[tracelake].env[TRACELAKE_TOKEN]",
+                "spec.template.spec.containers[tracelake].env[TRACELAKE_TLS_",
+                "spec.template.spec.containers[tracelake].env[TRACELAKE_HEALTH_PORT]",
+                "spec.template.spec.containers[tracelake].ports[health]",
+                "spec.template.spec.containers[tracelake].startupProbe.grpc.port",
+                "spec.template.spec.containers[tracelake].readinessProbe.grpc.port",
+                "spec.template.spec.containers[tracelake].livenessProbe.grpc.port"),
             List.of(
                 "spec.replicas",
-                "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight")));
+                "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
+                "spec.template.spec.volumes[tls].secret.secretName",
+                "spec.template.spec.containers[tracelake].env[TRACELAKE_TLS_CERT].value",
+                "spec.template.spec.containers[tracelake].env[TRACELAKE_TOKEN].valueFrom.secretKeyRef.key",
+                "spec.template.spec.containers[tracelake].readinessProbe.grpc.port")));
   }
 
   @ParameterizedTest

@@ -2,6 +2,8 @@ package dev.tracelake.lineage;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,11 +71,31 @@ public final class OpenLineageServer implements AutoCloseable {
       OpenLineageHandler handler,
       InetSocketAddress address,
       java.util.function.ToIntFunction<String> gate) {
+    return start(handler, address, gate, null);
+  }
+
+  /**
+   * Starts accepting events as {@link #start(OpenLineageHandler, InetSocketAddress,
+   * java.util.function.ToIntFunction)} does, over HTTPS when {@code https} is given.
+   *
+   * @param https the TLS context and parameters of each connection, or null for plaintext HTTP
+   */
+  public static OpenLineageServer start(
+      OpenLineageHandler handler,
+      InetSocketAddress address,
+      java.util.function.ToIntFunction<String> gate,
+      HttpsConfigurator https) {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(address, "address");
     HttpServer server;
     try {
-      server = HttpServer.create(address, 0);
+      if (https == null) {
+        server = HttpServer.create(address, 0);
+      } else {
+        HttpsServer secure = HttpsServer.create(address, 0);
+        secure.setHttpsConfigurator(https);
+        server = secure;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot listen for OpenLineage events on " + address, e);
     }
@@ -106,7 +128,8 @@ public final class OpenLineageServer implements AutoCloseable {
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + a.getPort());
+    return URI.create(
+        (server instanceof HttpsServer ? "https://" : "http://") + host + ":" + a.getPort());
   }
 
   private static void serve(

@@ -14,7 +14,6 @@ import dev.tracelake.proto.v1.TokenInfo;
 import dev.tracelake.proto.v1.WhoAmIRequest;
 import dev.tracelake.proto.v1.WhoAmIResponse;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -92,7 +91,9 @@ final class AuthCommand implements Callable<Integer> {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
       }
       ManagedChannel channel =
-          Grpc.newChannelBuilder(target.get().address(), InsecureChannelCredentials.create())
+          Grpc.newChannelBuilder(
+                  target.get().address(),
+                  global.location.clientTls.credentials(global.location.environment))
               .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
               .build();
       try {

@@ -57,6 +57,18 @@ final class Doors implements AutoCloseable {
    *     only warns)
    */
   static Doors open(Settings s, TracelakeServer server, OptionalStarter starter) {
+    return open(s, server, starter, null);
+  }
+
+  /**
+   * Opens the enabled doors over {@code tls} when given: the REST catalog over HTTPS, the
+   * PostgreSQL endpoint answering SSLRequest with it (unless a PKCS#12 keystore of its own is set).
+   */
+  static Doors open(
+      Settings s,
+      TracelakeServer server,
+      OptionalStarter starter,
+      dev.tracelake.tls.ServerTls serverTls) {
     if (s.pgPort() < 0 && s.restPort() < 0) {
       return new Doors(null, null, null);
     }
@@ -69,9 +81,9 @@ final class Doors implements AutoCloseable {
     TableAccess tableAccess =
         server.access() != null ? server.access().doorAccess() : TableAccess.ALL_AUTHENTICATED;
     SSLContext tls =
-        s.pgTlsKeystore() == null
-            ? null
-            : TlsKeystore.context(s.pgTlsKeystore(), s.pgTlsKeystorePassword());
+        s.pgTlsKeystore() != null
+            ? TlsKeystore.context(s.pgTlsKeystore(), s.pgTlsKeystorePassword())
+            : serverTls == null ? null : serverTls.sslContext();
     PgServer pg =
         starter.start(
             "PostgreSQL endpoint",
@@ -100,7 +112,8 @@ final class Doors implements AutoCloseable {
                       RestCatalogConfig.defaults().withHost(s.host()).withPort(s.restPort()),
                       server.lake(),
                       credential,
-                      tableAccess));
+                      tableAccess,
+                      serverTls));
     } catch (RuntimeException e) {
       if (pg != null) {
         pg.close();

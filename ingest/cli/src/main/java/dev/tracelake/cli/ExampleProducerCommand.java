@@ -33,6 +33,7 @@ final class ExampleProducerCommand implements Callable<Integer> {
   String target;
 
   @picocli.CommandLine.Mixin ClientToken clientToken;
+  @picocli.CommandLine.Mixin ClientTls clientTls;
 
   @Option(names = "--count", defaultValue = "100", description = "Records per table.")
   int count;
@@ -57,7 +58,8 @@ final class ExampleProducerCommand implements Callable<Integer> {
                 warehouse == null || warehouse.isBlank()
                     ? dev.tracelake.lake.LakeConfig.DEFAULT_WAREHOUSE
                     : warehouse));
-    try (TracelakeClient client = clientToken.connect(target, System::getenv, lake)) {
+    try (TracelakeClient client =
+        clientTls.connect(target, clientToken.resolve(System::getenv, lake), System::getenv)) {
       if (replay != null) {
         ExampleProducer.replay(client, replay, out);
       } else {

@@ -25,6 +25,8 @@ final class LakeLocation {
 
   @picocli.CommandLine.Mixin ClientToken clientToken;
 
+  @picocli.CommandLine.Mixin ClientTls clientTls;
+
   /** The bearer token for a server: see {@link ClientToken}. */
   String token() {
     LakeConfig lake;
@@ -33,12 +35,22 @@ final class LakeLocation {
     } catch (IllegalArgumentException e) {
       lake = null; // no local warehouse to find a token in
     }
-    return clientToken == null ? null : clientToken.resolve(environment, lake);
+    if (clientToken == null) {
+      return null;
+    }
+    if (clientTls != null && clientTls.resolve(environment).cert() != null) {
+      // a client certificate is the caller's identity: only a token given explicitly goes with
+      // it (it would win), not the local server's token found in the warehouse
+      return clientToken.resolve(environment, null);
+    }
+    return clientToken.resolve(environment, lake);
   }
 
   /** Connects to a server with the bearer token {@link #token()} finds. */
   dev.tracelake.client.TracelakeClient connect(String target) {
-    return dev.tracelake.client.TracelakeClient.connect(target, token());
+    return clientTls == null
+        ? dev.tracelake.client.TracelakeClient.connect(target, token())
+        : clientTls.connect(target, token(), environment);
   }
 
   @Option(

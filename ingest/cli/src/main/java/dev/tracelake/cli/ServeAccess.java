@@ -3,11 +3,13 @@ package dev.tracelake.cli;
 import dev.tracelake.access.AccessControl;
 import dev.tracelake.access.AccessStore;
 import dev.tracelake.access.AuditLog;
+import dev.tracelake.access.CertificatePrincipals;
 import dev.tracelake.access.LocalCredential;
 import dev.tracelake.access.Privilege;
 import dev.tracelake.access.ServerAccess;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
+import dev.tracelake.tls.ServerTls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -30,6 +32,22 @@ final class ServeAccess {
    */
   static ServerAccess open(
       Lake lake, LakeConfig lakeConfig, Doors.Settings doors, boolean insecure, String host) {
+    return open(lake, lakeConfig, doors, insecure, host, null, CertificatePrincipals.CN);
+  }
+
+  /**
+   * Opens the access control as {@link #open(Lake, LakeConfig, Doors.Settings, boolean, String)}
+   * does, for a server that serves over {@code tls} (null: plaintext): client certificates name
+   * their principals by {@code certificateNames}, and a network address needs no warning.
+   */
+  static ServerAccess open(
+      Lake lake,
+      LakeConfig lakeConfig,
+      Doors.Settings doors,
+      boolean insecure,
+      String host,
+      ServerTls tls,
+      CertificatePrincipals certificateNames) {
     if (insecure) {
       LOG.warn(
           "Serving WITHOUT access control (--insecure-no-auth){}: anyone who reaches {} may write"
@@ -43,11 +61,13 @@ final class ServeAccess {
             ? LocalCredential.of(doors.token())
             : LocalCredential.fromFile(doors.tokenFile());
     AccessControl control =
-        new AccessControl(AccessStore.forLake(lakeConfig), local, Clock.systemUTC());
-    if (!loopback(host)) {
+        new AccessControl(AccessStore.forLake(lakeConfig), local, Clock.systemUTC())
+            .certificatePrincipals(certificateNames);
+    if (!loopback(host) && tls == null) {
       LOG.warn(
-          "Listening on {} with bearer tokens over plaintext gRPC: put TLS in front (a mesh or"
-              + " ingress) so tokens cannot be read on the wire",
+          "Listening on {} with bearer tokens over plaintext gRPC: serve TLS (--tls-cert and"
+              + " --tls-key) or put it in front (a mesh or ingress) so tokens cannot be read on"
+              + " the wire",
           host);
     }
     return new ServerAccess(control, AuditLog.open(lake));

@@ -74,6 +74,9 @@ final class ServeCommand implements Callable<Integer> {
               doorSettings.pgTlsKeystore(),
               doorSettings.pgTlsKeystorePassword());
     }
+    // TLS files are checked before anything listens: a bad file stops serve with its name
+    dev.tracelake.tls.ServerTls tls = settings.tls(file, global.location.clientTls);
+    String metricsHost = settings.metricsHost(file, config.host());
     CountDownLatch stopped = new CountDownLatch(1);
     try (Lake lake = Lake.open(lakeConfig)) {
       String emitTo = settings.openLineageUrl(file);
@@ -85,9 +88,15 @@ final class ServeCommand implements Callable<Integer> {
               : LineageOptions.defaults();
       dev.tracelake.access.ServerAccess access =
           ServeAccess.open(
-              lake, lakeConfig, doorSettings, settings.insecureNoAuth(file), config.host());
+              lake,
+              lakeConfig,
+              doorSettings,
+              settings.insecureNoAuth(file),
+              config.host(),
+              tls,
+              settings.tlsPrincipalFrom(file));
       TracelakeServer server =
-          TracelakeServer.onNetty(lake, config, lineageOptions, access)
+          TracelakeServer.onNetty(lake, config, lineageOptions, access, tls)
               .healthCheckInterval(healthInterval)
               .compactionInterval(compactionInterval)
               .runTimeout(settings.runTimeout(file))
@@ -108,7 +117,8 @@ final class ServeCommand implements Callable<Integer> {
                     OpenLineageServer.start(
                         server.lineage().openLineageHandler(),
                         new InetSocketAddress(config.host(), lineagePort),
-                        ServeAccess.openLineageGate(access)));
+                        ServeAccess.openLineageGate(access),
+                        tls == null ? null : tls.httpsConfigurator()));
       } catch (RuntimeException e) {
         server.stop();
         throw e;
@@ -122,8 +132,7 @@ final class ServeCommand implements Callable<Integer> {
                 file,
                 () ->
                     MetricsHttpServer.start(
-                        server.metrics(),
-                        new InetSocketAddress(config.host(), metricsPortInForce)));
+                        server.metrics(), new InetSocketAddress(metricsHost, metricsPortInForce)));
       } catch (RuntimeException e) {
         stopOpenLineage(openLineage);
         server.stop();
@@ -131,7 +140,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       Doors doors;
       try {
-        doors = openDoors(doorSettings, file, server);
+        doors = openDoors(doorSettings, file, server, tls);
       } catch (RuntimeException e) {
         stopOpenLineage(openLineage);
         stopMetrics(metricsServer);
@@ -151,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
                 consolePort,
                 "console-port",
                 file,
-                () -> startConsole(lake, server, file, consolePort, consoleCredential));
+                () -> startConsole(lake, server, file, consolePort, consoleCredential, tls));
       } catch (RuntimeException e) {
         doors.close();
         stopOpenLineage(openLineage);
@@ -178,11 +187,28 @@ final class ServeCommand implements Callable<Integer> {
               spec.commandLine(), "Invalid --openlineage-url '" + emitTo + "': " + e.getMessage());
         }
       }
+      dev.tracelake.ingest.HealthServer healthServer;
+      int healthPort = settings.healthPort(file);
+      try {
+        healthServer =
+            healthPort < 0
+                ? null
+                : dev.tracelake.ingest.HealthServer.start(
+                    server, new InetSocketAddress(config.host(), healthPort));
+      } catch (RuntimeException e) {
+        stopConsole(console);
+        doors.close();
+        stopOpenLineage(openLineage);
+        stopMetrics(metricsServer);
+        server.stop();
+        throw e;
+      }
       Thread hook =
           new Thread(
               () -> {
                 // events arriving after the gRPC server stopped would find lineage closed
                 advert.ifPresent(ServerAdvert::withdraw);
+                stopHealth(healthServer);
                 stopConsole(console);
                 doors.close();
                 stopOpenLineage(openLineage);
@@ -195,8 +221,14 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Tracelake serving gRPC on %s:%d%s%s%s (warehouse %s, catalog %s). Ctrl-C stops"
+              "Tracelake serving gRPC%s on %s:%d%s%s%s (warehouse %s, catalog %s). Ctrl-C stops"
                   + " it.%n",
+              tls == null
+                  ? ""
+                  : " over TLS"
+                      + (tls.clientAuth() == dev.tracelake.tls.ClientAuth.NONE
+                          ? ""
+                          : " (client certificates " + tls.clientAuth().label() + ")"),
               config.host(),
               server.port(),
               openLineage == null
@@ -217,12 +249,20 @@ final class ServeCommand implements Callable<Integer> {
       if (!doors.describe().isEmpty()) {
         spec.commandLine().getOut().printf("Tracelake doors: %s.%n", doors.describe());
       }
+      if (healthServer != null) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "Tracelake health checks (plaintext gRPC) on %s:%d.%n",
+                config.host(), healthServer.port());
+      }
       spec.commandLine().getOut().flush();
       try {
         server.awaitTermination();
         stopped.await(); // the shutdown hook is still committing; keep the lake open for it
       } catch (InterruptedException e) {
         advert.ifPresent(ServerAdvert::withdraw);
+        stopHealth(healthServer);
         stopConsole(console);
         doors.close();
         stopOpenLineage(openLineage);
@@ -269,7 +309,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Opens the PostgreSQL endpoint and the Iceberg REST catalog as their settings say. */
-  private Doors openDoors(Doors.Settings doorSettings, Properties file, TracelakeServer server) {
+  private Doors openDoors(
+      Doors.Settings doorSettings,
+      Properties file,
+      TracelakeServer server,
+      dev.tracelake.tls.ServerTls tls) {
     return Doors.open(
         doorSettings,
         server,
@@ -279,7 +323,8 @@ final class ServeCommand implements Callable<Integer> {
               String what, int port, String key, java.util.function.Supplier<T> start) {
             return startOptional(what, port, key, file, start);
           }
-        });
+        },
+        tls);
   }
 
   /**
@@ -287,10 +332,16 @@ final class ServeCommand implements Callable<Integer> {
    * server token, through the same credential as the PostgreSQL and REST doors (the access seam).
    */
   private ConsoleServer startConsole(
-      Lake lake, TracelakeServer server, Properties file, int port, Doors.Settings doors) {
+      Lake lake,
+      TracelakeServer server,
+      Properties file,
+      int port,
+      Doors.Settings doors,
+      dev.tracelake.tls.ServerTls tls) {
     ConsoleServer.Builder builder =
         ConsoleServer.builder(lake, server.lineage(), server.sqlEngine())
             .address(new InetSocketAddress(settings.consoleHost(file), port))
+            .tls(tls)
             .extension(new ReplayConsoleExtension(server.replays()))
             .authenticator(
                 server.access() != null
@@ -312,6 +363,12 @@ final class ServeCommand implements Callable<Integer> {
       return builder.start();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static void stopHealth(dev.tracelake.ingest.HealthServer health) {
+    if (health != null) {
+      health.close();
     }
   }
 

@@ -215,6 +215,123 @@ final class ServeSettings {
               + " with 'tracelake auth token create'.")
   Boolean insecureNoAuth;
 
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "<ca.crt>",
+      description =
+          "PEM bundle of the CAs client certificates must chain to; a gRPC client presenting one"
+              + " and no bearer token is the principal its certificate names (env"
+              + " TRACELAKE_TLS_CLIENT_CA).")
+  Path tlsClientCa;
+
+  @Option(
+      names = "--tls-client-auth",
+      paramLabel = "none|optional|require",
+      description =
+          "Whether clients are asked for a certificate (env TRACELAKE_TLS_CLIENT_AUTH; default"
+              + " optional with --tls-client-ca, none without).")
+  String tlsClientAuth;
+
+  @Option(
+      names = "--tls-principal-from",
+      paramLabel = "cn|san-email|san-dns",
+      description =
+          "Which part of a client certificate names its principal (env"
+              + " TRACELAKE_TLS_PRINCIPAL_FROM; default cn: the subject's common name).")
+  String tlsPrincipalFrom;
+
+  @Option(
+      names = "--health-port",
+      description =
+          "Port of a plaintext gRPC port serving only grpc.health.v1 (env TRACELAKE_HEALTH_PORT;"
+              + " default -1: none), for probes that cannot speak TLS such as kubelet's.")
+  Integer healthPort;
+
+  int healthPort(Properties file) {
+    return optionalPort(healthPort, "health-port", -1, file);
+  }
+
+  @Option(
+      names = "--metrics-host",
+      description =
+          "Address the plaintext Prometheus endpoint binds (env TRACELAKE_METRICS_HOST; default:"
+              + " --host), e.g. a cluster-internal address while gRPC listens publicly.")
+  String metricsHost;
+
+  /** The address the metrics endpoint binds: its own setting, or the gRPC host. */
+  String metricsHost(Properties file, String grpcHost) {
+    return setting(
+        metricsHost, envName("metrics-host"), file, "metrics-host", Function.identity(), grpcHost);
+  }
+
+  /**
+   * Loads the server's TLS from the PEM files the settings name, or returns null when no
+   * certificate is set.
+   *
+   * @throws ParameterException naming the setting or file at fault
+   */
+  dev.tracelake.tls.ServerTls tls(Properties file, ClientTls own) {
+    // --tls-cert and --tls-key are every command's own certificate (ClientTls): serve's is the
+    // one it serves with
+    if (own.ca != null || own.tls) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "serve takes --tls-cert and --tls-key (its own certificate) and --tls-client-ca (the"
+              + " CAs of client certificates), not --tls-ca or --tls");
+    }
+    Path cert = setting(own.cert, envName("tls-cert"), file, "tls-cert", Path::of, null);
+    Path key = setting(own.key, envName("tls-key"), file, "tls-key", Path::of, null);
+    Path ca = setting(tlsClientCa, envName("tls-client-ca"), file, "tls-client-ca", Path::of, null);
+    String auth =
+        setting(
+            tlsClientAuth,
+            envName("tls-client-auth"),
+            file,
+            "tls-client-auth",
+            Function.identity(),
+            null);
+    if (cert == null && key == null) {
+      if (ca != null || auth != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "Settings tls-client-ca and tls-client-auth need tls-cert and tls-key: the server's"
+                + " own certificate");
+      }
+      return null;
+    }
+    if (cert == null || key == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Setting "
+              + (cert == null ? "tls-cert (TRACELAKE_TLS_CERT)" : "tls-key (TRACELAKE_TLS_KEY)")
+              + " is missing: TLS needs both the certificate and its private key");
+    }
+    try {
+      return dev.tracelake.tls.ServerTls.load(
+          dev.tracelake.tls.TlsSettings.of(
+              cert, key, ca, auth == null ? null : dev.tracelake.tls.ClientAuth.parse(auth)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** Which part of a client certificate names its principal. */
+  dev.tracelake.access.CertificatePrincipals tlsPrincipalFrom(Properties file) {
+    try {
+      return setting(
+          tlsPrincipalFrom == null
+              ? null
+              : dev.tracelake.access.CertificatePrincipals.parse(tlsPrincipalFrom),
+          envName("tls-principal-from"),
+          file,
+          "tls-principal-from",
+          dev.tracelake.access.CertificatePrincipals::parse,
+          dev.tracelake.access.CertificatePrincipals.CN);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   /** Whether to serve without access control (only when asked explicitly). */
   boolean insecureNoAuth(Properties file) {
     return setting(
@@ -313,6 +430,7 @@ final class ServeSettings {
           case "pg-port" -> pgPort;
           case "rest-port" -> restPort;
           case "console-port" -> consolePort;
+          case "health-port" -> healthPort;
           default -> throw new IllegalArgumentException("No optional endpoint's port is " + key);
         };
     String env = System.getenv(envName(key));

@@ -108,7 +108,7 @@ final class SqlCommand implements Callable<Integer> {
 
   private SqlSession openSession() {
     if (server != null) {
-      return SqlSession.remote(server, location.token());
+      return SqlSession.remote(server, location.connect(server));
     }
     try {
       return SqlSession.embedded(location.existingLake());

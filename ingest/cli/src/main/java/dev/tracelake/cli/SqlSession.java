@@ -49,7 +49,12 @@ abstract class SqlSession implements AutoCloseable {
 
   /** Connects to a server at {@code host:port}; a server that is down fails the first query. */
   static SqlSession remote(String target, String token) {
-    return new Remote(target, TracelakeClient.connect(target, token), new RootAllocator());
+    return remote(target, TracelakeClient.connect(target, token));
+  }
+
+  /** Queries a server through {@code client} (connected with the command's token and TLS). */
+  static SqlSession remote(String target, TracelakeClient client) {
+    return new Remote(target, client, new RootAllocator());
   }
 
   private static final class Embedded extends SqlSession {

@@ -75,7 +75,7 @@ class PythonClientTest {
               System.getProperty("java.class.path"),
               "dev.tracelake.cli.TracelakeCli",
               "serve",
-              // the Python client sends no token yet: its replicas serve without access control
+              // this suite runs without tokens (PythonTlsClientTest covers token and TLS)
               "--insecure-no-auth");
       String output =
           run(
@@ -106,7 +106,7 @@ class PythonClientTest {
   }
 
   /** Debian's protoc and plugin, matching Debian's python3-protobuf, when they are installed. */
-  private static List<String> debianTools() {
+  static List<String> debianTools() {
     List<String> env = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/protoc"))) {
       env.add("PROTOC=/usr/bin/protoc");
@@ -118,7 +118,7 @@ class PythonClientTest {
   }
 
   /** The directory holding {@code clients/python}: the tests run in {@code ingest/cli}. */
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve("clients/python/tracelake"))) {
       dir = dir.getParent();
@@ -131,7 +131,7 @@ class PythonClientTest {
    * Debian's python3, which sees the python3-* packages: a {@code python3} earlier on the PATH
    * (pyenv, a virtualenv) may not. {@code TRACELAKE_PYTHON} overrides it.
    */
-  private static String python() throws Exception {
+  static String python() throws Exception {
     String python = System.getenv().getOrDefault("TRACELAKE_PYTHON", "");
     if (python.isEmpty()) {
       python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
@@ -162,7 +162,7 @@ class PythonClientTest {
   }
 
   /** Runs a command, returns its output, fails with the output on a non-zero exit or timeout. */
-  private static String run(List<String> command, Path dir, List<String> env, Duration timeout)
+  static String run(List<String> command, Path dir, List<String> env, Duration timeout)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toAbsolutePath().toFile());
     builder.redirectErrorStream(true);

@@ -20,6 +20,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -132,6 +133,100 @@ public final class TracelakeClient implements AutoCloseable {
     @SuppressWarnings("deprecation") // the per-channel resolver keeps the global registry untouched
     io.grpc.ManagedChannelBuilder<?> builder =
         Grpc.newChannelBuilder(servers.target(), InsecureChannelCredentials.create())
+            .nameResolverFactory(servers)
+            .defaultLoadBalancingPolicy("round_robin");
+    if (bearerToken != null) {
+      builder.intercept(new BearerToken(bearerToken));
+    }
+    return connected(builder.build());
+  }
+
+  /**
+   * Starts building a connection to {@code target} (as {@link #connect(String)} reads it), for TLS,
+   * client certificates and a bearer token.
+   */
+  public static Builder builder(String target) {
+    return new Builder(Objects.requireNonNull(target, "target"));
+  }
+
+  /**
+   * How to reach a server: plaintext by default; over TLS trusting the system's CAs ({@link
+   * #tls()}) or a CA bundle ({@link #tls(Path)}); presenting a client certificate ({@link
+   * #clientCertificate}), which a server with a client CA takes as the caller's identity when no
+   * bearer token is sent.
+   */
+  public static final class Builder {
+    private final String target;
+    private String bearerToken;
+    private boolean tls;
+    private Path caPem;
+    private Path certPem;
+    private Path keyPem;
+
+    private Builder(String target) {
+      this.target = target;
+    }
+
+    /** Sends {@code token} with every call ({@code authorization: Bearer <token>}). */
+    public Builder bearerToken(String token) {
+      this.bearerToken = token;
+      return this;
+    }
+
+    /** Connects over TLS, trusting the CAs of the system's trust store. */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /** Connects over TLS, trusting the CAs in {@code caPem} (a PEM bundle) only. */
+    public Builder tls(Path caPem) {
+      this.tls = true;
+      this.caPem = Objects.requireNonNull(caPem, "caPem");
+      return this;
+    }
+
+    /**
+     * Presents this certificate over TLS (implies {@link #tls()} when no CA is set).
+     *
+     * @param certPem the PEM certificate chain, leaf first
+     * @param keyPem its PEM private key (PKCS#8; PKCS#1 and SEC1 too when BouncyCastle's bcpkix is
+     *     on the class path)
+     */
+    public Builder clientCertificate(Path certPem, Path keyPem) {
+      this.tls = true;
+      this.certPem = Objects.requireNonNull(certPem, "certPem");
+      this.keyPem = Objects.requireNonNull(keyPem, "keyPem");
+      return this;
+    }
+
+    /**
+     * Connects.
+     *
+     * @throws IllegalArgumentException naming the file when a PEM file cannot be read, or an
+     *     address of a list is malformed
+     */
+    public TracelakeClient connect() {
+      io.grpc.ChannelCredentials credentials =
+          tls ? TlsCredentials.of(caPem, certPem, keyPem) : InsecureChannelCredentials.create();
+      if (target.contains(",")) {
+        return connectList(List.of(target.split(",")), bearerToken, credentials);
+      }
+      io.grpc.ManagedChannelBuilder<?> builder =
+          Grpc.newChannelBuilder(target, credentials).defaultLoadBalancingPolicy("round_robin");
+      if (bearerToken != null) {
+        builder.intercept(new BearerToken(bearerToken));
+      }
+      return connected(builder.build());
+    }
+  }
+
+  private static TracelakeClient connectList(
+      List<String> addresses, String bearerToken, io.grpc.ChannelCredentials credentials) {
+    AddressList servers = new AddressList(List.copyOf(addresses));
+    @SuppressWarnings("deprecation") // the per-channel resolver keeps the global registry untouched
+    io.grpc.ManagedChannelBuilder<?> builder =
+        Grpc.newChannelBuilder(servers.target(), credentials)
             .nameResolverFactory(servers)
             .defaultLoadBalancingPolicy("round_robin");
     if (bearerToken != null) {

@@ -1,9 +1,13 @@
 package dev.tracelake.access;
 
 import dev.tracelake.lake.TableName;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +32,7 @@ public final class AccessControl implements Authenticator, TableAccess {
   private final Clock clock;
   private final ConcurrentMap<String, Cached<TokenInfo>> tokens = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Cached<Grants>> grants = new ConcurrentHashMap<>();
+  private volatile CertificatePrincipals certificateNames = CertificatePrincipals.CN;
 
   private record Cached<T>(T value, Instant until) {}
 
@@ -111,10 +116,67 @@ public final class AccessControl implements Authenticator, TableAccess {
     return local.scramPrincipal(user);
   }
 
+  /**
+   * Names the principals of client certificates by {@code names} (default: the subject's CN).
+   *
+   * @return this
+   */
+  public AccessControl certificatePrincipals(CertificatePrincipals names) {
+    this.certificateNames = Objects.requireNonNull(names, "names");
+    return this;
+  }
+
+  /**
+   * Authenticates a TLS client certificate that the handshake verified against the client CAs: its
+   * principal is named by {@link #certificatePrincipals} and holds the grants of that name. A
+   * reserved name ({@code local}) or one that is not a valid principal name is refused, as is a
+   * certificate outside its validity period (checked again here, under the handshake's check).
+   *
+   * @param chain the peer's chain, leaf first
+   * @return the principal, its user the certificate's subject prefixed {@code x509:}
+   * @throws AccessDeniedException naming the subject and why it was refused
+   */
+  public Principal authenticateCertificate(X509Certificate[] chain) {
+    if (chain == null || chain.length == 0) {
+      throw new AccessDeniedException("No client certificate was presented");
+    }
+    X509Certificate leaf = chain[0];
+    String subject = AccessNames.cap(leaf.getSubjectX500Principal().getName());
+    try {
+      leaf.checkValidity(Date.from(clock.instant()));
+    } catch (CertificateException e) {
+      throw new AccessDeniedException(
+          "The client certificate " + subject + " is not valid now: " + e.getMessage());
+    }
+    CertificatePrincipals names = certificateNames;
+    String name =
+        names
+            .nameOf(leaf)
+            .orElseThrow(
+                () ->
+                    new AccessDeniedException(
+                        "The client certificate "
+                            + subject
+                            + " has no "
+                            + names.label()
+                            + " to name its principal"));
+    try {
+      AccessNames.principal(name);
+    } catch (IllegalArgumentException e) {
+      throw new AccessDeniedException(
+          "The client certificate " + subject + " cannot name a principal: " + e.getMessage());
+    }
+    return new Principal(name, "x509:" + subject, Principal.Source.CERTIFICATE);
+  }
+
   /** Everything {@code principal} may do. */
   public Grants grants(Principal principal) {
     if (LocalCredential.PRINCIPAL.equals(principal.name())) {
-      return Grants.superuser(principal.name());
+      // every privilege comes from the server's own credential, not from the name: any other
+      // identity called 'local' (a certificate, an external token) holds nothing
+      return principal.source() == Principal.Source.SERVER_TOKEN
+          ? Grants.superuser(principal.name())
+          : new Grants(principal.name(), PrincipalKind.SERVICE, List.of(), List.of());
     }
     Instant now = clock.instant();
     Cached<Grants> hit = grants.get(principal.name());

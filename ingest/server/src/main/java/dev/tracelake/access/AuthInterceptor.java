@@ -13,13 +13,18 @@ import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>an undeclared method needs {@code admin} on the whole lake.
  * </ul>
  *
- * A missing, unknown, expired or revoked token is UNAUTHENTICATED; a missing privilege is
+ * Over TLS with client certificates, a call without an {@code authorization} header is the
+ * principal its verified certificate names ({@link AccessControl#authenticateCertificate}); a
+ * header, when sent, wins and is checked alone.
+ *
+ * <p>A missing, unknown, expired or revoked token is UNAUTHENTICATED; a missing privilege is
  * PERMISSION_DENIED naming the privilege and the table. The check does not depend on whether the
  * table exists, so a denial tells nothing about tables the caller may not see. Health checks and
  * reflection stay open (probes and tools that list the contract hold no token).
@@ -68,12 +77,29 @@ public final class AuthInterceptor implements ServerInterceptor {
         && (service.equals("grpc.health.v1.Health") || service.startsWith("grpc.reflection."))) {
       return next.startCall(call, headers);
     }
-    Optional<Principal> principal = authenticate(headers.get(AUTHORIZATION));
+    String header = headers.get(AUTHORIZATION);
+    Optional<Principal> principal;
+    String certificateRefused = null;
+    X509Certificate[] chain = header == null ? peerCertificates(call) : null;
+    if (chain != null) {
+      // no bearer token, but a client certificate the handshake verified: it names the caller
+      // (a token, when sent, wins: the certificate may be a machine's, the token a person's)
+      try {
+        principal = Optional.of(control.authenticateCertificate(chain));
+      } catch (AccessDeniedException e) {
+        certificateRefused = e.getMessage();
+        principal = Optional.empty();
+      }
+    } else {
+      principal = authenticate(header);
+    }
     if (principal.isEmpty()) {
       call.close(
           Status.UNAUTHENTICATED.withDescription(
-              "A valid bearer token is required: send 'authorization: Bearer <token>' (missing,"
-                  + " unknown, expired or revoked)"),
+              certificateRefused != null
+                  ? certificateRefused + "; send 'authorization: Bearer <token>' instead"
+                  : "A valid bearer token is required: send 'authorization: Bearer <token>'"
+                      + " (missing, unknown, expired or revoked)"),
           new Metadata());
       return new ServerCall.Listener<>() {};
     }
@@ -136,6 +162,30 @@ public final class AuthInterceptor implements ServerInterceptor {
       // the store could not be reached: no caller is let in unchecked
       LOG.warn("Authentication failed: {}", e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  /** The client's verified certificate chain, or null over plaintext or without one. */
+  private static X509Certificate[] peerCertificates(ServerCall<?, ?> call) {
+    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    if (session == null) {
+      return null;
+    }
+    try {
+      Certificate[] certificates = session.getPeerCertificates();
+      if (certificates.length == 0 || !(certificates[0] instanceof X509Certificate)) {
+        return null;
+      }
+      X509Certificate[] chain = new X509Certificate[certificates.length];
+      for (int i = 0; i < certificates.length; i++) {
+        if (!(certificates[i] instanceof X509Certificate x)) {
+          return null;
+        }
+        chain[i] = x;
+      }
+      return chain;
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return null;
     }
   }
 

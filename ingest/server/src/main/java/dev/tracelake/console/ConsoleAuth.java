@@ -158,21 +158,26 @@ final class ConsoleAuth {
     }
   }
 
-  /** Returns the cookie that keeps a browser signed in with session {@code id}. */
-  HttpCookie cookie(String id) {
+  /**
+   * Returns the cookie that keeps a browser signed in with session {@code id}; over HTTPS marked
+   * {@code Secure}, so a browser never sends it over plaintext.
+   */
+  HttpCookie cookie(String id, boolean secure) {
     return HttpCookie.build(COOKIE, id)
         .path("/")
         .httpOnly(true)
+        .secure(secure)
         .sameSite(HttpCookie.SameSite.STRICT)
         .maxAge(SESSION_LIFETIME.toSeconds())
         .build();
   }
 
   /** Returns the cookie that removes the session cookie (signing out). */
-  HttpCookie expiredCookie() {
+  HttpCookie expiredCookie(boolean secure) {
     return HttpCookie.build(COOKIE, "")
         .path("/")
         .httpOnly(true)
+        .secure(secure)
         .sameSite(HttpCookie.SameSite.STRICT)
         .maxAge(0)
         .build();

@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,9 @@ public final class ConsoleServer implements AutoCloseable {
 
   /** Returns the address of the console's home page, without its key. */
   public URI uri() {
-    return URI.create("http://" + host + ":" + port() + "/");
+    String scheme =
+        connector.getDefaultConnectionFactory() instanceof SslConnectionFactory ? "https" : "http";
+    return URI.create(scheme + "://" + host + ":" + port() + "/");
   }
 
   /**
@@ -110,6 +113,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final Lineage lineage;
     private final SqlEngine sql;
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", DEFAULT_PORT);
+    private dev.tracelake.tls.ServerTls tls;
     private boolean allowRemote;
     private String key;
     private Authenticator authenticator;
@@ -135,6 +139,16 @@ public final class ConsoleServer implements AutoCloseable {
      * Allows an address other than loopback. Insecure until access control lands: anyone who
      * reaches the port and has the key sees every table.
      */
+    /**
+     * Serves over TLS (HTTPS) with the server's certificate.
+     *
+     * @param value the server's TLS, or null for plaintext HTTP
+     */
+    public Builder tls(dev.tracelake.tls.ServerTls value) {
+      this.tls = value;
+      return this;
+    }
+
     public Builder allowRemote() {
       this.allowRemote = true;
       return this;
@@ -237,7 +251,9 @@ public final class ConsoleServer implements AutoCloseable {
       http.setSendXPoweredBy(false);
       http.setRequestHeaderSize(16 * 1024);
       ServerConnector connector =
-          new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+          tls == null
+              ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+              : tls.jettyConnector(server, 1, 1, http);
       connector.setHost(address.getAddress().getHostAddress());
       connector.setPort(address.getPort());
       connector.setIdleTimeout(idleTimeout.toMillis());

@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -40,6 +41,20 @@ public final class RestCatalogServer implements AutoCloseable {
    */
   public static RestCatalogServer start(
       RestCatalogConfig config, Lake lake, Authenticator authenticator, TableAccess access) {
+    return start(config, lake, authenticator, access, null);
+  }
+
+  /**
+   * Starts serving the lake's catalog, over TLS (HTTPS) when {@code tls} is given.
+   *
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public static RestCatalogServer start(
+      RestCatalogConfig config,
+      Lake lake,
+      Authenticator authenticator,
+      TableAccess access,
+      dev.tracelake.tls.ServerTls tls) {
     QueuedThreadPool threads = new QueuedThreadPool(config.threads(), 2);
     threads.setName("tracelake-rest");
     threads.setDaemon(true);
@@ -52,7 +67,10 @@ public final class RestCatalogServer implements AutoCloseable {
     http.setUriCompliance(
         UriCompliance.DEFAULT.with(
             "iceberg-rest", UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector =
+        tls == null
+            ? new ServerConnector(server, new HttpConnectionFactory(http))
+            : tls.jettyConnector(server, -1, -1, http);
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -89,7 +107,10 @@ public final class RestCatalogServer implements AutoCloseable {
    */
   public URI baseUri() {
     String host = connector.getHost();
-    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    String scheme =
+        connector.getDefaultConnectionFactory() instanceof SslConnectionFactory ? "https" : "http";
+    return URI.create(
+        scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
   }
 
   /** Returns the port actually bound. */

@@ -157,9 +157,25 @@ public final class TracelakeServer implements AutoCloseable {
       IngestConfig config,
       LineageOptions lineageOptions,
       dev.tracelake.access.ServerAccess access) {
-    ServerBuilder<?> builder =
+    return onNetty(lake, config, lineageOptions, access, null);
+  }
+
+  /**
+   * Builds a server under access control (null: none) on the configured host and port, over TLS
+   * when {@code tls} is given (client certificates as it asks for them).
+   */
+  public static TracelakeServer onNetty(
+      Lake lake,
+      IngestConfig config,
+      LineageOptions lineageOptions,
+      dev.tracelake.access.ServerAccess access,
+      dev.tracelake.tls.ServerTls tls) {
+    io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder builder =
         io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
             new java.net.InetSocketAddress(config.host(), config.port()));
+    if (tls != null) {
+      builder.sslContext(tls.nettyContext());
+    }
     return new TracelakeServer(lake, config, builder, lineageOptions, access);
   }
 
@@ -249,6 +265,14 @@ public final class TracelakeServer implements AutoCloseable {
   /** Returns the server's metrics, to serve them ({@link MetricsHttpServer}) or read them. */
   public ServerMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Returns the gRPC health service (the one this server serves), for a plaintext health port
+   * beside a TLS one: kubelet's gRPC probes cannot speak TLS.
+   */
+  public io.grpc.BindableService healthService() {
+    return health.getHealthService();
   }
 
   /** Returns the last health check of the catalog and warehouse. */

@@ -174,6 +174,11 @@ final class PgConnection {
                       .createSocket(
                           socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
           tls.setUseClientMode(false);
+          // TLS 1.2 and 1.3 only, whatever the JDK's configuration still allows
+          tls.setEnabledProtocols(
+              java.util.Arrays.stream(tls.getEnabledProtocols())
+                  .filter(p -> p.equals("TLSv1.3") || p.equals("TLSv1.2"))
+                  .toArray(String[]::new));
           tls.startHandshake();
           socket = tls;
           openStreams();
