@@ -4,6 +4,8 @@ import dev.tracelake.access.AccessControl;
 import dev.tracelake.access.AccessStore;
 import dev.tracelake.access.AuditLog;
 import dev.tracelake.access.LocalCredential;
+import dev.tracelake.access.OidcSettings;
+import dev.tracelake.access.OidcVerifier;
 import dev.tracelake.access.Privilege;
 import dev.tracelake.access.ServerAccess;
 import dev.tracelake.lake.Lake;
@@ -30,6 +32,26 @@ final class ServeAccess {
    */
   static ServerAccess open(
       Lake lake, LakeConfig lakeConfig, Doors.Settings doors, boolean insecure, String host) {
+    return open(lake, lakeConfig, doors, insecure, host, null);
+  }
+
+  /**
+   * Opens the access control and the audit log, or returns null under {@code --insecure-no-auth}.
+   *
+   * @param oidc the identity provider whose tokens are accepted too, or null for none
+   */
+  static ServerAccess open(
+      Lake lake,
+      LakeConfig lakeConfig,
+      Doors.Settings doors,
+      boolean insecure,
+      String host,
+      OidcSettings oidc) {
+    if (insecure && oidc != null) {
+      throw new IllegalArgumentException(
+          "--insecure-no-auth and --oidc-issuer contradict each other: without access control no"
+              + " token is checked");
+    }
     if (insecure) {
       LOG.warn(
           "Serving WITHOUT access control (--insecure-no-auth){}: anyone who reaches {} may write"
@@ -43,7 +65,11 @@ final class ServeAccess {
             ? LocalCredential.of(doors.token())
             : LocalCredential.fromFile(doors.tokenFile());
     AccessControl control =
-        new AccessControl(AccessStore.forLake(lakeConfig), local, Clock.systemUTC());
+        new AccessControl(
+            AccessStore.forLake(lakeConfig),
+            local,
+            oidc == null ? null : OidcVerifier.start(oidc),
+            Clock.systemUTC());
     if (!loopback(host)) {
       LOG.warn(
           "Listening on {} with bearer tokens over plaintext gRPC: put TLS in front (a mesh or"
