@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +126,14 @@ public final class OidcVerifier {
    * most once per refresh interval); until then every token is refused.
    */
   public static OidcVerifier start(OidcSettings settings) {
+    return start(settings, Clock.systemUTC());
+  }
+
+  /** As {@link #start(OidcSettings)}, judging {@code exp} and {@code nbf} by {@code clock}. */
+  static OidcVerifier start(OidcSettings settings, Clock clock) {
     OidcVerifier v =
-        new OidcVerifier(Objects.requireNonNull(settings, "settings"), Clock.systemUTC());
+        new OidcVerifier(
+            Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"));
     v.prime();
     return v;
   }
@@ -397,7 +404,12 @@ public final class OidcVerifier {
             Set.of(settings.audience()),
             new JWTClaimsSet.Builder().issuer(settings.issuer().toString()).build(),
             Set.of("iss", "aud", "exp", settings.principalClaim()),
-            null);
+            null) {
+          @Override
+          protected Date currentTime() {
+            return Date.from(clock.instant());
+          }
+        };
     claims.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
     p.setJWTClaimsSetVerifier(claims);
     return p;
