@@ -160,6 +160,46 @@ class ServeOidcTest {
       assertThat(get(rest.resolve("/v1/config"), expired).statusCode()).isEqualTo(401);
       assertThat(get(rest.resolve("/v1/config"), local).statusCode()).isEqualTo(401);
 
+      // an access token bought with an OIDC token (and one exchanged from it) ends with it
+      String shortLived =
+          issuer.token(
+              "u-1",
+              c ->
+                  c.claim("email", "alice@example.com")
+                      .expirationTime(Date.from(Instant.now().plusSeconds(120))));
+      HttpResponse<String> bought =
+          http.send(
+              HttpRequest.newBuilder(rest.resolve("/v1/oauth/tokens"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "grant_type=client_credentials&client_id=alice&client_secret="
+                              + shortLived))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bought.statusCode()).as(bought.body()).isEqualTo(200);
+      var boughtJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bought.body());
+      assertThat(boughtJson.get("expires_in").asLong()).isBetween(1L, 120L);
+      HttpResponse<String> exchanged =
+          http.send(
+              HttpRequest.newBuilder(rest.resolve("/v1/oauth/tokens"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "grant_type=urn:ietf:params:oauth:grant-type:token-exchange"
+                              + "&subject_token_type=urn:ietf:params:oauth:token-type:access_token"
+                              + "&subject_token="
+                              + boughtJson.get("access_token").asText()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+      assertThat(
+              new com.fasterxml.jackson.databind.ObjectMapper()
+                  .readTree(exchanged.body())
+                  .get("expires_in")
+                  .asLong())
+          .isBetween(1L, 120L);
+
       // the console, the token as bearer
       URI console = URI.create(m.group(3));
       HttpResponse<String> listed = get(console.resolve("/api/v1/tables"), alice);

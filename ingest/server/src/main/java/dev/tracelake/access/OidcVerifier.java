@@ -184,6 +184,25 @@ public final class OidcVerifier {
   }
 
   /**
+   * Returns when a JWT expires, read from its claims WITHOUT checking them: only for a token an
+   * authenticator has just accepted, so that what a door opens with it (a console session, a REST
+   * access token) ends no later than the token itself.
+   *
+   * @return the token's {@code exp}, or empty when it is not a JWT or has none
+   */
+  public static Optional<Instant> expiryOf(String token) {
+    if (!looksLikeJwt(token)) {
+      return Optional.empty();
+    }
+    try {
+      Date exp = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime();
+      return Optional.ofNullable(exp).map(Date::toInstant);
+    } catch (ParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Validates a token.
    *
    * @return who it names, or empty when it is not valid (bad shape, signature, algorithm, issuer,
