@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Tokens, roles and grants of a server under access control (needs 'admin' on '*',"
-            + " e.g. the server's own token, which the CLI reads from the local warehouse).",
+            + " e.g. the server's own token, which the CLI reads from the local warehouse; grants"
+            + " inside a namespace need 'admin' on that namespace). --token also takes an OIDC"
+            + " token when the server has --oidc-issuer.",
     subcommands = {
       AuthCommand.TokenCommand.class,
       AuthCommand.GrantCommand.class,
@@ -316,7 +318,8 @@ final class AuthCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Grant a role a privilege on a scope (--privilege read --on fraud), or give a"
-              + " principal a role (--principal scoring-service).")
+              + " principal a role (--principal scoring-service). 'admin' on a namespace"
+              + " suffices inside it, and for roles whose every privilege stays inside it.")
   static final class GrantCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ServerOptions options;
@@ -386,7 +389,9 @@ final class AuthCommand implements Callable<Integer> {
   @Command(
       name = "grants",
       mixinStandardHelpOptions = true,
-      description = "List every role's privileges and every principal's roles.")
+      description =
+          "List every role's privileges and every principal's roles (a namespace admin: those"
+              + " it manages).")
   static final class GrantsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ServerOptions options;

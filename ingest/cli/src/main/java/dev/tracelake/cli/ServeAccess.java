@@ -5,6 +5,8 @@ import dev.tracelake.access.AccessStore;
 import dev.tracelake.access.AuditLog;
 import dev.tracelake.access.CertificatePrincipals;
 import dev.tracelake.access.LocalCredential;
+import dev.tracelake.access.OidcSettings;
+import dev.tracelake.access.OidcVerifier;
 import dev.tracelake.access.Privilege;
 import dev.tracelake.access.ServerAccess;
 import dev.tracelake.lake.Lake;
@@ -32,13 +34,15 @@ final class ServeAccess {
    */
   static ServerAccess open(
       Lake lake, LakeConfig lakeConfig, Doors.Settings doors, boolean insecure, String host) {
-    return open(lake, lakeConfig, doors, insecure, host, null, CertificatePrincipals.CN);
+    return open(lake, lakeConfig, doors, insecure, host, null, CertificatePrincipals.CN, null);
   }
 
   /**
    * Opens the access control as {@link #open(Lake, LakeConfig, Doors.Settings, boolean, String)}
    * does, for a server that serves over {@code tls} (null: plaintext): client certificates name
    * their principals by {@code certificateNames}, and a network address needs no warning.
+   *
+   * @param oidc the identity provider whose tokens are accepted too, or null for none
    */
   static ServerAccess open(
       Lake lake,
@@ -47,7 +51,13 @@ final class ServeAccess {
       boolean insecure,
       String host,
       ServerTls tls,
-      CertificatePrincipals certificateNames) {
+      CertificatePrincipals certificateNames,
+      OidcSettings oidc) {
+    if (insecure && oidc != null) {
+      throw new IllegalArgumentException(
+          "--insecure-no-auth and --oidc-issuer contradict each other: without access control no"
+              + " token is checked");
+    }
     if (insecure) {
       LOG.warn(
           "Serving WITHOUT access control (--insecure-no-auth){}: anyone who reaches {} may write"
@@ -61,7 +71,11 @@ final class ServeAccess {
             ? LocalCredential.of(doors.token())
             : LocalCredential.fromFile(doors.tokenFile());
     AccessControl control =
-        new AccessControl(AccessStore.forLake(lakeConfig), local, Clock.systemUTC())
+        new AccessControl(
+                AccessStore.forLake(lakeConfig),
+                local,
+                oidc == null ? null : OidcVerifier.start(oidc),
+                Clock.systemUTC())
             .certificatePrincipals(certificateNames);
     if (!loopback(host) && tls == null) {
       LOG.warn(

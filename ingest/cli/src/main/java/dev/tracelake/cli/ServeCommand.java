@@ -60,6 +60,7 @@ final class ServeCommand implements Callable<Integer> {
     java.time.Duration compactionInterval = settings.compactionInterval(file);
     LakeConfig lakeConfig = settings.lakeConfig(file, global);
     Doors.Settings doorSettings = settings.doorSettings(file, config.host(), lakeConfig);
+    dev.tracelake.access.OidcSettings oidc = settings.oidcSettings(file);
     if (global.location.clientToken.token != null) {
       // serve --token: the server's own token, as TRACELAKE_TOKEN gives it
       doorSettings =
@@ -86,15 +87,21 @@ final class ServeCommand implements Callable<Integer> {
           emitTo == null
               ? LineageOptions.defaults().withManualRefresh()
               : LineageOptions.defaults();
-      dev.tracelake.access.ServerAccess access =
-          ServeAccess.open(
-              lake,
-              lakeConfig,
-              doorSettings,
-              settings.insecureNoAuth(file),
-              config.host(),
-              tls,
-              settings.tlsPrincipalFrom(file));
+      dev.tracelake.access.ServerAccess access;
+      try {
+        access =
+            ServeAccess.open(
+                lake,
+                lakeConfig,
+                doorSettings,
+                settings.insecureNoAuth(file),
+                config.host(),
+                tls,
+                settings.tlsPrincipalFrom(file),
+                oidc);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
       TracelakeServer server =
           TracelakeServer.onNetty(lake, config, lineageOptions, access, tls)
               .healthCheckInterval(healthInterval)

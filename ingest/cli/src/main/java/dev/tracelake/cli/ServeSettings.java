@@ -332,6 +332,107 @@ final class ServeSettings {
     }
   }
 
+  @Option(
+      names = "--oidc-issuer",
+      paramLabel = "<url>",
+      description =
+          "Accept JWT bearer tokens of this OpenID Connect issuer (exactly its 'iss'), validated"
+              + " against its keys, found through <url>/.well-known/openid-configuration (env"
+              + " TRACELAKE_OIDC_ISSUER; https only, http on loopback; default: none). Needs"
+              + " --oidc-audience.")
+  String oidcIssuer;
+
+  @Option(
+      names = "--oidc-audience",
+      paramLabel = "<aud>",
+      description =
+          "The audience an OIDC token must name in 'aud', e.g. the client id registered for"
+              + " Tracelake (env TRACELAKE_OIDC_AUDIENCE; required with --oidc-issuer).")
+  String oidcAudience;
+
+  @Option(
+      names = "--oidc-jwks-url",
+      paramLabel = "<url>",
+      description =
+          "The issuer's key set (JWKS), instead of discovering it (env TRACELAKE_OIDC_JWKS_URL).")
+  String oidcJwksUrl;
+
+  @Option(
+      names = "--oidc-principal-claim",
+      paramLabel = "<claim>",
+      description =
+          "The claim naming the principal: sub, email, preferred_username, ... (env"
+              + " TRACELAKE_OIDC_PRINCIPAL_CLAIM; default sub).")
+  String oidcPrincipalClaim;
+
+  @Option(
+      names = "--oidc-roles-claim",
+      paramLabel = "<claim>",
+      description =
+          "A claim listing roles (groups, roles, realm_access.roles): each value naming an"
+              + " existing Tracelake role makes the principal a member of it for the token's life"
+              + " (env TRACELAKE_OIDC_ROLES_CLAIM; default: none).")
+  String oidcRolesClaim;
+
+  /**
+   * The OIDC issuer whose tokens are accepted, or null when none is configured.
+   *
+   * @throws ParameterException naming the setting when a value is not valid
+   */
+  dev.tracelake.access.OidcSettings oidcSettings(Properties file) {
+    String issuer =
+        setting(oidcIssuer, envName("oidc-issuer"), file, "oidc-issuer", Function.identity(), null);
+    String audience =
+        setting(
+            oidcAudience,
+            envName("oidc-audience"),
+            file,
+            "oidc-audience",
+            Function.identity(),
+            null);
+    String jwks =
+        setting(
+            oidcJwksUrl,
+            envName("oidc-jwks-url"),
+            file,
+            "oidc-jwks-url",
+            Function.identity(),
+            null);
+    String principal =
+        setting(
+            oidcPrincipalClaim,
+            envName("oidc-principal-claim"),
+            file,
+            "oidc-principal-claim",
+            Function.identity(),
+            null);
+    String roles =
+        setting(
+            oidcRolesClaim,
+            envName("oidc-roles-claim"),
+            file,
+            "oidc-roles-claim",
+            Function.identity(),
+            null);
+    if (issuer == null) {
+      if (audience != null || jwks != null || principal != null || roles != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "The OIDC settings need --oidc-issuer (TRACELAKE_OIDC_ISSUER): the issuer whose"
+                + " tokens to accept");
+      }
+      return null;
+    }
+    try {
+      return dev.tracelake.access.OidcSettings.of(issuer, audience)
+          .withJwksUrl(jwks)
+          .withPrincipalClaim(principal)
+          .withRolesClaim(roles);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   /** Whether to serve without access control (only when asked explicitly). */
   boolean insecureNoAuth(Properties file) {
     return setting(

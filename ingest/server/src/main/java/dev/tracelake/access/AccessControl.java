@@ -6,18 +6,23 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * The one access model behind every door (gRPC, the PostgreSQL endpoint, the Iceberg REST catalog,
- * OpenLineage): authenticates bearer tokens (issued tokens from the {@link AccessStore}, or the
- * server's own {@link LocalCredential}, which holds every privilege) and answers what a principal
- * may do on a table.
+ * OpenLineage, the console): authenticates bearer tokens (issued tokens from the {@link
+ * AccessStore}, JWTs of a configured OIDC issuer through {@link OidcVerifier}, or the server's own
+ * {@link LocalCredential}, which holds every privilege) and answers what a principal may do on a
+ * table.
  *
  * <p>Answers are cached for {@link #CACHE_TTL} so a call costs no database round trip; a change
  * made through this instance (revocation, grant) takes effect at once, one made through another
@@ -29,6 +34,7 @@ public final class AccessControl implements Authenticator, TableAccess {
 
   private final AccessStore store;
   private final LocalCredential local;
+  private final OidcVerifier oidc;
   private final Clock clock;
   private final ConcurrentMap<String, Cached<TokenInfo>> tokens = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Cached<Grants>> grants = new ConcurrentHashMap<>();
@@ -41,8 +47,18 @@ public final class AccessControl implements Authenticator, TableAccess {
    * @param local the server's own token, or null for none
    */
   public AccessControl(AccessStore store, LocalCredential local, Clock clock) {
+    this(store, local, null, clock);
+  }
+
+  /**
+   * @param store the issued tokens and grants
+   * @param local the server's own token, or null for none
+   * @param oidc the validator of an identity provider's tokens, or null for none
+   */
+  public AccessControl(AccessStore store, LocalCredential local, OidcVerifier oidc, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.local = local;
+    this.oidc = oidc;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -70,6 +86,19 @@ public final class AccessControl implements Authenticator, TableAccess {
       if (own.isPresent()) {
         return own;
       }
+    }
+    if (oidc != null && OidcVerifier.looksLikeJwt(token)) {
+      // issued tokens start with tlk_ and never have a JWT's shape: the two cannot collide
+      return oidc.verify(token)
+          .map(
+              id ->
+                  new Principal(
+                      id.principal(),
+                      !shownUser.isEmpty()
+                          ? shownUser
+                          : id.client().isEmpty() ? "oidc" : "oidc:" + id.client(),
+                      Principal.Credential.OIDC,
+                      id.roles()));
     }
     Instant now = clock.instant();
     String key = AccessStore.hash(token);
@@ -166,26 +195,63 @@ public final class AccessControl implements Authenticator, TableAccess {
       throw new AccessDeniedException(
           "The client certificate " + subject + " cannot name a principal: " + e.getMessage());
     }
-    return new Principal(name, "x509:" + subject, Principal.Source.CERTIFICATE);
+    return new Principal(name, "x509:" + subject, Principal.Credential.CERTIFICATE, List.of());
   }
 
-  /** Everything {@code principal} may do. */
+  /**
+   * PostgreSQL clients send an OIDC token as a cleartext password (over TLS or loopback): SCRAM
+   * needs a verifier derived from the secret beforehand, which a JWT minted elsewhere has not.
+   * Token ids ({@code tk_...}) keep SCRAM.
+   */
+  @Override
+  public boolean wantsPassword(String user) {
+    return oidc != null && (user == null || !user.startsWith(AccessStore.ID_PREFIX));
+  }
+
+  /**
+   * Everything {@code principal} may do: its stored roles' privileges, plus those of the existing
+   * roles its credential claims (an OIDC roles claim).
+   */
   public Grants grants(Principal principal) {
-    if (LocalCredential.PRINCIPAL.equals(principal.name())) {
-      // every privilege comes from the server's own credential, not from the name: any other
-      // identity called 'local' (a certificate, an external token) holds nothing
-      return principal.source() == Principal.Source.SERVER_TOKEN
-          ? Grants.superuser(principal.name())
-          : new Grants(principal.name(), PrincipalKind.SERVICE, List.of(), List.of());
+    // superuser power comes from the server's own credential, never from a name alone
+    if (principal.isServer()) {
+      return Grants.superuser(principal.name());
+    }
+    if (principal.name().equalsIgnoreCase(LocalCredential.PRINCIPAL)) {
+      return new Grants(principal.name(), PrincipalKind.SERVICE, List.of(), List.of());
     }
     Instant now = clock.instant();
-    Cached<Grants> hit = grants.get(principal.name());
+    String key =
+        principal.credential()
+            + "\u0000"
+            + principal.name()
+            + "\u0000"
+            + String.join("\u0000", principal.claimedRoles());
+    Cached<Grants> hit = grants.get(key);
     if (hit != null && now.isBefore(hit.until())) {
       return hit.value();
     }
-    Grants fresh = store.grantsOf(principal.name());
-    grants.put(principal.name(), new Cached<>(fresh, now.plus(CACHE_TTL)));
+    Grants fresh = withClaimedRoles(store.grantsOf(principal.name()), principal.claimedRoles());
+    grants.put(key, new Cached<>(fresh, now.plus(CACHE_TTL)));
     return fresh;
+  }
+
+  private Grants withClaimedRoles(Grants stored, List<String> claimed) {
+    if (claimed.isEmpty()) {
+      return stored;
+    }
+    Set<String> wanted = new HashSet<>(claimed);
+    List<String> roles = new ArrayList<>(stored.roles());
+    Set<RoleGrant> all = new LinkedHashSet<>(stored.grants());
+    for (RoleGrant g : store.roleGrants()) {
+      if (wanted.contains(g.role())) {
+        all.add(g);
+        if (!roles.contains(g.role())) {
+          roles.add(g.role());
+        }
+      }
+    }
+    return new Grants(stored.principal(), stored.kind(), roles, List.copyOf(all));
   }
 
   @Override

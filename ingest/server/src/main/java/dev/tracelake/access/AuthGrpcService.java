@@ -21,12 +21,15 @@ import dev.tracelake.proto.v1.WhoAmIRequest;
 import dev.tracelake.proto.v1.WhoAmIResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * {@code tracelake.v1.AuthService}: who the caller is, tokens, roles and grants. The interceptor
- * has already authenticated the caller and, for everything but WhoAmI, checked {@code admin} on the
- * whole lake.
+ * has already authenticated the caller and checked {@code admin} on the whole lake for tokens, and
+ * {@code admin} somewhere for grants, whose scope {@link GrantAuthority} checks here.
  */
 public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   private final AccessControl control;
@@ -127,14 +130,14 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
               () -> {
                 if (!request.getPrincipal().isEmpty()) {
                   requireNoPrivilege(request.getPrivilege(), request.getScope());
+                  authority()
+                      .ifPresent(a -> a.checkGive(request.getRole(), control.store().roleGrants()));
                   control.store().assign(request.getRole(), request.getPrincipal());
                 } else {
-                  control
-                      .store()
-                      .grant(
-                          request.getRole(),
-                          Privilege.parse(request.getPrivilege()),
-                          Scope.parse(request.getScope()));
+                  Privilege privilege = Privilege.parse(request.getPrivilege());
+                  Scope scope = Scope.parse(request.getScope());
+                  authority().ifPresent(a -> a.checkPrivilege(privilege, scope));
+                  control.store().grant(request.getRole(), privilege, scope);
                 }
                 return null;
               });
@@ -152,14 +155,14 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
               () -> {
                 if (!request.getPrincipal().isEmpty()) {
                   requireNoPrivilege(request.getPrivilege(), request.getScope());
+                  authority()
+                      .ifPresent(a -> a.checkTake(request.getRole(), control.store().roleGrants()));
                   control.store().unassign(request.getRole(), request.getPrincipal());
                 } else {
-                  control
-                      .store()
-                      .revoke(
-                          request.getRole(),
-                          Privilege.parse(request.getPrivilege()),
-                          Scope.parse(request.getScope()));
+                  Privilege privilege = Privilege.parse(request.getPrivilege());
+                  Scope scope = Scope.parse(request.getScope());
+                  authority().ifPresent(a -> a.checkPrivilege(privilege, scope));
+                  control.store().revoke(request.getRole(), privilege, scope);
                 }
                 return null;
               });
@@ -174,18 +177,34 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
         responses,
         () -> {
           ListGrantsResponse.Builder b = ListGrantsResponse.newBuilder();
-          control.store().roleGrants().forEach(g -> b.addGrants(toProto(g)));
-          control
-              .store()
-              .members()
-              .forEach(
-                  m ->
-                      b.addMembers(
-                          dev.tracelake.proto.v1.RoleMember.newBuilder()
-                              .setRole(m.role())
-                              .setPrincipal(m.principal())));
+          Optional<GrantAuthority> authority = authority();
+          // a namespace admin sees the grants it manages, and the members of those roles
+          Set<String> listedRoles = new HashSet<>();
+          for (RoleGrant g : control.store().roleGrants()) {
+            if (authority.map(a -> a.lists(g)).orElse(true)) {
+              b.addGrants(toProto(g));
+              listedRoles.add(g.role());
+            }
+          }
+          boolean all = authority.map(GrantAuthority::lakeAdmin).orElse(true);
+          for (RoleMember m : control.store().members()) {
+            if (all || listedRoles.contains(m.role())) {
+              b.addMembers(
+                  dev.tracelake.proto.v1.RoleMember.newBuilder()
+                      .setRole(m.role())
+                      .setPrincipal(m.principal()));
+            }
+          }
           return b.build();
         });
+  }
+
+  /**
+   * What the caller may manage of the grants; empty without access control. The interceptor let the
+   * call through on admin somewhere ({@code ACCESS_SCOPED_ADMIN}): the scope is checked here.
+   */
+  private static Optional<GrantAuthority> authority() {
+    return Caller.current().map(c -> new GrantAuthority(c.grants()));
   }
 
   private static void requireNoPrivilege(String privilege, String scope) {

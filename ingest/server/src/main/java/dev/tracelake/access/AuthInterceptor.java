@@ -214,6 +214,11 @@ public final class AuthInterceptor implements ServerInterceptor {
           grants.holdsAnywhere(Privilege.LINEAGE)
               ? null
               : missing(grants, Privilege.LINEAGE, "any table");
+      // the service checks admin on the scope the request names (AuthGrpcService)
+      case ACCESS_SCOPED_ADMIN ->
+          grants.holdsAnywhere(Privilege.ADMIN)
+              ? null
+              : missing(grants, Privilege.ADMIN, "any namespace or table");
       default ->
           grants.holdsEverywhere(Privilege.ADMIN) ? null : missing(grants, Privilege.ADMIN, "*");
     };
@@ -327,7 +332,9 @@ public final class AuthInterceptor implements ServerInterceptor {
       closed = true;
       if (recorder != null) {
         AuditEvent event = recorder.finish(status);
-        if (access == Access.ACCESS_ADMIN || access == Access.ACCESS_UNSPECIFIED) {
+        if (access == Access.ACCESS_ADMIN
+            || access == Access.ACCESS_SCOPED_ADMIN
+            || access == Access.ACCESS_UNSPECIFIED) {
           // an admin action is in the log before its caller hears it happened (a failure to
           // write it is logged loudly: the action itself is done and is not reported otherwise)
           audit.recordDurably(event);

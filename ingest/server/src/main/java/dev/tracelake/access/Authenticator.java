@@ -32,4 +32,14 @@ public interface Authenticator {
 
   /** Returns the principal of a user whose SCRAM proof matched {@link #scramVerifier(String)}. */
   Principal scramPrincipal(String user);
+
+  /**
+   * Returns whether a PostgreSQL client logging in as {@code user} should send its secret as a
+   * cleartext password, checked with {@link #authenticateToken}, instead of a SCRAM proof: for
+   * secrets the server cannot derive a SCRAM verifier of beforehand (OIDC tokens). Doors ask for it
+   * only over TLS or from loopback.
+   */
+  default boolean wantsPassword(String user) {
+    return false;
+  }
 }

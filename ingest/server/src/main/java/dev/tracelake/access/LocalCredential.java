@@ -137,10 +137,7 @@ public final class LocalCredential implements Authenticator {
     }
     // constant time, so the comparison leaks nothing about how much of the token matched
     boolean matches = MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
-    return matches
-        ? Optional.of(
-            new Principal(PRINCIPAL, user == null ? "" : user, Principal.Source.SERVER_TOKEN))
-        : Optional.empty();
+    return matches ? Optional.of(Principal.server(user == null ? "" : user)) : Optional.empty();
   }
 
   @Override
@@ -150,6 +147,6 @@ public final class LocalCredential implements Authenticator {
 
   @Override
   public Principal scramPrincipal(String user) {
-    return new Principal(PRINCIPAL, user, Principal.Source.SERVER_TOKEN);
+    return Principal.server(user);
   }
 }

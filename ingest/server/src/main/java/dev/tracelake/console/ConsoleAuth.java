@@ -131,8 +131,22 @@ final class ConsoleAuth {
         p.name(), ValueAccess.of(table -> tables.canRead(p, TableName.parse(table))));
   }
 
+  /**
+   * Opens a session for {@code who}, signed in with {@code token}, and returns its id. The session
+   * ends with the token when that is an OIDC token expiring sooner than a session.
+   */
+  String openSession(ConsolePrincipal who, String token) {
+    Instant until = clock.instant().plus(SESSION_LIFETIME);
+    Instant tokenEnds = dev.tracelake.access.OidcVerifier.expiryOf(token).orElse(until);
+    return openSession(who, tokenEnds.isBefore(until) ? tokenEnds : until);
+  }
+
   /** Opens a session for {@code who} and returns its id, the cookie's value. */
   String openSession(ConsolePrincipal who) {
+    return openSession(who, clock.instant().plus(SESSION_LIFETIME));
+  }
+
+  private String openSession(ConsolePrincipal who, Instant expires) {
     Instant now = clock.instant();
     if (sessions.size() >= MAX_SESSIONS) {
       sessions.values().removeIf(s -> !s.expires().isAfter(now));
@@ -145,7 +159,7 @@ final class ConsoleAuth {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    sessions.put(id, new Session(who, now.plus(SESSION_LIFETIME)));
+    sessions.put(id, new Session(who, expires));
     return id;
   }
 

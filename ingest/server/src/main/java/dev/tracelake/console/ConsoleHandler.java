@@ -340,7 +340,7 @@ final class ConsoleHandler extends Handler.Abstract {
       error(request, response, callback, false, 401, "That token is not this server's");
       return;
     }
-    Response.addCookie(response, auth.cookie(auth.openSession(who.get()), request.isSecure()));
+    Response.addCookie(response, auth.cookie(auth.openSession(who.get(), key), request.isSecure()));
     StringBuilder location = new StringBuilder(path);
     String sep = "?";
     for (Map.Entry<String, String> p : params.entrySet()) {
@@ -378,7 +378,8 @@ final class ConsoleHandler extends Handler.Abstract {
     if (who.isEmpty()) {
       throw new ApiException(401, "That token is not this server's");
     }
-    Response.addCookie(response, auth.cookie(auth.openSession(who.get()), request.isSecure()));
+    Response.addCookie(
+        response, auth.cookie(auth.openSession(who.get(), token.strip()), request.isSecure()));
     reply(
         request, response, callback, Reply.json(Json.object().put("principal", who.get().name())));
   }

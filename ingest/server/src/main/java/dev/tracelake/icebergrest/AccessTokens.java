@@ -20,7 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AccessTokens {
   private static final int MAX_TOKENS = 10_000;
 
-  private record Issued(Principal principal, Instant expires) {}
+  /**
+   * @param notAfter the latest any token exchanged for this one may live: the OIDC token it was
+   *     bought with expires then (Instant.MAX otherwise)
+   */
+  private record Issued(Principal principal, Instant expires, Instant notAfter) {}
 
   private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -37,6 +41,11 @@ final class AccessTokens {
   }
 
   String issue(Principal principal) {
+    return issue(principal, Instant.MAX);
+  }
+
+  /** Issues a token for {@code principal} that lives no later than {@code notAfter}. */
+  String issue(Principal principal, Instant notAfter) {
     if (tokens.size() >= MAX_TOKENS) {
       evictExpired();
       if (tokens.size() >= MAX_TOKENS) {
@@ -50,8 +59,26 @@ final class AccessTokens {
     byte[] raw = new byte[32];
     random.nextBytes(raw);
     String token = "tla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    tokens.put(token, new Issued(principal, clock.instant().plus(lifetime)));
+    Instant expires = clock.instant().plus(lifetime);
+    tokens.put(
+        token, new Issued(principal, notAfter.isBefore(expires) ? notAfter : expires, notAfter));
     return token;
+  }
+
+  /** How long an issued token has left to live (zero when it is unknown or expired). */
+  Duration remaining(String token) {
+    Issued issued = token == null ? null : tokens.get(token);
+    if (issued == null) {
+      return Duration.ZERO;
+    }
+    Duration left = Duration.between(clock.instant(), issued.expires());
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** The latest a token exchanged for {@code token} may live (Instant.MAX without a limit). */
+  Instant notAfter(String token) {
+    Issued issued = token == null ? null : tokens.get(token);
+    return issued == null ? Instant.MAX : issued.notAfter();
   }
 
   Optional<Principal> principal(String token) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.tracelake.access.AccessDeniedException;
 import dev.tracelake.access.AuditEvent;
 import dev.tracelake.access.Authenticator;
+import dev.tracelake.access.OidcVerifier;
 import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
 import dev.tracelake.lake.LakeException;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -457,8 +459,11 @@ final class RestCatalogHandler extends Handler.Abstract {
     Map<String, String> form = RESTUtil.decodeFormData(body);
     String grant = form.get("grant_type");
     Principal principal;
+    // an access token bought with an OIDC token (or exchanged from one) ends with it
+    Instant notAfter;
     if ("client_credentials".equals(grant)) {
       String clientId = form.getOrDefault("client_id", "");
+      notAfter = OidcVerifier.expiryOf(form.get("client_secret")).orElse(Instant.MAX);
       principal =
           authenticator
               .authenticateToken(clientId, form.get("client_secret"))
@@ -468,6 +473,9 @@ final class RestCatalogHandler extends Handler.Abstract {
     } else if (TOKEN_EXCHANGE.equals(grant)) {
       // Iceberg's client refreshes a token by exchanging it for a new one
       String subject = form.get("subject_token");
+      notAfter =
+          OidcVerifier.expiryOf(subject)
+              .orElseGet(() -> tokens.notAfter(subject == null ? "" : subject));
       principal =
           tokens
               .principal(subject == null ? "" : subject)
@@ -479,11 +487,16 @@ final class RestCatalogHandler extends Handler.Abstract {
               + " client_secret",
           grant);
     }
+    String issued = tokens.issue(principal, notAfter);
+    long lifetime =
+        notAfter.equals(Instant.MAX)
+            ? tokens.lifetime().toSeconds()
+            : tokens.remaining(issued).toSeconds();
     return OAuthTokenResponse.builder()
-        .withToken(tokens.issue(principal))
+        .withToken(issued)
         .withTokenType("bearer")
         .withIssuedTokenType("urn:ietf:params:oauth:token-type:access_token")
-        .setExpirationInSeconds((int) tokens.lifetime().toSeconds())
+        .setExpirationInSeconds((int) lifetime)
         .build();
   }
 

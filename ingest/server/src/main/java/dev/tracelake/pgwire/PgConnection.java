@@ -241,6 +241,10 @@ final class PgConnection {
 
   private Principal authenticate(Map<String, String> parameters) throws IOException {
     String user = parameters.get("user");
+    if (deps.authenticator().wantsPassword(user)
+        && (socket instanceof SSLSocket || socket.getInetAddress().isLoopbackAddress())) {
+      return authenticateByPassword(user);
+    }
     Optional<ScramVerifier> known = deps.authenticator().scramVerifier(user);
     // an unknown user runs the same exchange against a made-up verifier and fails at the end
     ScramVerifier verifier =
@@ -290,6 +294,36 @@ final class PgConnection {
     out.begin('R').int32(12).bytes(serverFinal.getBytes(StandardCharsets.UTF_8)).end();
     out.begin('R').int32(0).end();
     return deps.authenticator().scramPrincipal(user);
+  }
+
+  /**
+   * PostgreSQL's {@code password} method: the client sends its secret (an OIDC token) as a
+   * cleartext password, which only ever travels inside TLS or over loopback, and the authenticator
+   * checks it as a bearer token.
+   */
+  private Principal authenticateByPassword(String user) throws IOException {
+    out.begin('R').int32(3).end();
+    out.flush();
+    PgInput.Message reply = in.read();
+    if (reply.type() != 'p') {
+      throw PgException.fatal(
+          PgException.PROTOCOL_VIOLATION,
+          "expected a password response, got message '" + PgInput.printable(reply.type()) + "'");
+    }
+    String password = reply.body().cstring();
+    Optional<Principal> principal = deps.authenticator().authenticateToken(user, password);
+    if (principal.isEmpty()) {
+      LOG.info(
+          "PostgreSQL authentication failed for user '{}' from {}", user, socket.getInetAddress());
+      throw PgException.fatal(
+          PgException.INVALID_PASSWORD,
+          "password authentication failed for user \""
+              + user
+              + "\" (the password is a token: the server token, an issued token or an OIDC"
+              + " token)");
+    }
+    out.begin('R').int32(0).end();
+    return principal.get();
   }
 
   private void applyStartupParameters(Map<String, String> parameters) throws IOException {

@@ -73,9 +73,19 @@ final class AuthServerFixture implements AutoCloseable {
   String predictionRecord;
 
   AuthServerFixture(Path warehouse) {
+    this(warehouse, null);
+  }
+
+  /** A server that also accepts the tokens of an OIDC issuer ({@code oidc}: null for none). */
+  AuthServerFixture(Path warehouse, OidcSettings oidc) {
     lake = Lake.open(LakeConfig.embedded(warehouse));
     store = AccessStore.open(lake.config().effectiveCatalogUri(), new Properties(), movableClock());
-    control = new AccessControl(store, LocalCredential.of(ADMIN_TOKEN), movableClock());
+    control =
+        new AccessControl(
+            store,
+            LocalCredential.of(ADMIN_TOKEN),
+            oidc == null ? null : OidcVerifier.start(oidc, movableClock()),
+            movableClock());
     audit = AuditLog.open(lake);
     server =
         TracelakeServer.onNetty(

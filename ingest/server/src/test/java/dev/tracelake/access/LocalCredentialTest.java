@@ -56,7 +56,7 @@ class LocalCredentialTest {
   void tokensAreCheckedAndComparedExactly() {
     LocalCredential credential = LocalCredential.of("tl_0123456789abcdef");
     assertThat(credential.authenticateToken("anyone", "tl_0123456789abcdef"))
-        .hasValue(new Principal("local", "anyone", Principal.Source.SERVER_TOKEN));
+        .hasValue(Principal.server("anyone"));
     assertThat(credential.authenticateToken("anyone", "tl_0123456789abcdeF")).isEmpty();
     assertThat(credential.authenticateToken("anyone", null)).isEmpty();
     assertThatThrownBy(() -> LocalCredential.of("short"))

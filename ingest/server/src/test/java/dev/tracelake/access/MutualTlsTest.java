@@ -201,15 +201,17 @@ class MutualTlsTest {
     }
     // the second layer: a principal called 'local' from anything but the server's own token
     // holds nothing, whatever let it in
-    for (Principal.Source source :
-        List.of(Principal.Source.CERTIFICATE, Principal.Source.ISSUED_TOKEN)) {
-      Grants g = control.grants(new Principal("local", "x509:CN=local", source));
+    for (Principal.Credential credential :
+        List.of(
+            Principal.Credential.CERTIFICATE,
+            Principal.Credential.ISSUED_TOKEN,
+            Principal.Credential.OIDC)) {
+      Grants g =
+          control.grants(new Principal("local", "x509:CN=local", credential, List.of("admin")));
       assertThat(g.superuser()).isFalse();
       assertThat(g.holdsAnywhere(Privilege.READ)).isFalse();
     }
-    assertThat(
-            control.grants(new Principal("local", "", Principal.Source.SERVER_TOKEN)).superuser())
-        .isTrue();
+    assertThat(control.grants(Principal.server("")).superuser()).isTrue();
   }
 
   @Test
