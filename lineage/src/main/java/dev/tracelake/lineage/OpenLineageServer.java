@@ -61,30 +61,54 @@ public final class OpenLineageServer implements AutoCloseable {
   }
 
   /**
+   * Decides who may send events, and hears how each request it let through ended (for an audit
+   * log).
+   */
+  @FunctionalInterface
+  public interface Gate {
+    /**
+     * Admits or refuses a request.
+     *
+     * @param authorization the request's {@code Authorization} header, null when absent
+     */
+    Admission admit(String authorization);
+  }
+
+  /** A {@link Gate}'s answer for one request. */
+  public interface Admission {
+    /** 0 to accept, 401 when the request carries no valid credentials, 403 when it may not send. */
+    int refusal();
+
+    /**
+     * Hears how an authenticated request ended (accepted or refused with 403): the status sent and
+     * the JSON body sent (the event's summary, or the error).
+     */
+    default void ended(int status, String body) {}
+
+    /** An admission that records nothing. */
+    static Admission of(int refusal) {
+      return () -> refusal;
+    }
+  }
+
+  /**
    * Starts accepting events on {@code address}, each request first passing {@code gate}.
    *
-   * @param gate given the request's {@code Authorization} header (null when absent), returns 0 to
-   *     accept the request, 401 when it carries no valid credentials, 403 when they may not send
-   *     events; null accepts every request
+   * @param gate who may send events; null accepts every request
    */
   public static OpenLineageServer start(
-      OpenLineageHandler handler,
-      InetSocketAddress address,
-      java.util.function.ToIntFunction<String> gate) {
+      OpenLineageHandler handler, InetSocketAddress address, Gate gate) {
     return start(handler, address, gate, null);
   }
 
   /**
-   * Starts accepting events as {@link #start(OpenLineageHandler, InetSocketAddress,
-   * java.util.function.ToIntFunction)} does, over HTTPS when {@code https} is given.
+   * Starts accepting events as {@link #start(OpenLineageHandler, InetSocketAddress, Gate)} does,
+   * over HTTPS when {@code https} is given.
    *
    * @param https the TLS context and parameters of each connection, or null for plaintext HTTP
    */
   public static OpenLineageServer start(
-      OpenLineageHandler handler,
-      InetSocketAddress address,
-      java.util.function.ToIntFunction<String> gate,
-      HttpsConfigurator https) {
+      OpenLineageHandler handler, InetSocketAddress address, Gate gate, HttpsConfigurator https) {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(address, "address");
     HttpServer server;
@@ -132,34 +156,37 @@ public final class OpenLineageServer implements AutoCloseable {
         (server instanceof HttpsServer ? "https://" : "http://") + host + ":" + a.getPort());
   }
 
-  private static void serve(
-      OpenLineageHandler handler,
-      java.util.function.ToIntFunction<String> gate,
-      HttpExchange exchange)
+  private static void serve(OpenLineageHandler handler, Gate gate, HttpExchange exchange)
       throws IOException {
     try (exchange) {
+      Admission admission = Admission.of(0);
       if (gate != null) {
         // before anything else: a caller without credentials learns nothing, not even paths
-        int refused = gate.applyAsInt(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (refused == 401) {
+        admission = gate.admit(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (admission.refusal() == 401) {
           exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tracelake\"");
           send(exchange, 401, errorJson("A valid bearer token is required"));
           return;
         }
-        if (refused != 0) {
-          send(exchange, 403, errorJson("Permission denied: sending events needs 'write'"));
+        if (admission.refusal() != 0) {
+          send(
+              exchange,
+              admission,
+              403,
+              errorJson("Permission denied: sending events needs 'write'"));
           return;
         }
       }
       String path = exchange.getRequestURI().getPath();
       if (!path.equals(OpenLineageEmitter.PATH) && !path.equals(OpenLineageEmitter.PATH + "/")) {
-        send(exchange, 404, errorJson("No such endpoint: " + path));
+        send(exchange, admission, 404, errorJson("No such endpoint: " + path));
         return;
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "POST");
         send(
             exchange,
+            admission,
             405,
             errorJson("Method " + exchange.getRequestMethod() + " not allowed; use POST"));
         return;
@@ -169,6 +196,7 @@ public final class OpenLineageServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Accept-Post", "application/json");
         send(
             exchange,
+            admission,
             415,
             errorJson(
                 "Content type "
@@ -181,11 +209,11 @@ public final class OpenLineageServer implements AutoCloseable {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
       if (body.length > MAX_BODY_BYTES) {
-        send(exchange, 413, errorJson("Event larger than " + MAX_BODY_BYTES + " bytes"));
+        send(exchange, admission, 413, errorJson("Event larger than " + MAX_BODY_BYTES + " bytes"));
         return;
       }
       OpenLineageHandler.Response response = handler.handle(body);
-      send(exchange, response.status(), response.body());
+      send(exchange, admission, response.status(), response.body());
     } catch (RuntimeException e) {
       LOG.error("OpenLineage request failed", e);
       throw e;
@@ -208,6 +236,20 @@ public final class OpenLineageServer implements AutoCloseable {
 
   private static String errorJson(String message) {
     return OpenLineageEvents.json(JsonValues.MAPPER.createObjectNode().put("error", message));
+  }
+
+  /** Sends a response to an admitted request and tells its admission how the request ended. */
+  private static void send(HttpExchange exchange, Admission admission, int status, String json)
+      throws IOException {
+    try {
+      send(exchange, status, json);
+    } finally {
+      try {
+        admission.ended(status, json);
+      } catch (RuntimeException e) {
+        LOG.error("Cannot record how an OpenLineage request ended", e);
+      }
+    }
   }
 
   private static void send(HttpExchange exchange, int status, String json) throws IOException {

@@ -7,7 +7,6 @@ import dev.tracelake.access.CertificatePrincipals;
 import dev.tracelake.access.LocalCredential;
 import dev.tracelake.access.OidcSettings;
 import dev.tracelake.access.OidcVerifier;
-import dev.tracelake.access.Privilege;
 import dev.tracelake.access.ServerAccess;
 import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
@@ -15,7 +14,6 @@ import dev.tracelake.tls.ServerTls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,13 +85,9 @@ final class ServeAccess {
     return new ServerAccess(control, AuditLog.open(lake));
   }
 
-  /** The OpenLineage endpoint's check: a bearer token holding {@code write} somewhere. */
-  static ToIntFunction<String> openLineageGate(ServerAccess access) {
-    if (access == null) {
-      return null;
-    }
-    AccessControl control = access.control();
-    return header -> control.httpGate(header, Privilege.WRITE);
+  /** The OpenLineage endpoint's gate: {@code write} somewhere, every request audited. */
+  static dev.tracelake.lineage.OpenLineageServer.Gate openLineageGate(ServerAccess access) {
+    return access == null ? null : access.openLineageGate();
   }
 
   static boolean loopback(String host) {

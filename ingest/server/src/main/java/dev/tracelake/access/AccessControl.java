@@ -265,25 +265,22 @@ public final class AccessControl implements Authenticator, TableAccess {
   }
 
   /**
-   * Checks an HTTP request's {@code Authorization} header for an endpoint that needs {@code
-   * privilege} on some table (the OpenLineage endpoint: {@code write}).
+   * Authenticates an HTTP request by its {@code Authorization} header ({@code Bearer <token>}): an
+   * issued token, the server's token or an OIDC token.
    *
-   * @return 0 to let it through, 401 without valid credentials, 403 without the privilege
+   * @param authorization the header, null when absent
+   * @return the principal, or empty when the header is missing, not a bearer token, or its token is
+   *     not valid (a failure of the store counts as not valid: the door answers 401, never 500)
    */
-  public int httpGate(String authorization, Privilege privilege) {
+  public Optional<Principal> bearer(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return 401;
+      return Optional.empty();
     }
-    Optional<Principal> principal;
     try {
-      principal = authenticate(authorization.substring(7).strip());
+      return authenticate(authorization.substring(7).strip());
     } catch (RuntimeException e) {
-      return 401;
+      return Optional.empty();
     }
-    if (principal.isEmpty()) {
-      return 401;
-    }
-    return grants(principal.get()).holdsAnywhere(privilege) ? 0 : 403;
   }
 
   /** Forgets what was cached, after a change of tokens or grants. */

@@ -1,8 +1,16 @@
 package dev.tracelake.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracelake.lake.TableName;
+import dev.tracelake.lineage.OpenLineageServer;
+import dev.tracelake.lineage.OpenLineageServer.Admission;
 import dev.tracelake.query.TableGate;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Access control for a gRPC server: who may call it, and where calls are recorded.
@@ -11,6 +19,8 @@ import java.util.Objects;
  * @param audit the audit log, or null for none
  */
 public record ServerAccess(AccessControl control, AuditLog audit) {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   public ServerAccess {
     Objects.requireNonNull(control, "control");
   }
@@ -48,5 +58,59 @@ public record ServerAccess(AccessControl control, AuditLog audit) {
         }
       }
     };
+  }
+
+  /**
+   * The OpenLineage endpoint's gate: a bearer token (issued, the server's, or OIDC) whose principal
+   * holds {@code write} somewhere may send events. Every authenticated request, accepted or not, is
+   * recorded in the audit log as {@code openlineage/POST} with the summary the endpoint answered
+   * (run id, event type, input and output counts) or its error; a request without valid credentials
+   * names nobody and is refused before anything is read.
+   */
+  public OpenLineageServer.Gate openLineageGate() {
+    return authorization -> {
+      Optional<Principal> who = control.bearer(authorization);
+      if (who.isEmpty()) {
+        return Admission.of(401);
+      }
+      Principal principal = who.get();
+      int refusal = control.grants(principal).holdsAnywhere(Privilege.WRITE) ? 0 : 403;
+      return new Admission() {
+        @Override
+        public int refusal() {
+          return refusal;
+        }
+
+        @Override
+        public void ended(int status, String body) {
+          if (audit == null) {
+            return;
+          }
+          boolean ok = status < 400;
+          audit.record(
+              new AuditEvent(
+                  Instant.now(),
+                  principal.name(),
+                  principal.user(),
+                  "openlineage/POST",
+                  "write",
+                  List.of(),
+                  ok ? body : "",
+                  List.of(),
+                  0,
+                  AuditEvent.httpOutcome(status),
+                  ok ? "" : errorOf(body)));
+        }
+      };
+    };
+  }
+
+  private static String errorOf(String body) {
+    try {
+      JsonNode error = MAPPER.readTree(body).get("error");
+      return error != null && error.isTextual() ? error.asText() : body;
+    } catch (IOException | RuntimeException e) {
+      return body;
+    }
   }
 }

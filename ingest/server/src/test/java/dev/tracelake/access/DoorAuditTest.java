@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracelake.console.ConsoleServer;
 import dev.tracelake.icebergrest.RestCatalogConfig;
 import dev.tracelake.icebergrest.RestCatalogServer;
+import dev.tracelake.lineage.OpenLineageServer;
 import dev.tracelake.pgwire.PgServer;
 import dev.tracelake.pgwire.PgServerConfig;
 import java.net.InetSocketAddress;
@@ -32,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The doors beside gRPC (the PostgreSQL endpoint, the Iceberg REST catalog, the console) record
- * what each principal did in {@code tracelake.audit}, as gRPC calls do: who, which tables, what was
- * asked, how many rows left, how it ended. Real servers on loopback, a real pgjdbc client.
+ * The doors beside gRPC (the PostgreSQL endpoint, the Iceberg REST catalog, the console, the
+ * OpenLineage endpoint) record what each principal did in {@code tracelake.audit}, as gRPC calls
+ * do: who, which tables, what was asked, how many rows left, how it ended. Real servers on
+ * loopback, a real pgjdbc client.
  */
 class DoorAuditTest {
   @TempDir Path warehouse;
@@ -42,6 +44,7 @@ class DoorAuditTest {
   PgServer pg;
   RestCatalogServer rest;
   ConsoleServer console;
+  OpenLineageServer openLineage;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -64,10 +67,16 @@ class DoorAuditTest {
             .authenticator(fx.control)
             .tableAccess(doors)
             .start();
+    openLineage =
+        OpenLineageServer.start(
+            fx.server.lineage().openLineageHandler(),
+            new InetSocketAddress("127.0.0.1", 0),
+            new ServerAccess(fx.control, fx.audit).openLineageGate());
   }
 
   @AfterEach
   void stop() throws InterruptedException {
+    openLineage.close();
     console.close();
     rest.close();
     pg.close();
@@ -187,6 +196,61 @@ class DoorAuditTest {
                 + "|OK",
             "reader|console/table|read|secret.salaries|table=secret.salaries|PERMISSION_DENIED");
     assertThat(String.join("\n", rows)).doesNotContain(token);
+  }
+
+  @Test
+  void openLineageEventsAreAuditedWithTheirRunAndOutcome() throws Exception {
+    String runId = "0190a6f2-6c1b-7d7e-9a61-5d4f3c2b1a00";
+    String event =
+        """
+        {"eventType": "COMPLETE", "eventTime": "2026-12-01T11:00:00Z",
+         "run": {"runId": "%s"}, "job": {"namespace": "airflow", "name": "etl.daily"},
+         "inputs": [], "outputs": [],
+         "producer": "https://github.com/apache/airflow",
+         "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"}
+        """
+            .formatted(runId);
+    String writer = fx.tokens.get("writer");
+    assertThat(openLineagePost(event, writer).statusCode()).isEqualTo(201);
+    // a bad event from a writer: refused, and the log says why
+    assertThat(openLineagePost("{\"eventType\": ", writer).statusCode()).isEqualTo(400);
+    // a reader may not send events: refused, and the attempt is in the log under its name
+    assertThat(openLineagePost(event, fx.tokens.get("reader")).statusCode()).isEqualTo(403);
+    // no valid token: refused before anything is read, nobody to name
+    assertThat(openLineagePost(event, "tlk_not_a_token").statusCode()).isEqualTo(401);
+
+    List<String> rows = auditRows("principal, action, access, detail, outcome, message");
+    List<String> ol = rows.stream().filter(r -> r.contains("|openlineage/POST|")).toList();
+    assertThat(ol).hasSize(3);
+    assertThat(ol)
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("writer|openlineage/POST|write|")
+                    .contains(runId)
+                    .contains("COMPLETE")
+                    .endsWith("|OK|"))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("writer|openlineage/POST|write||INVALID_ARGUMENT|")
+                    .doesNotEndWith("|"))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("reader|openlineage/POST|write||PERMISSION_DENIED|")
+                    .contains("write"));
+    assertThat(String.join("\n", rows)).doesNotContain(writer).doesNotContain("tlk_not_a_token");
+  }
+
+  HttpResponse<String> openLineagePost(String body, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(openLineage.baseUri().resolve("/api/v1/lineage"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> restGet(String path, String token) throws Exception {
