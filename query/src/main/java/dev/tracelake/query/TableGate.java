@@ -31,6 +31,14 @@ public interface TableGate {
   /** Returns whether the asker may know that {@code table} exists. */
   boolean sees(TableName table);
 
+  /**
+   * Returns whether the asker may know that namespace {@code namespace} exists: it holds something
+   * on it, on the whole lake, or on something inside it. Every namespace by default.
+   */
+  default boolean seesNamespace(String namespace) {
+    return true;
+  }
+
   /** Returns whether the asker may read the rows of {@code table}. */
   boolean mayRead(TableName table);
 

@@ -97,6 +97,11 @@ public record Caller(Principal principal, Grants grants) {
       }
 
       @Override
+      public boolean seesNamespace(String namespace) {
+        return grants.seesNamespace(namespace);
+      }
+
+      @Override
       public String asker() {
         return principal.name();
       }

@@ -107,4 +107,25 @@ public record Grants(
     }
     return false;
   }
+
+  /**
+   * Returns whether the principal may know namespace {@code ns} exists: it holds some privilege on
+   * the lake, on the namespace or on a table inside it ({@code audit} shows only the audit log's
+   * namespace). A namespace it may not see answers as a missing one.
+   */
+  public boolean seesNamespace(String ns) {
+    if (superuser()) {
+      return true;
+    }
+    for (RoleGrant g : grants) {
+      if (g.privilege() == Privilege.AUDIT) {
+        if (AUDIT_TABLE.namespace().equalsIgnoreCase(ns)) {
+          return true;
+        }
+      } else if (g.scope().equals(Scope.ALL) || g.scope().within(ns)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

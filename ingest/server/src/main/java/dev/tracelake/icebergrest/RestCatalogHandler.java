@@ -15,6 +15,7 @@ import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
 import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.TableName;
+import dev.tracelake.query.TableGate;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,7 @@ import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 import org.apache.iceberg.rest.responses.ErrorResponse;
 import org.apache.iceberg.rest.responses.ImmutableLoadCredentialsResponse;
+import org.apache.iceberg.rest.responses.ListNamespacesResponse;
 import org.apache.iceberg.rest.responses.ListTablesResponse;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
 import org.apache.iceberg.rest.responses.OAuthTokenResponse;
@@ -267,19 +269,27 @@ final class RestCatalogHandler extends Handler.Abstract {
           query.getValue("parent") == null
               ? Namespace.empty()
               : RESTUtil.namespaceFromQueryParam(query.getValue("parent"), "\u001f");
-      return Answer.ok(
+      ListNamespacesResponse all =
           query.getValue("pageSize") != null || query.getValue("pageToken") != null
               ? CatalogHandlers.listNamespaces(
                   catalog, parent, query.getValue("pageToken"), pageSize(query))
-              : CatalogHandlers.listNamespaces(catalog, parent));
+              : CatalogHandlers.listNamespaces(catalog, parent);
+      TableGate gate = access.gate(principal);
+      return Answer.ok(
+          ListNamespacesResponse.builder()
+              .addAll(all.namespaces().stream().filter(n -> seesNamespace(gate, n)).toList())
+              .nextPageToken(all.nextPageToken())
+              .build());
     }
     Namespace namespace = namespace(path.get(2));
     if (path.size() == 3) {
       switch (method) {
         case "GET" -> {
+          requireVisible(principal, namespace);
           return Answer.ok(CatalogHandlers.loadNamespace(catalog, namespace));
         }
         case "HEAD" -> {
+          requireVisible(principal, namespace);
           CatalogHandlers.namespaceExists(catalog, namespace);
           return Answer.noContent();
         }
@@ -297,10 +307,12 @@ final class RestCatalogHandler extends Handler.Abstract {
             throw new ForbiddenException(LakeCatalogView.WRITES_REFUSED);
           }
           requireMethod(method, "GET");
+          requireVisible(principal, namespace);
           return Answer.ok(listTables(principal, namespace, query));
         }
         case "functions" -> {
           requireMethod(method, "GET");
+          requireVisible(principal, namespace);
           CatalogHandlers.namespaceExists(catalog, namespace);
           // Tracelake has no catalog functions: an empty list, in the shape of a table list
           return Answer.ok(ListTablesResponse.builder().build());
@@ -310,6 +322,7 @@ final class RestCatalogHandler extends Handler.Abstract {
             throw new ForbiddenException(LakeCatalogView.WRITES_REFUSED);
           }
           requireMethod(method, "GET");
+          requireVisible(principal, namespace);
           return Answer.ok(
               query.getValue("pageSize") != null || query.getValue("pageToken") != null
                   ? CatalogHandlers.listViews(
@@ -325,6 +338,7 @@ final class RestCatalogHandler extends Handler.Abstract {
     asked.table = ident;
     if (kind.equals("functions") && path.size() == 5) {
       requireMethod(method, "GET");
+      requireVisible(principal, namespace);
       CatalogHandlers.namespaceExists(catalog, namespace);
       throw new NotFoundException("Function does not exist: %s", ident);
     }
@@ -432,9 +446,29 @@ final class RestCatalogHandler extends Handler.Abstract {
     return new Answer(200, loaded, Map.of("ETag", etag));
   }
 
+  /**
+   * Answers a namespace the caller holds nothing on (nor on anything inside it) exactly as a
+   * missing one.
+   */
+  private void requireVisible(Principal principal, Namespace namespace) {
+    if (!seesNamespace(access.gate(principal), namespace)) {
+      throw new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
+    }
+  }
+
+  private static boolean seesNamespace(TableGate gate, Namespace namespace) {
+    // Tracelake namespaces have one level; deeper ones do not exist and answer so on their own
+    return namespace.levels().length != 1 || gate.seesNamespace(namespace.level(0));
+  }
+
   private void checkRead(Principal principal, TableIdentifier ident) {
     Optional<TableName> name = tableName(ident);
     if (name.isEmpty()) {
+      throw new NoSuchTableException("Table does not exist: %s", ident);
+    }
+    if (!access.gate(principal).sees(name.get())) {
+      // a table the caller holds nothing on answers exactly as a missing one: same status, same
+      // message, so its existence does not leak
       throw new NoSuchTableException("Table does not exist: %s", ident);
     }
     try {

@@ -158,7 +158,15 @@ class DoorAuditTest {
     String token = fx.tokens.get("reader");
     HttpResponse<String> load = restGet("/v1/namespaces/fraud/tables/features", token);
     assertThat(load.statusCode()).isEqualTo(200);
-    HttpResponse<String> denied = restGet("/v1/namespaces/secret/tables/salaries", token);
+    // a table the reader holds nothing on answers as a missing one; one it sees but may not read
+    // (lineage only) answers 403
+    HttpResponse<String> hidden = restGet("/v1/namespaces/secret/tables/salaries", token);
+    assertThat(hidden.statusCode()).isEqualTo(404);
+    HttpResponse<String> missing = restGet("/v1/namespaces/secret/tables/nope", token);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(hidden.body()).isEqualTo(missing.body().replace("secret.nope", "secret.salaries"));
+    HttpResponse<String> denied =
+        restGet("/v1/namespaces/fraud/tables/features", fx.tokens.get("lineage-only"));
     assertThat(denied.statusCode()).isEqualTo(403);
     // without a valid token nobody is named, so nothing is recorded for it
     assertThat(restGet("/v1/namespaces/fraud/tables/features", "not-a-token").statusCode())
@@ -168,7 +176,8 @@ class DoorAuditTest {
     assertThat(rows)
         .contains(
             "reader|rest/GET|fraud.features|/v1/namespaces/fraud/tables/features|OK",
-            "reader|rest/GET|secret.salaries|/v1/namespaces/secret/tables/salaries"
+            "reader|rest/GET|secret.salaries|/v1/namespaces/secret/tables/salaries|NOT_FOUND",
+            "lineage-only|rest/GET|fraud.features|/v1/namespaces/fraud/tables/features"
                 + "|PERMISSION_DENIED");
     assertThat(rows).noneMatch(r -> r.startsWith("|") || r.contains("not-a-token"));
     assertThat(String.join("\n", rows)).doesNotContain(token);

@@ -3,7 +3,10 @@ package dev.tracelake.icebergrest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
+import dev.tracelake.lake.TableName;
+import dev.tracelake.query.TableGate;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,34 @@ class RestCatalogTest extends RestTestBase {
 
   @Override
   TableAccess access() {
-    // a stand-in for the grants of the access-control work: nobody reads namespace "secret"
-    return (principal, table) -> !table.namespace().equals("secret");
+    // a stand-in for grants: nobody reads namespaces "secret" and "hidden"; "secret" is seen (as
+    // with a lineage grant), "hidden" is not (nothing held on it)
+    return new TableAccess() {
+      @Override
+      public boolean canRead(Principal principal, TableName table) {
+        return !table.namespace().equals("secret") && !table.namespace().equals("hidden");
+      }
+
+      @Override
+      public TableGate gate(Principal principal) {
+        return new TableGate() {
+          @Override
+          public boolean sees(TableName table) {
+            return !table.namespace().equals("hidden");
+          }
+
+          @Override
+          public boolean mayRead(TableName table) {
+            return canRead(principal, table);
+          }
+
+          @Override
+          public String asker() {
+            return principal.name();
+          }
+        };
+      }
+    };
   }
 
   private RESTCatalog client(Map<String, String> auth) {
@@ -135,6 +164,22 @@ class RestCatalogTest extends RestTestBase {
           .hasMessageContaining("may not read table secret.salaries");
       assertThatThrownBy(() -> catalog.loadTable(TableIdentifier.of("default", "nope")))
           .isInstanceOf(NoSuchTableException.class);
+    }
+  }
+
+  @Test
+  void aTableOneHoldsNothingOnAnswersExactlyAsAMissingOne() throws Exception {
+    lake.createTable(TableName.parse("hidden.things"), EVENTS);
+    HttpResponse<String> hidden = authed("GET", "/v1/namespaces/hidden/tables/things", null);
+    HttpResponse<String> missing = authed("GET", "/v1/namespaces/hidden/tables/nothing", null);
+    assertThat(hidden.statusCode()).isEqualTo(404).isEqualTo(missing.statusCode());
+    assertThat(hidden.body())
+        .isEqualTo(missing.body().replace("hidden.nothing", "hidden.things"))
+        .contains("NoSuchTableException");
+    try (RESTCatalog catalog = client(Map.of("token", TOKEN))) {
+      assertThatThrownBy(() -> catalog.loadTable(TableIdentifier.of("hidden", "things")))
+          .isInstanceOf(NoSuchTableException.class)
+          .hasMessageContaining("Table does not exist: hidden.things");
     }
   }
 
