@@ -178,9 +178,11 @@ public final class AccessOverheadBenchmark {
       int queries,
       long commitMs,
       Path run,
-      Path tls)
+      Path tlsDir)
       throws Exception {
     Path dir = run.resolve(config.label + "-" + repeat);
+    // the certificate is used by the TLS configuration only: the others speak plaintext
+    Path tls = config == Config.AUTH_TLS ? tlsDir : null;
     Path warehouse = dir.resolve("warehouse");
     List<String> serveArgs = new ArrayList<>();
     // only gRPC: the other endpoints' default ports would clash between runs for nothing
