@@ -127,8 +127,11 @@ final class ConsoleAuth {
 
   /** The principal with the tables whose values it may see, as the server's table access says. */
   private ConsolePrincipal consolePrincipal(Principal p) {
+    dev.tracelake.query.TableGate gate = tables.gate(p);
     return new ConsolePrincipal(
-        p.name(), ValueAccess.of(table -> tables.canRead(p, TableName.parse(table))));
+        p.name(),
+        ValueAccess.of(table -> tables.canRead(p, TableName.parse(table))),
+        table -> gate.sees(TableName.parse(table)));
   }
 
   /**

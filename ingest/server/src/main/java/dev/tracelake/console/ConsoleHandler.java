@@ -214,6 +214,10 @@ final class ConsoleHandler extends Handler.Abstract {
           name = null; // the route reports the bad name
         }
         if (name != null && !who.get().valueAccess().mayRead(name)) {
+          if (!who.get().sees().test(name)) {
+            // held nothing on: the same answer, word for word, as a table that does not exist
+            throw ApiException.notFound("Table %s does not exist", Texts.cap(name));
+          }
           throw new ApiException(
               403, "Principal '" + who.get().name() + "' may not read table " + name);
         }

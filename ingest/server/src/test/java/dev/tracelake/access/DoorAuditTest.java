@@ -194,7 +194,11 @@ class DoorAuditTest {
                 + URLEncoder.encode(fx.predictionRecord, StandardCharsets.UTF_8),
             token);
     assertThat(explained.statusCode()).isEqualTo(200);
-    HttpResponse<String> refused = consoleGet("/api/v1/table?table=secret.salaries", token);
+    // held nothing on: answered as missing; seen (lineage) but unreadable: refused
+    HttpResponse<String> hidden = consoleGet("/api/v1/table?table=secret.salaries", token);
+    assertThat(hidden.statusCode()).isEqualTo(404);
+    HttpResponse<String> refused =
+        consoleGet("/api/v1/table?table=fraud.features", fx.tokens.get("lineage-only"));
     assertThat(refused.statusCode()).isEqualTo(403);
 
     List<String> rows = auditRows("principal, action, access, tables, detail, outcome");
@@ -203,7 +207,9 @@ class DoorAuditTest {
             "reader|console/explain|read|fraud.predictions|table=fraud.predictions&id="
                 + fx.predictionRecord
                 + "|OK",
-            "reader|console/table|read|secret.salaries|table=secret.salaries|PERMISSION_DENIED");
+            "reader|console/table|read|secret.salaries|table=secret.salaries|NOT_FOUND",
+            "lineage-only|console/table|read|fraud.features|table=fraud.features"
+                + "|PERMISSION_DENIED");
     assertThat(String.join("\n", rows)).doesNotContain(token);
   }
 

@@ -723,10 +723,12 @@ class ConsoleApiTest {
             }
           };
 
+      // held nothing on: the same answer as a missing table (HttpAuthMatrixTest has a table seen
+      // through a lineage grant but not readable: 403 naming it)
       HttpResponse<String> table = get.apply("/api/v1/table?table=fraud.features");
-      assertThat(table.statusCode()).isEqualTo(403);
-      assertThat(error(table)).isEqualTo("Principal 'local' may not read table fraud.features");
-      assertThat(get.apply("/api/v1/rows?table=fraud.features").statusCode()).isEqualTo(403);
+      assertThat(table.statusCode()).isEqualTo(404);
+      assertThat(error(table)).isEqualTo("Table fraud.features does not exist");
+      assertThat(get.apply("/api/v1/rows?table=fraud.features").statusCode()).isEqualTo(404);
       assertThat(
               JSON.readTree(get.apply("/api/v1/tables").body())
                   .get("tables")
