@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every HTTP endpoint of the doors beside gRPC (the Iceberg REST catalog, the console's API, the
- * OpenLineage endpoint) x {no token, another scheme, unknown, empty, expired, revoked, each role,
- * the right and the wrong table}: the exact status of every refusal, and that nothing changed. What
- * each principal holds is {@link AuthMatrixTest#HOLDS}, stated independently of the code under
- * test. (The metrics endpoint is unauthenticated by design, on its own port.)
+ * OpenLineage endpoint) x {no token, another scheme, unknown, empty, expired, revoked, hostile
+ * headers, each role, the right and the wrong table}: the exact status of every refusal, and that
+ * nothing changed. What each principal holds is {@link AuthMatrixTest#HOLDS}, stated independently
+ * of the code under test. (The metrics endpoint is unauthenticated by design, on its own port.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpAuthMatrixTest {
@@ -321,6 +321,16 @@ class HttpAuthMatrixTest {
     credentials.put("empty bearer", "Bearer ");
     credentials.put("expired token", "Bearer " + fx.expiredToken);
     credentials.put("revoked token", "Bearer " + fx.revokedToken);
+    // hostile: a 4 KB token, a JWT-shaped one with no issuer configured, another encoding, a
+    // token glued to the scheme, the admin token with a byte flipped
+    credentials.put("4 KB token", "Bearer tlk_" + "A".repeat(4096));
+    credentials.put("JWT-shaped token", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJsb2NhbCJ9.");
+    credentials.put("non-ASCII token", "Bearer t\u00f6k\u00e9n-\u00fc");
+    credentials.put("no space after scheme", "Bearer" + AuthServerFixture.ADMIN_TOKEN);
+    String admin = AuthServerFixture.ADMIN_TOKEN;
+    credentials.put(
+        "admin token, last byte changed",
+        "Bearer " + admin.substring(0, admin.length() - 1) + (admin.endsWith("9") ? "8" : "9"));
     List<DynamicTest> tests = new ArrayList<>();
     for (Case c : cases()) {
       for (Map.Entry<String, String> cred : credentials.entrySet()) {
