@@ -238,18 +238,18 @@ public final class OpenLineageServer implements AutoCloseable {
     return OpenLineageEvents.json(JsonValues.MAPPER.createObjectNode().put("error", message));
   }
 
-  /** Sends a response to an admitted request and tells its admission how the request ended. */
+  /**
+   * Tells an admitted request's admission how it ended, then sends the response: what a caller has
+   * heard of is already recorded.
+   */
   private static void send(HttpExchange exchange, Admission admission, int status, String json)
       throws IOException {
     try {
-      send(exchange, status, json);
-    } finally {
-      try {
-        admission.ended(status, json);
-      } catch (RuntimeException e) {
-        LOG.error("Cannot record how an OpenLineage request ended", e);
-      }
+      admission.ended(status, json);
+    } catch (RuntimeException e) {
+      LOG.error("Cannot record how an OpenLineage request ended", e);
     }
+    send(exchange, status, json);
   }
 
   private static void send(HttpExchange exchange, int status, String json) throws IOException {

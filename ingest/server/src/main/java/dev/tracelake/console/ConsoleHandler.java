@@ -203,17 +203,21 @@ final class ConsoleHandler extends Handler.Abstract {
       }
       asker = who.get();
       asked = params;
+      byte[] body = post ? body(request) : new byte[0];
+      ConsoleRequest console = new ConsoleRequest(method, path, params, who.get(), body);
       // a second layer under the withheld values: a table the principal may not read is refused
-      // whole, before any of its metadata or rows are read
-      String table = params.get("table");
-      if (table != null && !table.isEmpty()) {
+      // whole, before any of its metadata or rows are read. The name checked is the one the
+      // route will use (ConsoleRequest.param: stripped); a name that does not parse is refused
+      // here, never passed on unchecked
+      Optional<String> table = console.param("table");
+      if (table.isPresent()) {
         String name;
         try {
-          name = dev.tracelake.lake.TableName.parse(table).toString();
+          name = dev.tracelake.lake.TableName.parse(table.get()).toString();
         } catch (RuntimeException e) {
-          name = null; // the route reports the bad name
+          throw ApiException.badRequest("%s", Texts.cap(e.getMessage()));
         }
-        if (name != null && !who.get().valueAccess().mayRead(name)) {
+        if (!who.get().valueAccess().mayRead(name)) {
           if (!who.get().sees().test(name)) {
             // held nothing on: the same answer, word for word, as a table that does not exist
             throw ApiException.notFound("Table %s does not exist", Texts.cap(name));
@@ -222,8 +226,6 @@ final class ConsoleHandler extends Handler.Abstract {
               403, "Principal '" + who.get().name() + "' may not read table " + name);
         }
       }
-      byte[] body = post ? body(request) : new byte[0];
-      ConsoleRequest console = new ConsoleRequest(method, path, params, who.get(), body);
       Reply reply =
           path.startsWith("/api/v1/ext/")
               ? Reply.json(Json.MAPPER.valueToTree(extension(path).answer(params, who.get())))

@@ -11,8 +11,6 @@ import dev.tracelake.proto.v1.AppendRowsRequest;
 import dev.tracelake.proto.v1.AppendRowsResponse;
 import dev.tracelake.proto.v1.AuthServiceGrpc;
 import dev.tracelake.proto.v1.CreateTokenRequest;
-import dev.tracelake.proto.v1.ExecuteRequest;
-import dev.tracelake.proto.v1.ExecuteResponse;
 import dev.tracelake.proto.v1.ExplainRequest;
 import dev.tracelake.proto.v1.ImpactRequest;
 import dev.tracelake.proto.v1.ImpactResponse;
@@ -21,22 +19,18 @@ import dev.tracelake.proto.v1.JsonRows;
 import dev.tracelake.proto.v1.LineageServiceGrpc;
 import dev.tracelake.proto.v1.ListTablesRequest;
 import dev.tracelake.proto.v1.Provenance;
-import dev.tracelake.proto.v1.QueryServiceGrpc;
 import dev.tracelake.proto.v1.RecordRef;
 import dev.tracelake.proto.v1.WhoAmIRequest;
 import dev.tracelake.proto.v1.WhoAmIResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,43 +62,7 @@ class AuthEnforcementTest {
 
   /** Runs SQL as {@code principal}; returns the rows as text, one string per row. */
   List<String> sql(String principal, String sql) {
-    Iterator<ExecuteResponse> it =
-        fx.with(QueryServiceGrpc.newBlockingStub(fx.channel), bearer(principal))
-            .execute(ExecuteRequest.newBuilder().setSql(sql).build());
-    List<String> rows = new ArrayList<>();
-    byte[] schema = null;
-    while (it.hasNext()) {
-      ExecuteResponse r = it.next();
-      if (r.hasSchema()) {
-        schema = r.getSchema().getArrowSchema().toByteArray();
-      } else if (r.getPartCase() == ExecuteResponse.PartCase.ARROW_BATCH) {
-        rows.addAll(decode(schema, r.getArrowBatch().toByteArray()));
-      }
-    }
-    return rows;
-  }
-
-  List<String> decode(byte[] schema, byte[] batch) {
-    byte[] stream = new byte[schema.length + batch.length];
-    System.arraycopy(schema, 0, stream, 0, schema.length);
-    System.arraycopy(batch, 0, stream, schema.length, batch.length);
-    List<String> rows = new ArrayList<>();
-    try (ArrowStreamReader reader =
-        new ArrowStreamReader(new ByteArrayInputStream(stream), fx.allocator)) {
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      while (reader.loadNextBatch()) {
-        for (int i = 0; i < root.getRowCount(); i++) {
-          StringBuilder sb = new StringBuilder();
-          for (var v : root.getFieldVectors()) {
-            sb.append(sb.isEmpty() ? "" : "|").append(v.getObject(i));
-          }
-          rows.add(sb.toString());
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return rows;
+    return fx.sql(principal, sql);
   }
 
   Status sqlFailure(String principal, String sql) {

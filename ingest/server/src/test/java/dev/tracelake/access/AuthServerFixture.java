@@ -12,17 +12,22 @@ import dev.tracelake.lake.PendingAppend;
 import dev.tracelake.lake.Provenance;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.LineageOptions;
+import dev.tracelake.proto.v1.ExecuteRequest;
+import dev.tracelake.proto.v1.ExecuteResponse;
+import dev.tracelake.proto.v1.QueryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -30,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -237,5 +243,46 @@ final class AuthServerFixture implements AutoCloseable {
     server.stop();
     lake.close();
     allocator.close();
+  }
+
+  /** Runs SQL as {@code principal}; returns the rows as text, one string per row. */
+  List<String> sql(String principal, String sql) {
+    Iterator<ExecuteResponse> it =
+        with(QueryServiceGrpc.newBlockingStub(channel), "Bearer " + tokens.get(principal))
+            .execute(ExecuteRequest.newBuilder().setSql(sql).build());
+    List<String> rows = new ArrayList<>();
+    byte[] schema = null;
+    while (it.hasNext()) {
+      ExecuteResponse r = it.next();
+      if (r.hasSchema()) {
+        schema = r.getSchema().getArrowSchema().toByteArray();
+      } else if (r.getPartCase() == ExecuteResponse.PartCase.ARROW_BATCH) {
+        rows.addAll(decode(schema, r.getArrowBatch().toByteArray()));
+      }
+    }
+    return rows;
+  }
+
+  List<String> decode(byte[] schema, byte[] batch) {
+    byte[] stream = new byte[schema.length + batch.length];
+    System.arraycopy(schema, 0, stream, 0, schema.length);
+    System.arraycopy(batch, 0, stream, schema.length, batch.length);
+    List<String> rows = new ArrayList<>();
+    try (ArrowStreamReader reader =
+        new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      while (reader.loadNextBatch()) {
+        for (int i = 0; i < root.getRowCount(); i++) {
+          StringBuilder sb = new StringBuilder();
+          for (var v : root.getFieldVectors()) {
+            sb.append(sb.isEmpty() ? "" : "|").append(v.getObject(i));
+          }
+          rows.add(sb.toString());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return rows;
   }
 }
