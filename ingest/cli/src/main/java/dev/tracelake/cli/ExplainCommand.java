@@ -160,6 +160,7 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     location.requireExistingLake(config);
+    location.refuseTokenForEmbedded(config);
     if (reader == ExplainReader.duckdb && !config.isLocalWarehouse()) {
       throw new ParameterException(
           spec.commandLine(),

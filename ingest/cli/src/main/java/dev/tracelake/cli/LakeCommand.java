@@ -26,6 +26,7 @@ abstract class LakeCommand implements Callable<Integer> {
     if (!createsLake()) {
       global.requireExistingLake(config);
     }
+    global.location.refuseTokenForEmbedded(config);
     try (Lake lake = Lake.open(config)) {
       run(lake, new Output(spec.commandLine().getOut(), global.format));
     }

@@ -183,6 +183,24 @@ final class LakeLocation {
   }
 
   /**
+   * Refuses an explicit {@code --token} for a command about to read the embedded lake: the token
+   * would be ignored without a word, and whoever gave it would believe a server's grants applied.
+   * What an embedded reader may read is the file system's (or the object store's) to decide.
+   *
+   * @throws CliException naming the lake and the two ways on
+   */
+  void refuseTokenForEmbedded(LakeConfig lake) {
+    if (clientToken != null && clientToken.token != null && !clientToken.token.isBlank()) {
+      throw new CliException(
+          "--token is for a server, but this command reads the lake at "
+              + lake.warehouse()
+              + " directly (embedded), where the files' own permissions decide what may be read;"
+              + " ask a server with --server <host:port>, where the token's grants apply, or drop"
+              + " --token");
+    }
+  }
+
+  /**
    * Returns the configuration of an embedded lake that already exists.
    *
    * @throws IllegalArgumentException for a malformed warehouse or catalog URI

@@ -145,6 +145,7 @@ final class LineageImpactCommand implements Callable<Integer> {
       }
     }
     global.requireExistingLake(config);
+    global.location.refuseTokenForEmbedded(config);
     try (Lake lake = Lake.open(config)) {
       return print(embedded(lake), out);
     }

@@ -98,6 +98,7 @@ final class LineageReindexCommand implements Callable<Integer> {
     }
     global.requireExistingLake(config);
     IndexStatus status;
+    global.location.refuseTokenForEmbedded(config);
     try (Lake lake = Lake.open(config);
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh())) {
       status = lineage.reindex();

@@ -68,6 +68,7 @@ abstract class ReplaySubcommand implements Callable<Integer> {
       }
     }
     location.requireExistingLake(config);
+    location.refuseTokenForEmbedded(config);
     try (ReplaySession session = new EmbeddedReplaySession(Lake.open(config))) {
       return run(session, out);
     } catch (LineageException e) {

@@ -1,5 +1,6 @@
 package dev.tracelake.cli;
 
+import dev.tracelake.lake.LakeConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -111,7 +112,9 @@ final class SqlCommand implements Callable<Integer> {
       return SqlSession.remote(server, location.connect(server));
     }
     try {
-      return SqlSession.embedded(location.existingLake());
+      LakeConfig lake = location.existingLake();
+      location.refuseTokenForEmbedded(lake);
+      return SqlSession.embedded(lake);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

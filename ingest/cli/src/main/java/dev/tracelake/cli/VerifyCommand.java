@@ -75,6 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     location.requireExistingLake(config);
     VerificationReport report;
+    location.refuseTokenForEmbedded(config);
     try (Lake lake = Lake.open(config);
         Lineage lineage = Lineage.open(lake, LineageOptions.defaults().withManualRefresh())) {
       // runs are known from the runs table and snapshot summaries, which the index reads; a data
