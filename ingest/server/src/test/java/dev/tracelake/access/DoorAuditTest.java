@@ -5,13 +5,8 @@ import static dev.tracelake.access.AuthServerFixture.PREDICTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tracelake.console.ConsoleServer;
-import dev.tracelake.icebergrest.RestCatalogConfig;
-import dev.tracelake.icebergrest.RestCatalogServer;
-import dev.tracelake.lineage.OpenLineageServer;
 import dev.tracelake.pgwire.PgServer;
 import dev.tracelake.pgwire.PgServerConfig;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,43 +37,25 @@ class DoorAuditTest {
   @TempDir Path warehouse;
   AuthServerFixture fx;
   PgServer pg;
-  RestCatalogServer rest;
-  ConsoleServer console;
-  OpenLineageServer openLineage;
+  HttpDoors doors;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() {
     fx = new AuthServerFixture(warehouse);
-    TableAccess doors = new ServerAccess(fx.control, fx.audit).doorAccess();
     pg =
         PgServer.start(
             PgServerConfig.defaults().withPort(0),
             fx.server.sqlEngine(),
             fx.lake,
             fx.control,
-            doors);
-    rest =
-        RestCatalogServer.start(
-            RestCatalogConfig.defaults().withPort(0), fx.lake, fx.control, doors);
-    console =
-        ConsoleServer.builder(fx.lake, fx.server.lineage(), fx.server.sqlEngine())
-            .address(new InetSocketAddress("127.0.0.1", 0))
-            .authenticator(fx.control)
-            .tableAccess(doors)
-            .start();
-    openLineage =
-        OpenLineageServer.start(
-            fx.server.lineage().openLineageHandler(),
-            new InetSocketAddress("127.0.0.1", 0),
-            new ServerAccess(fx.control, fx.audit).openLineageGate());
+            new ServerAccess(fx.control, fx.audit).doorAccess());
+    doors = HttpDoors.start(fx);
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    openLineage.close();
-    console.close();
-    rest.close();
+    doors.close();
     pg.close();
     fx.close();
   }
@@ -260,7 +237,7 @@ class DoorAuditTest {
 
   HttpResponse<String> openLineagePost(String body, String token) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(openLineage.baseUri().resolve("/api/v1/lineage"))
+        HttpRequest.newBuilder(URI.create(doors.openLineageBase() + "/api/v1/lineage"))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -270,7 +247,7 @@ class DoorAuditTest {
 
   HttpResponse<String> restGet(String path, String token) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(rest.baseUri().toString().replaceAll("/$", "") + path))
+        HttpRequest.newBuilder(URI.create(doors.restBase() + path))
             .header("Authorization", "Bearer " + token)
             .GET()
             .build(),
@@ -279,7 +256,7 @@ class DoorAuditTest {
 
   HttpResponse<String> consoleGet(String pathAndQuery, String token) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port() + pathAndQuery))
+        HttpRequest.newBuilder(URI.create(doors.consoleBase() + pathAndQuery))
             .header("Authorization", "Bearer " + token)
             .GET()
             .build(),

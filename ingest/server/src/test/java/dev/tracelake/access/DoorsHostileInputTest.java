@@ -2,11 +2,6 @@ package dev.tracelake.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracelake.console.ConsoleServer;
-import dev.tracelake.icebergrest.RestCatalogConfig;
-import dev.tracelake.icebergrest.RestCatalogServer;
-import dev.tracelake.lineage.OpenLineageServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DoorsHostileInputTest {
   @TempDir Path warehouse;
   AuthServerFixture fx;
-  RestCatalogServer rest;
-  ConsoleServer console;
-  OpenLineageServer openLineage;
+  HttpDoors doors;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   static final List<String> HOSTILE_NAMES =
@@ -53,28 +46,12 @@ class DoorsHostileInputTest {
   @BeforeEach
   void start() {
     fx = new AuthServerFixture(warehouse);
-    ServerAccess access = new ServerAccess(fx.control, fx.audit);
-    rest =
-        RestCatalogServer.start(
-            RestCatalogConfig.defaults().withPort(0), fx.lake, fx.control, access.doorAccess());
-    console =
-        ConsoleServer.builder(fx.lake, fx.server.lineage(), fx.server.sqlEngine())
-            .address(new InetSocketAddress("127.0.0.1", 0))
-            .authenticator(fx.control)
-            .tableAccess(access.doorAccess())
-            .start();
-    openLineage =
-        OpenLineageServer.start(
-            fx.server.lineage().openLineageHandler(),
-            new InetSocketAddress("127.0.0.1", 0),
-            access.openLineageGate());
+    doors = HttpDoors.start(fx);
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    openLineage.close();
-    console.close();
-    rest.close();
+    doors.close();
     fx.close();
   }
 
@@ -96,11 +73,11 @@ class DoorsHostileInputTest {
   }
 
   String restBase() {
-    return rest.baseUri().toString().replaceAll("/$", "");
+    return doors.restBase();
   }
 
   String consoleBase() {
-    return "http://127.0.0.1:" + console.port();
+    return doors.consoleBase();
   }
 
   @Test
@@ -161,7 +138,7 @@ class DoorsHostileInputTest {
 
   @Test
   void hostileOpenLineageBodiesFromAWriterAreRefusedAndAudited() throws Exception {
-    String base = openLineage.baseUri().toString().replaceAll("/$", "");
+    String base = doors.openLineageBase();
     for (String body :
         List.of(
             "",

@@ -4,12 +4,7 @@ import static dev.tracelake.access.AuthServerFixture.FEATURES;
 import static dev.tracelake.access.AuthServerFixture.SALARIES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracelake.console.ConsoleServer;
-import dev.tracelake.icebergrest.RestCatalogConfig;
-import dev.tracelake.icebergrest.RestCatalogServer;
 import dev.tracelake.lake.TableName;
-import dev.tracelake.lineage.OpenLineageServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,9 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpAuthMatrixTest {
   AuthServerFixture fx;
-  RestCatalogServer rest;
-  ConsoleServer console;
-  OpenLineageServer openLineage;
+  HttpDoors doors;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   enum Door {
@@ -258,38 +251,21 @@ class HttpAuthMatrixTest {
   void start(@TempDir Path warehouse) {
     fx = new AuthServerFixture(warehouse);
     fx.expire();
-    ServerAccess access = new ServerAccess(fx.control, fx.audit);
-    TableAccess doors = access.doorAccess();
-    rest =
-        RestCatalogServer.start(
-            RestCatalogConfig.defaults().withPort(0), fx.lake, fx.control, doors);
-    console =
-        ConsoleServer.builder(fx.lake, fx.server.lineage(), fx.server.sqlEngine())
-            .address(new InetSocketAddress("127.0.0.1", 0))
-            .authenticator(fx.control)
-            .tableAccess(doors)
-            .start();
-    openLineage =
-        OpenLineageServer.start(
-            fx.server.lineage().openLineageHandler(),
-            new InetSocketAddress("127.0.0.1", 0),
-            access.openLineageGate());
+    doors = HttpDoors.start(fx);
   }
 
   @AfterAll
   void stop() throws InterruptedException {
-    openLineage.close();
-    console.close();
-    rest.close();
+    doors.close();
     fx.close();
   }
 
   HttpResponse<String> call(Case c, TableName table, String authorization) {
     String base =
         switch (c.door()) {
-          case REST -> rest.baseUri().toString().replaceAll("/$", "");
-          case CONSOLE -> "http://127.0.0.1:" + console.port();
-          case OPENLINEAGE -> openLineage.baseUri().toString().replaceAll("/$", "");
+          case REST -> doors.restBase();
+          case CONSOLE -> doors.consoleBase();
+          case OPENLINEAGE -> doors.openLineageBase();
         };
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + c.path().apply(table)))
