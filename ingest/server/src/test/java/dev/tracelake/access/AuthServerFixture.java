@@ -264,6 +264,12 @@ final class AuthServerFixture implements AutoCloseable {
   }
 
   List<String> decode(byte[] schema, byte[] batch) {
+    return decode(schema, batch, allocator);
+  }
+
+  /** One Arrow IPC batch of a QueryService answer as text rows, values joined by '|'. */
+  static List<String> decode(
+      byte[] schema, byte[] batch, org.apache.arrow.memory.BufferAllocator allocator) {
     byte[] stream = new byte[schema.length + batch.length];
     System.arraycopy(schema, 0, stream, 0, schema.length);
     System.arraycopy(batch, 0, stream, schema.length, batch.length);

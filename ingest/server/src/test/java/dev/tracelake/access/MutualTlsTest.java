@@ -30,7 +30,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,8 +40,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -453,25 +450,7 @@ class MutualTlsTest {
       if (r.hasSchema()) {
         schema = r.getSchema().getArrowSchema().toByteArray();
       } else if (r.getPartCase() == ExecuteResponse.PartCase.ARROW_BATCH) {
-        byte[] batch = r.getArrowBatch().toByteArray();
-        byte[] stream = new byte[schema.length + batch.length];
-        System.arraycopy(schema, 0, stream, 0, schema.length);
-        System.arraycopy(batch, 0, stream, schema.length, batch.length);
-        try (ArrowStreamReader reader =
-            new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
-          VectorSchemaRoot root = reader.getVectorSchemaRoot();
-          while (reader.loadNextBatch()) {
-            for (int i = 0; i < root.getRowCount(); i++) {
-              StringBuilder sb = new StringBuilder();
-              for (var v : root.getFieldVectors()) {
-                sb.append(sb.isEmpty() ? "" : "|").append(v.getObject(i));
-              }
-              rows.add(sb.toString());
-            }
-          }
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
+        rows.addAll(AuthServerFixture.decode(schema, r.getArrowBatch().toByteArray(), allocator));
       }
     }
     return rows;
