@@ -84,6 +84,7 @@ public final class RestCatalogServer implements AutoCloseable {
     SizeLimitHandler limit = new SizeLimitHandler(config.maxRequestBytes(), -1);
     limit.setHandler(handler);
     server.setHandler(limit);
+    server.setErrorHandler(new IcebergErrorHandler());
     server.setStopTimeout(5_000);
     try {
       server.start();

@@ -3,11 +3,21 @@ package dev.tracelake.icebergrest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracelake.access.Principal;
 import dev.tracelake.access.TableAccess;
 import dev.tracelake.lake.TableName;
 import dev.tracelake.query.TableGate;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -220,7 +230,27 @@ class RestCatalogTest extends RestTestBase {
 
   @Test
   void hostileRequestsGetClearErrors() throws Exception {
-    HttpResponse<String> big = authed("POST", "/v1/namespaces/default/tables", "x".repeat(2 << 20));
+    String twoMegabytes = "x".repeat(2 << 20);
+    // A client that announces its body (Expect: 100-continue, as curl does past 1 MB) is told 413,
+    // in Iceberg's error JSON, before it sends a byte of it.
+    String announced = announceBody("/v1/namespaces/default/tables", 2 << 20);
+    // A client that sends blindly is answered 413 and the connection closed; the close can reset
+    // the socket before the client reads the answer (TCP discards it), so either outcome is fine,
+    // as long as it is not a hang and nothing else.
+    try {
+      HttpResponse<String> blind =
+          http.send(
+              HttpRequest.newBuilder(URI.create(uri() + "/v1/namespaces/default/tables"))
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .POST(HttpRequest.BodyPublishers.ofString(twoMegabytes))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(blind.statusCode()).isEqualTo(413);
+    } catch (IOException closedMidSend) {
+      assertThat(closedMidSend).isNotInstanceOf(HttpTimeoutException.class);
+    }
     HttpResponse<String> traversal =
         authed("GET", "/v1/namespaces/..%2F..%2Fetc/tables/passwd", null);
     HttpResponse<String> control = authed("GET", "/v1/namespaces/default/tables/%00%01", null);
@@ -229,7 +259,12 @@ class RestCatalogTest extends RestTestBase {
     HttpResponse<String> badMode =
         authed("GET", "/v1/namespaces/default/tables/events?snapshots=some", null);
 
-    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(announced).startsWith("HTTP/1.1 413 ");
+    assertThat(announced).containsIgnoringCase("Content-Type: application/json");
+    JsonNode error =
+        new ObjectMapper().readTree(announced.substring(announced.indexOf("\r\n\r\n")));
+    assertThat(error.path("error").path("code").asInt()).isEqualTo(413);
+    assertThat(error.path("error").path("message").asText()).contains("2097152", "1048576");
     assertThat(traversal.statusCode()).isIn(400, 404);
     assertThat(control.statusCode()).isIn(400, 404);
     assertThat(unknown.statusCode()).isEqualTo(404);
@@ -238,8 +273,51 @@ class RestCatalogTest extends RestTestBase {
     assertThat(method.headers().firstValue("Allow")).hasValue("GET, HEAD");
     assertThat(badMode.statusCode()).isEqualTo(400);
     assertThat(badMode.body()).contains("Invalid snapshots mode 'some'");
+    // errors Jetty raises before the catalog runs still answer in Iceberg's error JSON
+    String badUri =
+        raw("GET /v1/namespaces/%zz/tables HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    String hugeHeader =
+        raw(
+            "GET /v1/config HTTP/1.1\r\nHost: x\r\nX-Pad: "
+                + "p".repeat(64 * 1024)
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(badUri).startsWith("HTTP/1.1 400 ");
+    assertThat(errorOf(badUri).path("error").path("code").asInt()).isEqualTo(400);
+    assertThat(hugeHeader).startsWith("HTTP/1.1 431 ");
+    assertThat(errorOf(hugeHeader).path("error").path("code").asInt()).isEqualTo(431);
     // still serving
     assertThat(authed("GET", "/v1/namespaces/default/tables/events", null).statusCode())
         .isEqualTo(200);
+  }
+
+  /**
+   * Sends only the head of a POST that announces {@code length} body bytes and waits for the
+   * server's final answer, as a client using {@code Expect: 100-continue} does; returns the answer.
+   */
+  private String announceBody(String path, int length) throws IOException {
+    return raw(
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + TOKEN
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + length
+            + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+  }
+
+  /**
+   * Writes {@code head} as is on a fresh connection and reads the answer until the server closes.
+   */
+  private String raw(String head) throws IOException {
+    try (Socket socket = new Socket(rest.baseUri().getHost(), rest.baseUri().getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static JsonNode errorOf(String answer) throws IOException {
+    return new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
   }
 }
