@@ -204,12 +204,31 @@ public final class OpenLineageServer implements AutoCloseable {
                     + " is not supported; send the event as application/json"));
         return;
       }
+      long announced = contentLength(exchange.getRequestHeaders().getFirst("Content-Length"));
+      if (announced > MAX_BODY_BYTES) {
+        // refused on its announced size, before a byte of it is read
+        send(
+            exchange,
+            admission,
+            413,
+            errorJson(
+                "Event of "
+                    + announced
+                    + " bytes is larger than the limit of "
+                    + MAX_BODY_BYTES
+                    + " bytes"));
+        return;
+      }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
       if (body.length > MAX_BODY_BYTES) {
-        send(exchange, admission, 413, errorJson("Event larger than " + MAX_BODY_BYTES + " bytes"));
+        send(
+            exchange,
+            admission,
+            413,
+            errorJson("Event larger than the limit of " + MAX_BODY_BYTES + " bytes"));
         return;
       }
       OpenLineageHandler.Response response = handler.handle(body);
@@ -217,6 +236,18 @@ public final class OpenLineageServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("OpenLineage request failed", e);
       throw e;
+    }
+  }
+
+  /** The announced body length, or -1 when absent (chunked) or not a number (the server's call). */
+  static long contentLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -10,14 +10,19 @@ import dev.tracelake.lake.Lake;
 import dev.tracelake.lake.LakeConfig;
 import dev.tracelake.lake.LakeTable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -273,6 +278,50 @@ class OpenLineageTest extends LineageTestBase {
   }
 
   @Test
+  void eventsOverTheSizeLimitAre413WhetherAnnouncedOrStreamed() throws Exception {
+    // announced: refused on its Content-Length, before the body is sent
+    String announced;
+    try (Socket socket = new Socket(server.baseUri().getHost(), server.baseUri().getPort())) {
+      socket.setSoTimeout(30_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + OpenLineageEmitter.PATH
+                      + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 11534336\r\nExpect: 100-continue\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      announced = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(announced).contains("HTTP/1.1 413 ");
+    assertThat(
+            JSON.readTree(announced.substring(announced.lastIndexOf("\r\n\r\n") + 4))
+                .get("error")
+                .asText())
+        .isEqualTo("Event of 11534336 bytes is larger than the limit of 10485760 bytes");
+
+    // streamed (chunked, no length): refused once the limit is passed; the answer can be lost to
+    // the connection's reset while the client is still sending, never a hang
+    HttpRequest streamed =
+        HttpRequest.newBuilder(server.baseUri().resolve(OpenLineageEmitter.PATH))
+            .version(HttpClient.Version.HTTP_1_1)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> spaces(12 << 20)))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(streamed, HttpResponse.BodyHandlers.ofString());
+      assertError(response, 413, "Event larger than the limit of 10485760 bytes");
+    } catch (IOException reset) {
+      assertThat(reset).isNotInstanceOf(HttpTimeoutException.class);
+    }
+    // still serving, nothing registered
+    assertError(post("[1]"), 400, "An OpenLineage event must be a JSON object, got ARRAY");
+    assertThat(receiver.runs()).isEmpty();
+  }
+
+  @Test
   void emitterReportsAnEndpointThatRefusesOrIsDown() throws IOException {
     HttpServer refusing =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -355,6 +404,29 @@ class OpenLineageTest extends LineageTestBase {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code count} bytes of spaces, made as they are read. */
+  private static InputStream spaces(long count) {
+    return new InputStream() {
+      private long left = count;
+
+      @Override
+      public int read() {
+        return read(new byte[1], 0, 1) < 0 ? -1 : ' ';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (left == 0) {
+          return -1;
+        }
+        int n = (int) Math.min(len, left);
+        Arrays.fill(b, off, off + n, (byte) ' ');
+        left -= n;
+        return n;
+      }
+    };
   }
 
   private static void assertError(HttpResponse<String> response, int status, String message)
