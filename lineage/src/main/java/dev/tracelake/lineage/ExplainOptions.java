@@ -3,6 +3,7 @@ package dev.tracelake.lineage;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * How to explain a record: how many lineage steps to follow, how many rows to read at most, a point
@@ -14,7 +15,13 @@ public final class ExplainOptions {
 
   private static final ExplainOptions DEFAULTS =
       new ExplainOptions(
-          DEFAULT_MAX_DEPTH, DEFAULT_MAX_ROWS, null, Consistency.INDEXED, ValueAccess.all(), null);
+          DEFAULT_MAX_DEPTH,
+          DEFAULT_MAX_ROWS,
+          null,
+          Consistency.INDEXED,
+          ValueAccess.all(),
+          null,
+          table -> true);
 
   private final int maxDepth;
   private final int maxRows;
@@ -22,6 +29,7 @@ public final class ExplainOptions {
   private final Consistency consistency;
   private final ValueAccess access;
   private final String ref;
+  private final Predicate<String> runTables;
 
   private ExplainOptions(
       int maxDepth,
@@ -29,13 +37,15 @@ public final class ExplainOptions {
       Instant asOf,
       Consistency consistency,
       ValueAccess access,
-      String ref) {
+      String ref,
+      Predicate<String> runTables) {
     this.maxDepth = maxDepth;
     this.maxRows = maxRows;
     this.asOf = asOf;
     this.consistency = consistency;
     this.access = access;
     this.ref = ref;
+    this.runTables = runTables;
   }
 
   /** Returns the defaults: {@value #DEFAULT_MAX_DEPTH} steps, {@value #DEFAULT_MAX_ROWS} rows. */
@@ -52,7 +62,7 @@ public final class ExplainOptions {
     if (depth < 0) {
       throw new IllegalArgumentException("Explain depth must be 0 or more, got " + depth);
     }
-    return new ExplainOptions(depth, maxRows, asOf, consistency, access, ref);
+    return new ExplainOptions(depth, maxRows, asOf, consistency, access, ref, runTables);
   }
 
   /**
@@ -64,23 +74,24 @@ public final class ExplainOptions {
     if (rows < 1) {
       throw new IllegalArgumentException("Explain row limit must be 1 or more, got " + rows);
     }
-    return new ExplainOptions(maxDepth, rows, asOf, consistency, access, ref);
+    return new ExplainOptions(maxDepth, rows, asOf, consistency, access, ref, runTables);
   }
 
   /** Explains as of {@code time}: records and edges committed after it are ignored. */
   public ExplainOptions asOf(Instant time) {
-    return new ExplainOptions(maxDepth, maxRows, time, consistency, access, ref);
+    return new ExplainOptions(maxDepth, maxRows, time, consistency, access, ref, runTables);
   }
 
   /** Catches the index up with every table before answering. */
   public ExplainOptions catchUpFirst() {
-    return new ExplainOptions(maxDepth, maxRows, asOf, Consistency.CAUGHT_UP, access, ref);
+    return new ExplainOptions(
+        maxDepth, maxRows, asOf, Consistency.CAUGHT_UP, access, ref, runTables);
   }
 
   /** Shows row values only of the tables {@code access} allows; lineage is shown in full. */
   public ExplainOptions valueAccess(ValueAccess access) {
     Objects.requireNonNull(access, "access");
-    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref);
+    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref, runTables);
   }
 
   /**
@@ -93,7 +104,22 @@ public final class ExplainOptions {
     if (ref != null && ref.isBlank()) {
       throw new IllegalArgumentException("A ref must not be blank");
     }
-    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref);
+    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref, runTables);
+  }
+
+  /**
+   * Shows the runs in the explanation as a caller who may see only the tables {@code seen} accepts
+   * knows them ({@link RunVisibility}): datasets naming other tables of the lake are left out, and
+   * a run naming only such tables is not shown.
+   */
+  public ExplainOptions runTables(Predicate<String> seen) {
+    Objects.requireNonNull(seen, "seen");
+    return new ExplainOptions(maxDepth, maxRows, asOf, consistency, access, ref, seen);
+  }
+
+  /** Which tables the runs of the explanation may name. */
+  public Predicate<String> runTables() {
+    return runTables;
   }
 
   public ValueAccess valueAccess() {

@@ -8,6 +8,7 @@ import dev.tracelake.lake.LakeException;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.MetadataColumns;
 import dev.tracelake.lake.PlannedColumn;
+import dev.tracelake.lake.Provenance;
 import dev.tracelake.lake.ScanBatches;
 import dev.tracelake.lake.ScanPlan;
 import dev.tracelake.lake.TableName;
@@ -21,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -104,7 +106,7 @@ final class Explainer {
     Reads reads = readAll(root, access, problems);
     Set<RecordKey> flagged = new HashSet<>();
     trace.problems().forEach(p -> flagged.add(p.record()));
-    ExplainNode explained = build(root, reads, access, flagged, problems);
+    ExplainNode explained = build(root, reads, access, options.runTables(), flagged, problems);
     return new Explanation(
         explained, runs, new ArrayList<>(problems), truncated, trace.freshness());
   }
@@ -385,7 +387,12 @@ final class Explainer {
   }
 
   private static ExplainNode build(
-      Shape shape, Reads reads, ValueAccess access, Set<RecordKey> flagged, Set<Problem> problems) {
+      Shape shape,
+      Reads reads,
+      ValueAccess access,
+      Predicate<String> runTables,
+      Set<RecordKey> flagged,
+      Set<Problem> problems) {
     Map<String, Object> values = null;
     NodeState state = shape.node.state();
     Long readAt = null;
@@ -423,9 +430,12 @@ final class Explainer {
     }
     List<ExplainNode> inputs = new ArrayList<>();
     for (Shape input : shape.inputs) {
-      inputs.add(build(input, reads, access, flagged, problems));
+      inputs.add(build(input, reads, access, runTables, flagged, problems));
     }
-    return new ExplainNode(
-        shape.key, state, shape.snapshotId, readAt, shape.node.provenance(), values, inputs);
+    // who wrote a record (run, code, model) is lineage of its table: withheld with the values
+    // when the asker may not see that table's runs
+    Provenance provenance =
+        runTables.test(shape.key.table()) ? shape.node.provenance() : Provenance.none();
+    return new ExplainNode(shape.key, state, shape.snapshotId, readAt, provenance, values, inputs);
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The auditor's whole answer about a record: its row, its run (code commit, model version), and
@@ -48,6 +49,16 @@ public record Explanation(
       b.model(own.modelName(), own.modelVersion());
     }
     return Optional.of(b.build());
+  }
+
+  /**
+   * Returns this explanation with each run as {@code view} shows it; a run it does not show is left
+   * out, as an unknown run would be.
+   */
+  public Explanation withRuns(Function<RunInfo, Optional<RunInfo>> view) {
+    Map<String, RunInfo> shown = new LinkedHashMap<>();
+    runs.forEach((id, run) -> view.apply(run).ifPresent(r -> shown.put(id, r)));
+    return shown.equals(runs) ? this : new Explanation(root, shown, problems, truncated, freshness);
   }
 
   /** Returns the problems of a kind. */

@@ -445,7 +445,9 @@ public final class Lineage implements AutoCloseable {
               }
               return new Traced(trace, runs);
             });
-    return explainer.explain(onMainOrRef(traced.trace()), traced.runs(), options);
+    return explainer
+        .explain(onMainOrRef(traced.trace()), traced.runs(), options)
+        .withRuns(new RunVisibility(this.options.datasetNamespace(), options.runTables())::view);
   }
 
   /**
