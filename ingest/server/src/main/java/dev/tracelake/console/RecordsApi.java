@@ -43,7 +43,8 @@ final class RecordsApi {
             .catchUpFirst()
             .maxDepth(request.intParam("depth", defaultDepth, 0, MAX_DEPTH))
             .maxRows(request.intParam("max_nodes", ExplainOptions.DEFAULT_MAX_ROWS, 1, MAX_NODES))
-            .valueAccess(request.who().valueAccess());
+            .valueAccess(request.who().valueAccess())
+            .runTables(request.who().sees());
     Optional<String> ref = request.param("ref");
     return ref.isPresent() ? options.ref(ref.get()) : options;
   }
@@ -87,15 +88,22 @@ final class RecordsApi {
       query = query.ref(ref.get());
     }
     ImpactResult result = context.lineage().impact(query);
+    // tables the principal may not see are left out, counts included: a total would tell of them
+    java.util.function.Predicate<String> sees = request.who().sees();
+    List<TableRecords> seeds = result.seeds().stream().filter(t -> sees.test(t.table())).toList();
+    List<TableRecords> derived =
+        result.derived().stream().filter(t -> sees.test(t.table())).toList();
     ObjectNode out = Json.object();
     out.put("query", query.toString());
-    out.set("seeds", tables(result.seeds(), focus, offset, size));
-    out.set("derived", tables(result.derived(), focus, offset, size));
-    out.put("seedCount", result.seedCount());
-    out.put("derivedCount", result.derivedCount());
+    out.set("seeds", tables(seeds, focus, offset, size));
+    out.set("derived", tables(derived, focus, offset, size));
+    out.put("seedCount", seeds.stream().mapToLong(TableRecords::count).sum());
+    out.put("derivedCount", derived.stream().mapToLong(TableRecords::count).sum());
     ArrayNode problems = out.putArray("problems");
     for (Problem p : result.problems()) {
-      problems.addObject().put("kind", p.kind().name()).put("message", p.message());
+      if (p.record() == null || sees.test(p.record().table())) {
+        problems.addObject().put("kind", p.kind().name()).put("message", p.message());
+      }
     }
     out.put("freshness", result.freshness().toString());
     return out;

@@ -8,6 +8,7 @@ import dev.tracelake.lake.TableName;
 import dev.tracelake.lineage.DatasetVersion;
 import dev.tracelake.lineage.RunInfo;
 import dev.tracelake.lineage.RunStatus;
+import dev.tracelake.lineage.RunVisibility;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,10 +38,11 @@ final class RunsApi {
     int size = request.intParam("page_size", DEFAULT_PAGE, 1, MAX_PAGE);
     Optional<RunStatus> status = request.param("status").map(RunsApi::status);
     context.lineage().catchUp();
+    RunVisibility visibility = visibility(request);
     List<RunInfo> all = new ArrayList<>();
     for (RunInfo r : context.lineage().runs()) {
       if (status.isEmpty() || r.status() == status.get()) {
-        all.add(r);
+        visibility.view(r).ifPresent(all::add);
       }
     }
     all.sort(NEWEST_FIRST);
@@ -100,17 +102,21 @@ final class RunsApi {
   JsonNode run(ConsoleRequest request) {
     String id = request.required("id");
     context.lineage().catchUp();
+    RunVisibility visibility = visibility(request);
+    // a run of tables the principal may not see answers as an unknown one, and what it shows of
+    // a run (datasets, children, the snapshots of its timeline) names only tables it may see
     RunInfo run =
         context
             .lineage()
             .run(id)
+            .flatMap(visibility::view)
             .orElseThrow(() -> ApiException.notFound("Run %s is not known", Texts.cap(id)));
     ObjectNode out = ExplainView.run(run);
     out.set("inputs", datasets(run.inputs()));
     out.set("outputs", datasets(run.outputs()));
     ArrayNode children = out.putArray("children");
     for (RunInfo r : context.lineage().runs()) {
-      if (r.parent() != null && r.parent().runId().equals(id)) {
+      if (r.parent() != null && r.parent().runId().equals(id) && visibility.view(r).isPresent()) {
         children.addObject().put("runId", r.runId()).put("status", r.status().name());
       }
     }
@@ -118,6 +124,9 @@ final class RunsApi {
     List<Written> written = new ArrayList<>();
     boolean truncated = false;
     for (TableName table : context.lake().tables()) {
+      if (!request.who().sees().test(table.toString())) {
+        continue;
+      }
       for (SnapshotInfo s : context.lake().table(table).snapshots()) {
         if (id.equals(s.provenance().runId())) {
           if (written.size() >= MAX_SNAPSHOTS) {
@@ -156,6 +165,11 @@ final class RunsApi {
     ArrayNode tables = out.putArray("tablesWritten");
     written.stream().map(Written::table).distinct().forEach(tables::add);
     return out;
+  }
+
+  /** What the asking principal may know of runs: the tables it may see. */
+  private RunVisibility visibility(ConsoleRequest request) {
+    return new RunVisibility(context.lineage().options().datasetNamespace(), request.who().sees());
   }
 
   private static ArrayNode datasets(List<DatasetVersion> datasets) {

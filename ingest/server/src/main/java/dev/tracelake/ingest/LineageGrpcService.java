@@ -10,6 +10,7 @@ import dev.tracelake.lineage.LineageFormat;
 import dev.tracelake.lineage.Problem;
 import dev.tracelake.lineage.RecordKey;
 import dev.tracelake.lineage.RunInfo;
+import dev.tracelake.lineage.RunVisibility;
 import dev.tracelake.lineage.TableRecords;
 import dev.tracelake.lineage.TraceOptions;
 import dev.tracelake.lineage.ValueAccess;
@@ -29,6 +30,7 @@ import dev.tracelake.proto.v1.ReindexRequest;
 import dev.tracelake.proto.v1.ReindexResponse;
 import dev.tracelake.proto.v1.StartRunRequest;
 import dev.tracelake.proto.v1.StartRunResponse;
+import dev.tracelake.proto.v1.TraceNode;
 import dev.tracelake.proto.v1.TraceRequest;
 import dev.tracelake.proto.v1.TraceResponse;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -59,6 +61,9 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
   public void explain(ExplainRequest request, StreamObserver<ExplainResponse> responses) {
     // row values of tables the caller may not read are withheld (access control)
     ValueAccess values = dev.tracelake.access.Caller.currentValueAccess();
+    // and its runs name only tables the caller holds lineage on
+    java.util.function.Predicate<String> runTables =
+        dev.tracelake.access.Caller.currentLineageTables();
     unary(
         responses,
         () -> {
@@ -67,7 +72,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
               request.getFormat().isEmpty()
                   ? LineageFormat.JSON
                   : LineageFormat.parse(request.getFormat());
-          ExplainOptions options = ExplainOptions.defaults().catchUpFirst().valueAccess(values);
+          ExplainOptions options =
+              ExplainOptions.defaults().catchUpFirst().valueAccess(values).runTables(runTables);
           if (request.getMaxDepth() > 0) {
             options = options.maxDepth(request.getMaxDepth());
           }
@@ -94,6 +100,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
 
   @Override
   public void trace(TraceRequest request, StreamObserver<TraceResponse> responses) {
+    java.util.function.Predicate<String> shown = dev.tracelake.access.Caller.currentLineageTables();
     unary(
         responses,
         () -> {
@@ -105,9 +112,19 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           if (request.hasAsOfEpochMillis()) {
             options = options.asOf(Instant.ofEpochMilli(request.getAsOfEpochMillis()));
           }
-          return LineageProtos.toProto(
-              lineage.traceUpstream(
-                  RecordKey.of(request.getTable(), request.getRecordId()), options));
+          TraceResponse.Builder b =
+              LineageProtos.toProto(
+                  lineage.traceUpstream(
+                      RecordKey.of(request.getTable(), request.getRecordId()), options))
+                  .toBuilder();
+          // who wrote a record is lineage of its table: not said of tables the caller holds no
+          // lineage on (their records stay, with table and id, as in explain)
+          for (TraceNode.Builder node : b.getNodesBuilderList()) {
+            if (!shown.test(node.getRecord().getTable())) {
+              node.clearProvenance();
+            }
+          }
+          return b.build();
         });
   }
 
@@ -124,25 +141,32 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
         (ServerCallStreamObserver<ImpactResponse>) responses;
     // a caller under access control hears only of tables it holds lineage on
     java.util.function.Predicate<String> shown = dev.tracelake.access.Caller.currentLineageTables();
+    // and the counts are of those tables only: a total would tell of records hidden from it
+    long startCount = 0;
+    long derivedCount = 0;
     for (TableRecords t : result.seeds()) {
       if (shown.test(t.table())) {
         sendRecords(call, t, true);
+        startCount += t.count();
       }
     }
     for (TableRecords t : result.derived()) {
       if (shown.test(t.table())) {
         sendRecords(call, t, false);
+        derivedCount += t.count();
       }
     }
     for (Problem p : result.problems()) {
-      call.onNext(ImpactResponse.newBuilder().setProblem(LineageProtos.toProto(p)).build());
+      if (p.record() == null || shown.test(p.record().table())) {
+        call.onNext(ImpactResponse.newBuilder().setProblem(LineageProtos.toProto(p)).build());
+      }
     }
     call.onNext(
         ImpactResponse.newBuilder()
             .setSummary(
                 ImpactSummary.newBuilder()
-                    .setStartCount(result.seedCount())
-                    .setDerivedCount(result.derivedCount())
+                    .setStartCount(startCount)
+                    .setDerivedCount(derivedCount)
                     .setFreshness(result.freshness().toString())
                     .setQuery(result.query().toString()))
             .build());
@@ -254,9 +278,11 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           }
           // what the run wrote lately is part of the answer
           lineage.catchUp();
+          // a run of tables the caller holds no lineage on answers as an unknown one
           RunInfo run =
               lineage
                   .run(request.getRunId())
+                  .flatMap(runVisibility()::view)
                   .orElseThrow(
                       () ->
                           new LineageException(
@@ -278,12 +304,22 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           int limit = request.getLimit() == 0 ? DEFAULT_RUN_LIMIT : request.getLimit();
           lineage.catchUp();
           List<RunInfo> runs = lineage.runs();
+          RunVisibility visibility = runVisibility();
           ListRunsResponse.Builder b = ListRunsResponse.newBuilder();
           for (int i = runs.size() - 1; i >= 0 && b.getRunsCount() < limit; i--) {
-            b.addRuns(LineageProtos.toProto(runs.get(i)));
+            visibility.view(runs.get(i)).ifPresent(r -> b.addRuns(LineageProtos.toProto(r)));
           }
           return b.build();
         });
+  }
+
+  /**
+   * What the current caller may know of runs: the tables it holds lineage on (all without access
+   * control).
+   */
+  private RunVisibility runVisibility() {
+    return new RunVisibility(
+        lineage.options().datasetNamespace(), dev.tracelake.access.Caller.currentLineageTables());
   }
 
   private static void requireRecord(String call, String table, String recordId) {

@@ -181,6 +181,11 @@ final class AuthServerFixture implements AutoCloseable {
 
   /** Appends one JSON row citing {@code inputs} ("table:record"); returns its record id. */
   String append(LakeTable table, String row, List<String> inputs) {
+    return append(table, PROV, row, inputs);
+  }
+
+  /** As {@link #append(LakeTable, String, List)}, written with {@code provenance}. */
+  String append(LakeTable table, Provenance provenance, String row, List<String> inputs) {
     try {
       ObjectNode o = (ObjectNode) JSON.readTree(row);
       if (inputs != null) {
@@ -194,7 +199,7 @@ final class AuthServerFixture implements AutoCloseable {
       }
       try (VectorSchemaRoot batch =
               table.batchChecker().fromJson(List.of(o.toString()), allocator);
-          PendingAppend append = table.newAppend(PROV)) {
+          PendingAppend append = table.newAppend(provenance)) {
         List<String> ids = append.write(batch);
         append.commit();
         return ids.get(0);
