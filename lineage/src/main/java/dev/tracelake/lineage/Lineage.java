@@ -233,6 +233,15 @@ public final class Lineage implements AutoCloseable {
    *     summary; FAILED_PRECONDITION when it would end before it started, or ended otherwise
    *     already
    */
+  /**
+   * The error of a run id that names no run (FinishRun answers it); callers that hide a run say the
+   * same.
+   */
+  public static LineageException unknownRun(String runId) {
+    return LineageException.notFound(
+        "Run %s is not known: it was never registered and no snapshot summary names it", runId);
+  }
+
   public RunInfo finishRun(String runId, RunStatus status, Instant endedAt, String message) {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(status, "status");
@@ -246,13 +255,7 @@ public final class Lineage implements AutoCloseable {
       catchUp();
       known = run(runId);
     }
-    RunInfo run =
-        known.orElseThrow(
-            () ->
-                LineageException.notFound(
-                    "Run %s is not known: it was never registered and no snapshot summary names"
-                        + " it",
-                    runId));
+    RunInfo run = known.orElseThrow(() -> unknownRun(runId));
     if (run.status().isFinal()) {
       if (run.status() == status) {
         return run;

@@ -63,6 +63,24 @@ public record Caller(Principal principal, Grants grants) {
     return t -> readable(grants, Privilege.LINEAGE, t);
   }
 
+  /**
+   * Which tables ({@code namespace.name}) the current caller may know exist: any privilege on them.
+   */
+  public static Predicate<String> currentVisibleTables() {
+    Optional<Caller> caller = current();
+    if (caller.isEmpty()) {
+      return t -> true;
+    }
+    Grants grants = caller.get().grants();
+    return t -> {
+      try {
+        return grants.sees(TableName.parse(t));
+      } catch (RuntimeException notATableName) {
+        return false;
+      }
+    };
+  }
+
   private static boolean readable(Grants grants, Privilege privilege, String table) {
     try {
       return grants.holds(privilege, TableName.parse(table));

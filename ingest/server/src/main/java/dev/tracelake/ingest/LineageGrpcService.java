@@ -38,6 +38,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -243,8 +244,19 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     unary(
         responses,
         () -> {
-          RunInfo run = lineage.startRun(LineageProtos.fromProto(request.getRun()));
-          return StartRunResponse.newBuilder().setRun(LineageProtos.toProto(run)).build();
+          RunInfo asked = LineageProtos.fromProto(request.getRun());
+          // a writer may not add to (or learn of) a run of tables it may not see
+          RunVisibility visibility = writerVisibility();
+          Optional<RunInfo> known = lineage.run(asked.runId());
+          if (known.isPresent() && visibility.view(known.get()).isEmpty()) {
+            throw new LineageException(
+                LineageException.Kind.FAILED_PRECONDITION,
+                "Run id " + capped(asked.runId()) + " is taken; start the run under a new id");
+          }
+          RunInfo run = lineage.startRun(asked);
+          return StartRunResponse.newBuilder()
+              .setRun(LineageProtos.toProto(visibility.view(run).orElse(run)))
+              .build();
         });
   }
 
@@ -256,6 +268,17 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           if (request.getRunId().isBlank()) {
             throw LineageProtos.invalid("FinishRun needs a run_id");
           }
+          // a writer may not end (or learn of) a run of tables it may not see: that answers as
+          // an unknown run, before anything changes
+          RunVisibility visibility = writerVisibility();
+          Optional<RunInfo> known = lineage.run(request.getRunId());
+          if (known.isEmpty()) {
+            lineage.catchUp();
+            known = lineage.run(request.getRunId());
+          }
+          if (known.isPresent() && visibility.view(known.get()).isEmpty()) {
+            throw Lineage.unknownRun(request.getRunId());
+          }
           RunInfo run =
               lineage.finishRun(
                   request.getRunId(),
@@ -264,7 +287,9 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
                       ? Instant.ofEpochMilli(request.getEndedAtEpochMillis())
                       : null,
                   request.getMessage());
-          return FinishRunResponse.newBuilder().setRun(LineageProtos.toProto(run)).build();
+          return FinishRunResponse.newBuilder()
+              .setRun(LineageProtos.toProto(visibility.view(run).orElse(run)))
+              .build();
         });
   }
 
@@ -320,6 +345,15 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
   private RunVisibility runVisibility() {
     return new RunVisibility(
         lineage.options().datasetNamespace(), dev.tracelake.access.Caller.currentLineageTables());
+  }
+
+  /**
+   * What a writer may know of runs: the tables it holds any privilege on (all without access
+   * control).
+   */
+  private RunVisibility writerVisibility() {
+    return new RunVisibility(
+        lineage.options().datasetNamespace(), dev.tracelake.access.Caller.currentVisibleTables());
   }
 
   private static void requireRecord(String call, String table, String recordId) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracelake.lake.LakeTable;
 import dev.tracelake.lake.Provenance;
 import dev.tracelake.proto.v1.ExplainRequest;
+import dev.tracelake.proto.v1.FinishRunRequest;
 import dev.tracelake.proto.v1.GetRunRequest;
 import dev.tracelake.proto.v1.ImpactRequest;
 import dev.tracelake.proto.v1.ImpactResponse;
@@ -18,6 +19,7 @@ import dev.tracelake.proto.v1.LineageServiceGrpc;
 import dev.tracelake.proto.v1.LineageServiceGrpc.LineageServiceBlockingStub;
 import dev.tracelake.proto.v1.ListRunsRequest;
 import dev.tracelake.proto.v1.Run;
+import dev.tracelake.proto.v1.RunState;
 import dev.tracelake.proto.v1.StartRunRequest;
 import dev.tracelake.proto.v1.TraceNode;
 import dev.tracelake.proto.v1.TraceRequest;
@@ -139,6 +141,61 @@ class RunVisibilityAccessTest {
                 .getOutputsList())
         .singleElement()
         .satisfies(d -> assertThat(d).startsWith(LAKE_NS + ":" + SALARIES + "@"));
+  }
+
+  @Test
+  void aWriterMayNotEndOrReuseARunOfTablesItMayNotSee() {
+    Status hidden = finishFailure("writer", "payroll-7");
+    Status missing = finishFailure("writer", "payroll-8");
+    assertThat(hidden.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(hidden.getDescription())
+        .isEqualTo(missing.getDescription().replace("payroll-8", "payroll-7"));
+    StatusRuntimeException reuse =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                lineage("writer")
+                    .startRun(
+                        StartRunRequest.newBuilder()
+                            .setRun(Run.newBuilder().setRunId("payroll-7").setJobName("mine"))
+                            .build()));
+    assertThat(reuse.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(reuse.getStatus().getDescription())
+        .isEqualTo("Run id payroll-7 is taken; start the run under a new id")
+        .doesNotContain(SALARIES.toString());
+    // nothing changed
+    Run payroll =
+        lineage("admin").getRun(GetRunRequest.newBuilder().setRunId("payroll-7").build()).getRun();
+    assertThat(payroll.getState()).isNotEqualTo(RunState.RUN_STATE_FAILED);
+    assertThat(payroll.getJobName()).isNotEqualTo("mine");
+
+    // a run writing a table it may write: ended, and shown without the hidden input
+    Run ended =
+        lineage("writer")
+            .finishRun(
+                FinishRunRequest.newBuilder()
+                    .setRunId("scoring-7")
+                    .setState(RunState.RUN_STATE_COMPLETED)
+                    .build())
+            .getRun();
+    assertThat(ended.getState()).isEqualTo(RunState.RUN_STATE_COMPLETED);
+    assertThat(ended.toString()).doesNotContain(SALARIES.toString());
+  }
+
+  private Status finishFailure(String principal, String run) {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                lineage(principal)
+                    .finishRun(
+                        FinishRunRequest.newBuilder()
+                            .setRunId(run)
+                            .setState(RunState.RUN_STATE_FAILED)
+                            .setMessage("ended by someone else")
+                            .build()));
+    assertThat(e).as("FinishRun %s as %s was refused", run, principal).isNotNull();
+    return e.getStatus();
   }
 
   /** The lake tables of datasets written "tracelake:namespace.name[@version]". */
