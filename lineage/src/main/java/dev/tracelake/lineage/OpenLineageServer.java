@@ -85,6 +85,11 @@ public final class OpenLineageServer implements AutoCloseable {
      */
     default void ended(int status, String body) {}
 
+    /** What the sender may touch in the lake ({@link OpenLineageHandler.Sender#ANYONE}: all). */
+    default OpenLineageHandler.Sender sender() {
+      return OpenLineageHandler.Sender.ANYONE;
+    }
+
     /** An admission that records nothing. */
     static Admission of(int refusal) {
       return () -> refusal;
@@ -206,7 +211,9 @@ public final class OpenLineageServer implements AutoCloseable {
       }
       long announced = contentLength(exchange.getRequestHeaders().getFirst("Content-Length"));
       if (announced > MAX_BODY_BYTES) {
-        // refused on its announced size, before a byte of it is read
+        // refused on its announced size, before a byte of it is read; the rest of the body is
+        // never read, so the connection cannot carry another request
+        exchange.getResponseHeaders().set("Connection", "close");
         send(
             exchange,
             admission,
@@ -224,6 +231,7 @@ public final class OpenLineageServer implements AutoCloseable {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
       if (body.length > MAX_BODY_BYTES) {
+        exchange.getResponseHeaders().set("Connection", "close");
         send(
             exchange,
             admission,
@@ -231,7 +239,7 @@ public final class OpenLineageServer implements AutoCloseable {
             errorJson("Event larger than the limit of " + MAX_BODY_BYTES + " bytes"));
         return;
       }
-      OpenLineageHandler.Response response = handler.handle(body);
+      OpenLineageHandler.Response response = handler.handle(body, admission.sender());
       send(exchange, admission, response.status(), response.body());
     } catch (RuntimeException e) {
       LOG.error("OpenLineage request failed", e);

@@ -3,6 +3,7 @@ package dev.tracelake.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracelake.lake.TableName;
+import dev.tracelake.lineage.OpenLineageHandler;
 import dev.tracelake.lineage.OpenLineageServer;
 import dev.tracelake.lineage.OpenLineageServer.Admission;
 import dev.tracelake.query.TableGate;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Access control for a gRPC server: who may call it, and where calls are recorded.
@@ -74,11 +76,19 @@ public record ServerAccess(AccessControl control, AuditLog audit) {
         return Admission.of(401);
       }
       Principal principal = who.get();
-      int refusal = control.grants(principal).holdsAnywhere(Privilege.WRITE) ? 0 : 403;
+      Grants grants = control.grants(principal);
+      int refusal = grants.holdsAnywhere(Privilege.WRITE) ? 0 : 403;
       return new Admission() {
         @Override
         public int refusal() {
           return refusal;
+        }
+
+        @Override
+        public OpenLineageHandler.Sender sender() {
+          return new OpenLineageHandler.Sender(
+              t -> tableTest(t, n -> grants.holds(Privilege.WRITE, n)),
+              t -> tableTest(t, grants::sees));
         }
 
         @Override
@@ -103,6 +113,14 @@ public record ServerAccess(AccessControl control, AuditLog audit) {
         }
       };
     };
+  }
+
+  private static boolean tableTest(String text, Predicate<TableName> test) {
+    try {
+      return test.test(TableName.parse(text));
+    } catch (RuntimeException notATableName) {
+      return false;
+    }
   }
 
   private static String errorOf(String body) {

@@ -198,6 +198,102 @@ class RunVisibilityAccessTest {
     return e.getStatus();
   }
 
+  @Test
+  void openLineageEventsNameOnlyTablesTheSenderMayTouch() throws Exception {
+    // a run of the hidden table with an OpenLineage run id (a UUID)
+    String payroll = "0190a6f2-6c1b-7d7e-9a61-5d4f3c2b1a07";
+    fx.append(fx.lake.table(SALARIES), prov(payroll), "{\"entity\": \"cto\", \"amount\": 6}", null);
+    String before = fx.fingerprint() + listRuns("admin");
+    String writer = fx.tokens.get("writer"); // write on fraud only
+
+    HttpResponse<String> hiddenOutput =
+        post(event(NEW_RUN, "[]", "[" + lake(SALARIES.toString()) + "]"), writer);
+    HttpResponse<String> missingOutput =
+        post(event(NEW_RUN, "[]", "[" + lake("secret.nothing") + "]"), writer);
+    HttpResponse<String> hiddenInput =
+        post(
+            event(
+                NEW_RUN,
+                "[" + lake(SALARIES.toString()) + "]",
+                "[" + lake(PREDICTIONS.toString()) + "]"),
+            writer);
+    HttpResponse<String> hiddenDataset =
+        post(
+            """
+            {"eventTime": "2026-12-01T11:00:00Z", "dataset": %s,
+             "producer": "https://example.com/p",
+             "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent"}
+            """
+                .formatted(lake(SALARIES.toString())),
+            writer);
+    HttpResponse<String> hiddenRun =
+        post(event(payroll, "[]", "[" + lake(PREDICTIONS.toString()) + "]"), writer);
+
+    assertThat(hiddenOutput.statusCode()).isEqualTo(403);
+    assertThat(hiddenOutput.body()).contains("table secret.salaries as an output needs 'write'");
+    // the same answer whether the table exists or not
+    assertThat(missingOutput.statusCode()).isEqualTo(403);
+    assertThat(missingOutput.body())
+        .isEqualTo(hiddenOutput.body().replace(SALARIES.toString(), "secret.nothing"));
+    assertThat(hiddenInput.statusCode()).isEqualTo(403);
+    assertThat(hiddenInput.body()).contains("table secret.salaries as an input");
+    assertThat(hiddenDataset.statusCode()).isEqualTo(403);
+    assertThat(hiddenRun.statusCode()).isEqualTo(409);
+    assertThat(hiddenRun.body()).contains("is taken").doesNotContain(SALARIES.toString());
+    // nothing registered, nothing changed
+    assertThat(fx.fingerprint() + listRuns("admin")).isEqualTo(before);
+
+    // what it may write: accepted
+    HttpResponse<String> own =
+        post(
+            event(
+                NEW_RUN,
+                "[{\"namespace\": \"s3://bucket\", \"name\": \"raw\"}, "
+                    + lake(FEATURES.toString())
+                    + "]",
+                "[" + lake(PREDICTIONS.toString()) + "]"),
+            writer);
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+    assertThat(listRuns("admin")).containsKey(NEW_RUN);
+    // the server's own token may name any table
+    assertThat(
+            post(
+                    event(
+                        "0190a6f2-6c1b-7d7e-9a61-5d4f3c2b1a09",
+                        "[]",
+                        "[" + lake(SALARIES.toString()) + "]"),
+                    fx.tokens.get("admin"))
+                .statusCode())
+        .isEqualTo(201);
+  }
+
+  private static final String NEW_RUN = "0190a6f2-6c1b-7d7e-9a61-5d4f3c2b1a08";
+
+  private static String lake(String table) {
+    return "{\"namespace\": \"" + LAKE_NS + "\", \"name\": \"" + table + "\"}";
+  }
+
+  private static String event(String run, String inputs, String outputs) {
+    return """
+        {"eventType": "COMPLETE", "eventTime": "2026-12-01T11:00:00Z",
+         "run": {"runId": "%s"}, "job": {"namespace": "airflow", "name": "etl.daily"},
+         "inputs": %s, "outputs": %s,
+         "producer": "https://github.com/apache/airflow",
+         "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"}
+        """
+        .formatted(run, inputs, outputs);
+  }
+
+  private HttpResponse<String> post(String body, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(doors.openLineageBase() + "/api/v1/lineage"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The lake tables of datasets written "tracelake:namespace.name[@version]". */
   private static List<String> tables(List<String> datasets) {
     List<String> tables = new ArrayList<>();
