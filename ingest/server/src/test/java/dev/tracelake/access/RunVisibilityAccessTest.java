@@ -437,6 +437,20 @@ class RunVisibilityAccessTest {
     JsonNode explained =
         console("/api/v1/explain?table=" + PREDICTIONS + "&id=" + predictionRecord(), reader);
     assertThat(explained.toString()).doesNotContain("payroll-7");
+    // nor does the evidence bundle the reader exports, in either format
+    for (String format : List.of("json", "html")) {
+      HttpResponse<String> bundle =
+          consoleGet(
+              "/api/v1/bundle?table="
+                  + PREDICTIONS
+                  + "&id="
+                  + predictionRecord()
+                  + "&format="
+                  + format,
+              reader);
+      assertThat(bundle.statusCode()).as(format).isEqualTo(200);
+      assertThat(bundle.body()).as(format).contains("scoring-7").doesNotContain("payroll-7");
+    }
   }
 
   private JsonNode console(String pathAndQuery, String token) throws Exception {
