@@ -173,4 +173,63 @@ class DoorsHostileInputTest {
             + " \"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent\"}";
     assertThat(send(base, "/api/v1/lineage", "POST", good, "writer").statusCode()).isEqualTo(201);
   }
+
+  /**
+   * Lake datasets an event names, spelled to slip past the per-table check: other case, padding,
+   * control characters, another script, path tricks, a wildcard, a version glued on. A writer on
+   * {@code fraud} gets a 4xx for each, whether it names them as an output or an input, and nothing
+   * is registered.
+   */
+  @Test
+  void hostileLakeDatasetNamesInOpenLineageEventsAreRefused() throws Exception {
+    List<String> names =
+        List.of(
+            "SECRET.SALARIES",
+            "secret.Salaries",
+            " secret.salaries",
+            "secret.salaries\n",
+            "secret.salaries\u0000",
+            "secret.salaries\u001ffraud",
+            "secret\u2024salaries", // one dot leader, not a full stop
+            "s\u0435cret.salaries", // Cyrillic e
+            "fraud.predictions/../../secret.salaries",
+            "fraud/../secret.salaries",
+            "secret.salaries@1",
+            "secret.*",
+            "*",
+            "secret",
+            "",
+            "x".repeat(10_000));
+    String base = doors.openLineageBase();
+    String before = fx.fingerprint();
+    int run = 0;
+    for (String name : names) {
+      String dataset = "{\"namespace\": \"tracelake\", \"name\": \"" + name + "\"}";
+      for (boolean output : new boolean[] {true, false}) {
+        String event =
+            "{\"eventType\": \"COMPLETE\", \"eventTime\": \"2026-12-01T11:00:00Z\","
+                + " \"run\": {\"runId\": \"0190a6f2-6c1b-7d7e-9a61-5d4f3c2b%04x\"},"
+                    .formatted(run++)
+                + " \"job\": {\"namespace\": \"a\", \"name\": \"b\"},"
+                + (output
+                    ? " \"inputs\": [], \"outputs\": [" + dataset + "],"
+                    : " \"inputs\": [" + dataset + "], \"outputs\": [],")
+                + " \"producer\": \"https://example.com\", \"schemaURL\":"
+                + " \"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent\"}";
+        HttpResponse<String> r = send(base, "/api/v1/lineage", "POST", event, "writer");
+        assertThat(r.statusCode())
+            .as("%s as %s: %s", name.substring(0, Math.min(name.length(), 40)), output, r.body())
+            .isBetween(400, 499);
+      }
+    }
+    // nothing registered: no run of these events is known
+    assertThat(
+            fx.with(
+                    dev.tracelake.proto.v1.LineageServiceGrpc.newBlockingStub(fx.channel),
+                    "Bearer " + fx.tokens.get("admin"))
+                .listRuns(dev.tracelake.proto.v1.ListRunsRequest.getDefaultInstance())
+                .getRunsList())
+        .noneMatch(r -> r.getRunId().startsWith("0190a6f2-6c1b-7d7e-9a61-5d4f3c2b"));
+    assertThat(fx.fingerprint()).isEqualTo(before);
+  }
 }
