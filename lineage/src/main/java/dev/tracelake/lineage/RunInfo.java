@@ -217,6 +217,15 @@ public record RunInfo(
       return this;
     }
 
+    /** Replaces the datasets read and written so far with {@code read} and {@code written}. */
+    public Builder datasets(List<DatasetVersion> read, List<DatasetVersion> written) {
+      inputs.clear();
+      outputs.clear();
+      read.forEach(this::input);
+      written.forEach(this::output);
+      return this;
+    }
+
     /** Sets the run that started this one. */
     public Builder parent(RunParent value) {
       this.parent = value;

@@ -37,26 +37,7 @@ public record RunVisibility(String datasetNamespace, Predicate<String> seen) {
     if (inputs.size() == run.inputs().size() && outputs.size() == run.outputs().size()) {
       return Optional.of(run);
     }
-    return Optional.of(
-        new RunInfo(
-            run.runId(),
-            run.jobNamespace(),
-            run.jobName(),
-            run.codeRepository(),
-            run.codeCommit(),
-            run.modelName(),
-            run.modelVersion(),
-            run.parameters(),
-            run.startedAt(),
-            run.endedAt(),
-            run.status(),
-            run.source(),
-            inputs,
-            outputs,
-            run.parent(),
-            run.nominalStartTime(),
-            run.nominalEndTime(),
-            run.failureMessage()));
+    return Optional.of(run.toBuilder().datasets(inputs, outputs).build());
   }
 
   /** Whether the caller may see {@code dataset}: outside the lake, or a table it may see. */

@@ -50,43 +50,35 @@ public record Caller(Principal principal, Grants grants) {
       return ValueAccess.all();
     }
     Grants grants = caller.get().grants();
-    return ValueAccess.of(t -> readable(grants, Privilege.READ, t));
+    return ValueAccess.of(byName(t -> grants.holds(Privilege.READ, t)));
   }
 
   /** Which tables ({@code namespace.name}) the current caller may see lineage of. */
   public static Predicate<String> currentLineageTables() {
-    Optional<Caller> caller = current();
-    if (caller.isEmpty()) {
-      return t -> true;
-    }
-    Grants grants = caller.get().grants();
-    return t -> readable(grants, Privilege.LINEAGE, t);
+    return current()
+        .map(c -> byName(t -> c.grants().holds(Privilege.LINEAGE, t)))
+        .orElse(t -> true);
   }
 
   /**
    * Which tables ({@code namespace.name}) the current caller may know exist: any privilege on them.
    */
   public static Predicate<String> currentVisibleTables() {
-    Optional<Caller> caller = current();
-    if (caller.isEmpty()) {
-      return t -> true;
-    }
-    Grants grants = caller.get().grants();
-    return t -> {
+    return current().map(c -> byName(c.grants()::sees)).orElse(t -> true);
+  }
+
+  /**
+   * {@code test} over tables named as text ({@code namespace.name}); a text that is not a table
+   * name passes nothing.
+   */
+  public static Predicate<String> byName(Predicate<TableName> test) {
+    return text -> {
       try {
-        return grants.sees(TableName.parse(t));
+        return test.test(TableName.parse(text));
       } catch (RuntimeException notATableName) {
         return false;
       }
     };
-  }
-
-  private static boolean readable(Grants grants, Privilege privilege, String table) {
-    try {
-      return grants.holds(privilege, TableName.parse(table));
-    } catch (RuntimeException notATableName) {
-      return false;
-    }
   }
 
   /** The SQL gate for the current caller: {@link TableGate#OPEN} without access control. */

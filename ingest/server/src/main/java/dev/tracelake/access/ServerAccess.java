@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Access control for a gRPC server: who may call it, and where calls are recorded.
@@ -87,8 +86,7 @@ public record ServerAccess(AccessControl control, AuditLog audit) {
         @Override
         public OpenLineageHandler.Sender sender() {
           return new OpenLineageHandler.Sender(
-              t -> tableTest(t, n -> grants.holds(Privilege.WRITE, n)),
-              t -> tableTest(t, grants::sees));
+              Caller.byName(t -> grants.holds(Privilege.WRITE, t)), Caller.byName(grants::sees));
         }
 
         @Override
@@ -113,14 +111,6 @@ public record ServerAccess(AccessControl control, AuditLog audit) {
         }
       };
     };
-  }
-
-  private static boolean tableTest(String text, Predicate<TableName> test) {
-    try {
-      return test.test(TableName.parse(text));
-    } catch (RuntimeException notATableName) {
-      return false;
-    }
   }
 
   private static String errorOf(String body) {
