@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracelake.pgwire.PgServer;
 import dev.tracelake.pgwire.PgServerConfig;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,7 +35,6 @@ class DoorAuditTest {
   AuthServerFixture fx;
   PgServer pg;
   HttpDoors doors;
-  final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() {
@@ -133,20 +129,20 @@ class DoorAuditTest {
   @Test
   void icebergRestRequestsAreAuditedWithTheTableAndStatus() throws Exception {
     String token = fx.tokens.get("reader");
-    HttpResponse<String> load = restGet("/v1/namespaces/fraud/tables/features", token);
+    HttpResponse<String> load = doors.restGet("/v1/namespaces/fraud/tables/features", token);
     assertThat(load.statusCode()).isEqualTo(200);
     // a table the reader holds nothing on answers as a missing one; one it sees but may not read
     // (lineage only) answers 403
-    HttpResponse<String> hidden = restGet("/v1/namespaces/secret/tables/salaries", token);
+    HttpResponse<String> hidden = doors.restGet("/v1/namespaces/secret/tables/salaries", token);
     assertThat(hidden.statusCode()).isEqualTo(404);
-    HttpResponse<String> missing = restGet("/v1/namespaces/secret/tables/nope", token);
+    HttpResponse<String> missing = doors.restGet("/v1/namespaces/secret/tables/nope", token);
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(hidden.body()).isEqualTo(missing.body().replace("secret.nope", "secret.salaries"));
     HttpResponse<String> denied =
-        restGet("/v1/namespaces/fraud/tables/features", fx.tokens.get("lineage-only"));
+        doors.restGet("/v1/namespaces/fraud/tables/features", fx.tokens.get("lineage-only"));
     assertThat(denied.statusCode()).isEqualTo(403);
     // without a valid token nobody is named, so nothing is recorded for it
-    assertThat(restGet("/v1/namespaces/fraud/tables/features", "not-a-token").statusCode())
+    assertThat(doors.restGet("/v1/namespaces/fraud/tables/features", "not-a-token").statusCode())
         .isEqualTo(401);
 
     List<String> rows = auditRows("principal, action, tables, detail, outcome");
@@ -164,7 +160,7 @@ class DoorAuditTest {
   void consoleCallsAreAuditedWithoutTheSignInKey() throws Exception {
     String token = fx.tokens.get("reader");
     HttpResponse<String> explained =
-        consoleGet(
+        doors.consoleGet(
             "/api/v1/explain?table="
                 + PREDICTIONS
                 + "&id="
@@ -172,10 +168,10 @@ class DoorAuditTest {
             token);
     assertThat(explained.statusCode()).isEqualTo(200);
     // held nothing on: answered as missing; seen (lineage) but unreadable: refused
-    HttpResponse<String> hidden = consoleGet("/api/v1/table?table=secret.salaries", token);
+    HttpResponse<String> hidden = doors.consoleGet("/api/v1/table?table=secret.salaries", token);
     assertThat(hidden.statusCode()).isEqualTo(404);
     HttpResponse<String> refused =
-        consoleGet("/api/v1/table?table=fraud.features", fx.tokens.get("lineage-only"));
+        doors.consoleGet("/api/v1/table?table=fraud.features", fx.tokens.get("lineage-only"));
     assertThat(refused.statusCode()).isEqualTo(403);
 
     List<String> rows = auditRows("principal, action, access, tables, detail, outcome");
@@ -203,13 +199,13 @@ class DoorAuditTest {
         """
             .formatted(runId);
     String writer = fx.tokens.get("writer");
-    assertThat(openLineagePost(event, writer).statusCode()).isEqualTo(201);
+    assertThat(doors.openLineagePost(event, writer).statusCode()).isEqualTo(201);
     // a bad event from a writer: refused, and the log says why
-    assertThat(openLineagePost("{\"eventType\": ", writer).statusCode()).isEqualTo(400);
+    assertThat(doors.openLineagePost("{\"eventType\": ", writer).statusCode()).isEqualTo(400);
     // a reader may not send events: refused, and the attempt is in the log under its name
-    assertThat(openLineagePost(event, fx.tokens.get("reader")).statusCode()).isEqualTo(403);
+    assertThat(doors.openLineagePost(event, fx.tokens.get("reader")).statusCode()).isEqualTo(403);
     // no valid token: refused before anything is read, nobody to name
-    assertThat(openLineagePost(event, "tlk_not_a_token").statusCode()).isEqualTo(401);
+    assertThat(doors.openLineagePost(event, "tlk_not_a_token").statusCode()).isEqualTo(401);
 
     List<String> rows = auditRows("principal, action, access, detail, outcome, message");
     List<String> ol = rows.stream().filter(r -> r.contains("|openlineage/POST|")).toList();
@@ -233,33 +229,5 @@ class DoorAuditTest {
                     .startsWith("reader|openlineage/POST|write||PERMISSION_DENIED|")
                     .contains("write"));
     assertThat(String.join("\n", rows)).doesNotContain(writer).doesNotContain("tlk_not_a_token");
-  }
-
-  HttpResponse<String> openLineagePost(String body, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(doors.openLineageBase() + "/api/v1/lineage"))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> restGet(String path, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(doors.restBase() + path))
-            .header("Authorization", "Bearer " + token)
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> consoleGet(String pathAndQuery, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(doors.consoleBase() + pathAndQuery))
-            .header("Authorization", "Bearer " + token)
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

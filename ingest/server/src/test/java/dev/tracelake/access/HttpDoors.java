@@ -5,6 +5,10 @@ import dev.tracelake.icebergrest.RestCatalogConfig;
 import dev.tracelake.icebergrest.RestCatalogServer;
 import dev.tracelake.lineage.OpenLineageServer;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 /**
  * The HTTP doors of a {@link AuthServerFixture} server, as {@code serve} wires them under access
@@ -13,6 +17,7 @@ import java.net.InetSocketAddress;
  */
 record HttpDoors(RestCatalogServer rest, ConsoleServer console, OpenLineageServer openLineage)
     implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static HttpDoors start(AuthServerFixture fx) {
     ServerAccess access = new ServerAccess(fx.control, fx.audit);
@@ -44,6 +49,32 @@ record HttpDoors(RestCatalogServer rest, ConsoleServer console, OpenLineageServe
 
   String openLineageBase() {
     return openLineage.baseUri().toString().replaceAll("/$", "");
+  }
+
+  /** GETs {@code path} of the REST catalog with a bearer token. */
+  HttpResponse<String> restGet(String path, String token) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(restBase() + path)).GET(), token);
+  }
+
+  /** GETs {@code pathAndQuery} of the console API with a bearer token. */
+  HttpResponse<String> consoleGet(String pathAndQuery, String token) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(consoleBase() + pathAndQuery)).GET(), token);
+  }
+
+  /** POSTs an OpenLineage event with a bearer token. */
+  HttpResponse<String> openLineagePost(String body, String token) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(openLineageBase() + "/api/v1/lineage"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        token);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request, String token)
+      throws Exception {
+    return HTTP.send(
+        request.header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

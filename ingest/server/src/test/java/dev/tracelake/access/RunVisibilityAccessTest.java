@@ -26,9 +26,6 @@ import dev.tracelake.proto.v1.TraceRequest;
 import dev.tracelake.proto.v1.TraceResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +49,6 @@ class RunVisibilityAccessTest {
   @TempDir Path warehouse;
   AuthServerFixture fx;
   HttpDoors doors;
-  final HttpClient http = HttpClient.newHttpClient();
   String salaryRecord;
 
   @BeforeEach
@@ -207,18 +203,18 @@ class RunVisibilityAccessTest {
     String writer = fx.tokens.get("writer"); // write on fraud only
 
     HttpResponse<String> hiddenOutput =
-        post(event(NEW_RUN, "[]", "[" + lake(SALARIES.toString()) + "]"), writer);
+        doors.openLineagePost(event(NEW_RUN, "[]", "[" + lake(SALARIES.toString()) + "]"), writer);
     HttpResponse<String> missingOutput =
-        post(event(NEW_RUN, "[]", "[" + lake("secret.nothing") + "]"), writer);
+        doors.openLineagePost(event(NEW_RUN, "[]", "[" + lake("secret.nothing") + "]"), writer);
     HttpResponse<String> hiddenInput =
-        post(
+        doors.openLineagePost(
             event(
                 NEW_RUN,
                 "[" + lake(SALARIES.toString()) + "]",
                 "[" + lake(PREDICTIONS.toString()) + "]"),
             writer);
     HttpResponse<String> hiddenDataset =
-        post(
+        doors.openLineagePost(
             """
             {"eventTime": "2026-12-01T11:00:00Z", "dataset": %s,
              "producer": "https://example.com/p",
@@ -227,7 +223,8 @@ class RunVisibilityAccessTest {
                 .formatted(lake(SALARIES.toString())),
             writer);
     HttpResponse<String> hiddenRun =
-        post(event(payroll, "[]", "[" + lake(PREDICTIONS.toString()) + "]"), writer);
+        doors.openLineagePost(
+            event(payroll, "[]", "[" + lake(PREDICTIONS.toString()) + "]"), writer);
 
     assertThat(hiddenOutput.statusCode()).isEqualTo(403);
     assertThat(hiddenOutput.body()).contains("table secret.salaries as an output needs 'write'");
@@ -245,7 +242,7 @@ class RunVisibilityAccessTest {
 
     // what it may write: accepted
     HttpResponse<String> own =
-        post(
+        doors.openLineagePost(
             event(
                 NEW_RUN,
                 "[{\"namespace\": \"s3://bucket\", \"name\": \"raw\"}, "
@@ -257,7 +254,8 @@ class RunVisibilityAccessTest {
     assertThat(listRuns("admin")).containsKey(NEW_RUN);
     // the server's own token may name any table
     assertThat(
-            post(
+            doors
+                .openLineagePost(
                     event(
                         "0190a6f2-6c1b-7d7e-9a61-5d4f3c2b1a09",
                         "[]",
@@ -282,16 +280,6 @@ class RunVisibilityAccessTest {
          "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"}
         """
         .formatted(run, inputs, outputs);
-  }
-
-  private HttpResponse<String> post(String body, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(doors.openLineageBase() + "/api/v1/lineage"))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The lake tables of datasets written "tracelake:namespace.name[@version]". */
@@ -412,14 +400,14 @@ class RunVisibilityAccessTest {
     assertThat(ids).containsExactlyInAnyOrder("features-7", "scoring-7", "manual-1");
     assertThat(runs.get("total").asInt()).isEqualTo(3);
 
-    HttpResponse<String> hidden = consoleGet("/api/v1/run?id=payroll-7", reader);
-    HttpResponse<String> missing = consoleGet("/api/v1/run?id=payroll-8", reader);
+    HttpResponse<String> hidden = doors.consoleGet("/api/v1/run?id=payroll-7", reader);
+    HttpResponse<String> missing = doors.consoleGet("/api/v1/run?id=payroll-8", reader);
     assertThat(hidden.statusCode()).isEqualTo(404).isEqualTo(missing.statusCode());
     assertThat(hidden.body()).isEqualTo(missing.body().replace("payroll-8", "payroll-7"));
-    assertThat(consoleGet("/api/v1/run?id=payroll-7", fx.tokens.get("admin")).statusCode())
+    assertThat(doors.consoleGet("/api/v1/run?id=payroll-7", fx.tokens.get("admin")).statusCode())
         .isEqualTo(200);
 
-    HttpResponse<String> scoring = consoleGet("/api/v1/run?id=scoring-7", reader);
+    HttpResponse<String> scoring = doors.consoleGet("/api/v1/run?id=scoring-7", reader);
     assertThat(scoring.statusCode()).isEqualTo(200);
     assertThat(scoring.body()).doesNotContain(SALARIES.toString());
     JsonNode run = JSON.readTree(scoring.body());
@@ -440,7 +428,7 @@ class RunVisibilityAccessTest {
     // nor does the evidence bundle the reader exports, in either format
     for (String format : List.of("json", "html")) {
       HttpResponse<String> bundle =
-          consoleGet(
+          doors.consoleGet(
               "/api/v1/bundle?table="
                   + PREDICTIONS
                   + "&id="
@@ -454,18 +442,9 @@ class RunVisibilityAccessTest {
   }
 
   private JsonNode console(String pathAndQuery, String token) throws Exception {
-    HttpResponse<String> response = consoleGet(pathAndQuery, token);
+    HttpResponse<String> response = doors.consoleGet(pathAndQuery, token);
     assertThat(response.statusCode()).as(pathAndQuery).isEqualTo(200);
     return JSON.readTree(response.body());
-  }
-
-  private HttpResponse<String> consoleGet(String pathAndQuery, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(doors.consoleBase() + pathAndQuery))
-            .header("Authorization", "Bearer " + token)
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The explained record's direct input in {@code table}. */
